@@ -1,0 +1,36 @@
+"""Paths and settings, defined once.
+
+Everything else imports its paths from here; nothing else guesses where the project lives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+from pipeline import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = ROOT / "raw"
+PROCESSED_DIR = ROOT / "processed"
+MODELS_DIR = Path(os.environ.get("PIPELINE_MODELS_DIR", ROOT / "models"))
+GOLD_DIR = ROOT / "gold"
+
+BOILERPLATE_PATH = MODELS_DIR / "boilerplate.tsv"
+NLP_CONFIG_PATH = MODELS_DIR / "nlp" / "config.cfg"
+
+# Articles are processed in batches: one Prefect task per batch, never one per article.
+DEFAULT_BATCH_SIZE = 16
+
+
+@cache
+def pipeline_version() -> str:
+    """Code version plus a fingerprint of the data in models/: editing a lexicon changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(MODELS_DIR.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            digest.update(path.relative_to(MODELS_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:8]}"

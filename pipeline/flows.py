@@ -1,0 +1,161 @@
+"""Prefect 3 orchestration: read -> plan -> extract in batches -> merge into Parquet -> report.
+
+Task bodies only call the pure functions in `pipeline.ingest`, `pipeline.extract` and `pipeline.store`; each
+works unchanged without its decorator (tests call `task.fn(...)`). One task per *batch* of articles, never
+per article or sentence: Prefect's and its UI's cost per task run is far above Natasha's per-article cost.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from pipeline.config import DEFAULT_BATCH_SIZE, PROCESSED_DIR, pipeline_version
+from pipeline.extract import process_articles as extract_articles
+from pipeline.ingest import build_article, discover_inputs, read_inputs
+from pipeline.nlp import load_nlp
+from pipeline.records import Article, ArticleResult, Reject
+from pipeline.schema import ARTICLES, MENTIONS, render_data_dictionary
+from pipeline.store import merge_run, output_lock, plan_ingest, read_table, write_text
+
+# ---------------------------------------------------------------------------
+# record -> row (run-level columns are added here, at persistence time)
+# ---------------------------------------------------------------------------
+
+
+def article_row(article: Article, run_id: str, version: str, now: datetime) -> dict:
+    row = asdict(article)
+    row.update(warnings=list(article.warnings), n_chars=article.n_chars, ingested_at=now,
+               pipeline_version=version, run_id=run_id)
+    return row
+
+
+def reject_row(reject: Reject, run_id: str, version: str, now: datetime) -> dict:
+    return {**asdict(reject), "reject_id": reject.reject_id, "rejected_at": now,
+            "pipeline_version": version, "run_id": run_id}
+
+
+def current_run_id() -> str:
+    return str(flow_run.get_id() or uuid.uuid4())
+
+
+# ---------------------------------------------------------------------------
+# tasks
+# ---------------------------------------------------------------------------
+
+
+@task(name="read-inputs", cache_policy=NO_CACHE)
+def read_inputs_task(inputs: list[str]) -> tuple[list[Article], list[Reject], set[tuple[str, int | None]]]:
+    """Decode and clean every input unit; broken ones become Rejects."""
+    logger = get_run_logger()
+    articles, rejects, seen = [], [], set()
+    for item in read_inputs(discover_inputs(inputs)):
+        seen.add((item.path, item.line))
+        result = build_article(item) if not isinstance(item, Reject) else item
+        if isinstance(result, Reject):
+            logger.warning("rejected %s%s: %s (%s)", result.path, f":{result.line}" if result.line else "",
+                           result.reason, result.detail)
+            rejects.append(result)
+        else:
+            articles.append(result)
+    logger.info("read %d articles, %d rejects from %d input path(s)", len(articles), len(rejects), len(inputs))
+    return articles, rejects, seen
+
+
+@task(name="extract-batch", cache_policy=NO_CACHE)
+def extract_batch_task(articles: list[Article]) -> tuple[list[ArticleResult], list[Reject]]:
+    """Run the NLP pipeline over one batch of articles."""
+    results, rejects = extract_articles(articles, load_nlp())
+    get_run_logger().info("batch of %d articles: %d mentions, %d failed", len(articles),
+                          sum(len(r.mentions) for r in results), len(rejects))
+    return results, rejects
+
+
+@task(name="write-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def write_tables_task(out_dir: str, replaced_ids: set[str], rows: dict[str, list[dict]], rejects: list[dict],
+                      settled: set[tuple[str, int | None]]) -> dict[str, int]:
+    """Merge the run's rows into the Parquet tables under an exclusive lock (retried on transient I/O errors)."""
+    with output_lock(Path(out_dir)):
+        counts = merge_run(Path(out_dir), replaced_ids, rows, rejects, settled)
+        write_text(Path(out_dir) / "DATA_DICTIONARY.md", render_data_dictionary())
+    return counts
+
+
+# ---------------------------------------------------------------------------
+# flow
+# ---------------------------------------------------------------------------
+
+
+def batched(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), max(size, 1))]
+
+
+@flow(name="process_articles")
+def process_articles(
+    inputs: list[str] | None = None,
+    out_dir: str = str(PROCESSED_DIR),
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    force: bool = False,
+) -> dict:
+    """Process raw articles (.txt files, folders of them, .jsonl files) into the Parquet tables in `out_dir`.
+
+    Articles already stored by the same pipeline version are skipped unless `force`; a changed article
+    replaces its previous rows. Returns a summary of the run.
+    """
+    started = time.perf_counter()
+    logger = get_run_logger()
+    run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
+    inputs = inputs or [str(Path(out_dir).parent / "raw")]
+
+    articles, rejects, settled = read_inputs_task(inputs)
+    plan = plan_ingest(read_table(Path(out_dir), ARTICLES), articles, version, force)
+    logger.info("%d to process, %d unchanged (skipped), batch size %d", len(plan.process), len(plan.skipped), batch_size)
+
+    results: list[ArticleResult] = []
+    for batch in batched(plan.process, batch_size):
+        batch_results, batch_rejects = extract_batch_task(batch)
+        results += batch_results
+        rejects += batch_rejects
+    failed = {r.source_id for r in rejects if r.reason == "nlp_error"}
+    replaced = plan.replaced_ids - {a.article_id for a in plan.process if a.source_id in failed}
+
+    rows = {
+        ARTICLES.name: [article_row(r.article, run_id, version, now) for r in results],
+        MENTIONS.name: [asdict(m) for r in results for m in r.mentions],
+    }
+    counts = write_tables_task(out_dir, replaced, rows, [reject_row(r, run_id, version, now) for r in rejects], settled)
+
+    summary = {
+        "run_id": run_id,
+        "out_dir": out_dir,
+        "pipeline_version": version,
+        "articles_read": len(articles),
+        "processed": len(results),
+        "skipped": len(plan.skipped),
+        "rejected": len(rejects),
+        "mentions": len(rows[MENTIONS.name]),
+        "table_rows": counts,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    logger.info("done: %s", summary)
+    publish_report(summary, rejects)
+    return summary
+
+
+def publish_report(summary: dict, rejects: list[Reject]) -> None:
+    """A markdown artifact with the run's numbers and a table artifact of its rejects (shown in the Prefect UI)."""
+    lines = ["# process_articles", "", "| metric | value |", "| --- | --- |"]
+    lines += [f"| {key} | {value} |" for key, value in summary.items() if key != "table_rows"]
+    lines += [f"| rows in {name} | {count} |" for name, count in summary["table_rows"].items()]
+    create_markdown_artifact("\n".join(lines), key="process-articles-summary", description="Run summary")
+    if rejects:
+        create_table_artifact([{"path": r.path, "line": r.line, "reason": r.reason, "detail": r.detail} for r in rejects],
+                              key="process-articles-rejects", description="Inputs rejected by this run")

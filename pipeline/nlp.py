@@ -1,0 +1,288 @@
+"""The NLP layer: a spaCy `Language` for Russian whose tokenizer and components wrap Natasha.
+
+Why spaCy: it is the container every later stage plugs into. The pipeline is declared in
+`models/nlp/config.cfg` (spaCy's config system), so stages are reordered, disabled or added without code;
+rule components (EntityRuler/Matcher for products, amounts) run over the same Doc; `Doc`/`Span` give
+offsets, sentences, morphology and the dependency tree in one object; `nlp.to_disk()` serialises the
+pipeline and `spacy.load()` restores it once `pipeline.nlp` is imported (the factories are registered here).
+
+Natasha supplies the models: razdel tokens and sentences, slovnet morphology, syntax and NER (weights ship
+inside the pip packages: nothing is downloaded). spaCy's own pymorphy3 lemmatizer fills `token.lemma_`
+from Natasha's POS and features; `entity_normalizer` fills `span._.normal` with `pipeline.norm`.
+
+Only `pipeline.extract` looks at spaCy objects; everything downstream gets plain records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy
+import razdel
+import spacy
+from spacy.attrs import DEP, HEAD
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from pipeline.config import NLP_CONFIG_PATH
+from pipeline.norm import NormToken, normalize_span
+
+Span.set_extension("normal", default=None, force=True)
+Span.set_extension("alias", default=None, force=True)
+
+# ---------------------------------------------------------------------------
+# Natasha models: loaded once per process
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NatashaModels:
+    morph: object
+    syntax: object
+    ner: object
+
+
+@cache
+def natasha_models() -> NatashaModels:
+    """Natasha's news models (embedding shared by morph, syntax and NER); loaded once per process."""
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser
+
+    embedding = NewsEmbedding()
+    return NatashaModels(NewsMorphTagger(embedding), NewsSyntaxParser(embedding), NewsNERTagger(embedding))
+
+
+# ---------------------------------------------------------------------------
+# tokenizer: razdel tokens, text kept byte-for-byte (doc.text == input text)
+# ---------------------------------------------------------------------------
+
+
+class RazdelTokenizer:
+    """Tokenize with razdel; extra whitespace becomes spaCy whitespace tokens so offsets never shift."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        offset = 0
+        for token in razdel.tokenize(text):
+            gap = text[offset:token.start]
+            if gap:
+                if words and gap[0] == " ":
+                    spaces[-1] = True
+                    gap = gap[1:]
+                if gap:
+                    words.append(gap)
+                    spaces.append(False)
+            words.append(token.text)
+            spaces.append(False)
+            offset = token.stop
+        tail = text[offset:]
+        if tail:
+            if words and tail[0] == " ":
+                spaces[-1] = True
+                tail = tail[1:]
+            if tail:
+                words.append(tail)
+                spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    # stateless: serialisation only has to exist for nlp.to_disk()/spacy.load()
+    def to_disk(self, path, **kwargs) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path, **kwargs) -> "RazdelTokenizer":
+        return self
+
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "RazdelTokenizer":
+        return self
+
+
+@spacy.registry.tokenizers("pipeline.razdel_tokenizer.v1")
+def create_razdel_tokenizer():
+    def make(nlp: Language) -> RazdelTokenizer:
+        return RazdelTokenizer(nlp.vocab)
+
+    return make
+
+
+# ---------------------------------------------------------------------------
+# components
+# ---------------------------------------------------------------------------
+
+
+@Language.component("razdel_sentencizer")
+def razdel_sentencizer(doc: Doc) -> Doc:
+    """Sentence starts from razdel's sentenize (whitespace tokens stay with the sentence before them)."""
+    starts = {sent.start for sent in razdel.sentenize(doc.text)}
+    seen_first = False
+    for token in doc:
+        if token.is_space:
+            token.is_sent_start = False if seen_first else True
+            seen_first = True
+            continue
+        token.is_sent_start = token.idx in starts or not seen_first
+        seen_first = True
+    return doc
+
+
+def sentence_words(doc: Doc) -> list[list[int]]:
+    """Token indices of each sentence, whitespace tokens left out (what Natasha's models take)."""
+    return [[t.i for t in sent if not t.is_space] for sent in doc.sents]
+
+
+@Language.factory("natasha_morph")
+def create_natasha_morph(nlp: Language, name: str):
+    return NatashaMorph()
+
+
+class NatashaMorph:
+    """POS and morphological features from Natasha's slovnet morph tagger."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        sents = [s for s in sentence_words(doc) if s]
+        markups = natasha_models().morph.map([[doc[i].text for i in sent] for sent in sents])
+        for sent, markup in zip(sents, markups):
+            for index, tagged in zip(sent, markup.tokens):
+                doc[index].pos_ = tagged.pos
+                doc[index].set_morph(tagged.feats or None)
+        for token in doc:
+            if token.is_space:
+                token.pos_ = "SPACE"
+        return doc
+
+
+@Language.factory("natasha_syntax")
+def create_natasha_syntax(nlp: Language, name: str):
+    return NatashaSyntax()
+
+
+def repair_heads(heads: list[int]) -> list[int]:
+    """Make sentence-local heads (-1 = root) a tree: one root, no cycles (slovnet decodes arcs greedily)."""
+    heads = list(heads)
+    roots = [i for i, h in enumerate(heads) if h < 0 or h >= len(heads) or h == i]
+    root = roots[0] if roots else 0
+    heads[root] = -1
+    for i in roots[1:]:
+        heads[i] = root
+    for start in range(len(heads)):
+        seen = set()
+        node = start
+        while heads[node] >= 0:
+            if node in seen:  # a cycle: hang the node that closed it on the root
+                heads[node] = root
+                break
+            seen.add(node)
+            node = heads[node]
+    return heads
+
+
+class NatashaSyntax:
+    """Dependency heads and relations from Natasha's slovnet syntax parser, as spaCy's HEAD/DEP."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        sents = [s for s in sentence_words(doc) if s]
+        markups = natasha_models().syntax.map([[doc[i].text for i in sent] for sent in sents])
+        heads = list(range(len(doc)))
+        deps = ["dep"] * len(doc)
+        for sent, markup in zip(sents, markups):
+            local = [int(t.head_id) - 1 for t in markup.tokens]
+            for position, (index, head, tagged) in enumerate(zip(sent, repair_heads(local), markup.tokens)):
+                heads[index] = index if head < 0 else sent[head]
+                deps[index] = "ROOT" if head < 0 else (tagged.rel or "dep")
+        previous = None
+        for token in doc:  # whitespace hangs on the token before it, as spaCy's own parser does
+            if token.is_space:
+                heads[token.i] = previous if previous is not None else token.i
+            else:
+                previous = token.i
+        if doc[0].is_space and len(doc) > 1:
+            following = next((t.i for t in doc if not t.is_space), 0)
+            for token in doc:
+                if not token.is_space:
+                    break
+                heads[token.i] = following
+        values = numpy.array(
+            [[numpy.int64(h - i).astype(numpy.uint64), doc.vocab.strings.add(d)] for i, (h, d) in enumerate(zip(heads, deps))],
+            dtype="uint64",
+        ).reshape(len(doc), 2)
+        doc.from_array([HEAD, DEP], values)
+        return doc
+
+
+_PAREN_ALIAS = re.compile(r"^(?P<name>.*?\S)\s*\((?P<alias>[^()]*[A-Za-z][^()]*)\)$")
+
+
+@Language.factory("natasha_ner")
+def create_natasha_ner(nlp: Language, name: str):
+    return NatashaNER()
+
+
+class NatashaNER:
+    """PER/LOC/ORG spans from Natasha's NER; a trailing Latin name in parentheses becomes `span._.alias`."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not doc.text.strip():
+            return doc
+        spans = []
+        for found in natasha_models().ner(doc.text).spans:
+            text = doc.text[found.start:found.stop]
+            match = _PAREN_ALIAS.match(text)
+            stop = found.start + len(match["name"]) if match else found.stop
+            span = doc.char_span(found.start, stop, label=found.type, alignment_mode="expand")
+            if span is None or not span.text.strip():
+                continue
+            if match:
+                span._.alias = match["alias"].strip()
+            spans.append(span)
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+@Language.factory("entity_normalizer")
+def create_entity_normalizer(nlp: Language, name: str):
+    return EntityNormalizer()
+
+
+def adapt_norm_tokens(span: Span) -> list[NormToken]:
+    """spaCy tokens of a span as library-free `NormToken`s (heads relative to the span)."""
+    tokens = []
+    for token in span:
+        head = token.head.i - span.start if span.start <= token.head.i < span.end and token.head.i != token.i else None
+        tokens.append(NormToken(token.text, token.pos_, token.morph.to_dict(), head, token.whitespace_))
+    return tokens
+
+
+class EntityNormalizer:
+    """`span._.normal` for every entity: pymorphy3 nominative forms (see pipeline.norm)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for span in doc.ents:
+            span._.normal = normalize_span(adapt_norm_tokens(span), span.label_)
+        return doc
+
+
+# ---------------------------------------------------------------------------
+# assembly
+# ---------------------------------------------------------------------------
+
+
+def build_nlp(config_path: Path = NLP_CONFIG_PATH) -> Language:
+    """The pipeline as declared in `models/nlp/config.cfg`."""
+    config = spacy.util.load_config(config_path)
+    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+
+
+@cache
+def load_nlp() -> Language:
+    """The process-wide pipeline (Natasha's models load once, on first use)."""
+    return build_nlp()

@@ -1,0 +1,93 @@
+"""Records that travel between stages: plain frozen dataclasses, no library objects.
+
+Span-like records carry `start`/`stop` offsets into the cleaned article text (`Article.text`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input unit as read and decoded, before cleaning."""
+
+    source_id: str
+    source_format: str  # "txt" | "jsonl"
+    path: str
+    text: str
+    encoding: str
+    line: int | None = None
+    url: str | None = None
+    published_at: date | None = None
+    title: str | None = None
+    header_in_text: bool = True  # txt files carry the ` date YYYY-MM-DD` header line
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: the text every offset in every table refers to."""
+
+    article_id: str
+    source_id: str
+    source_format: str
+    path: str
+    line: int | None
+    url: str | None
+    published_at: date | None
+    title: str
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def n_chars(self) -> int:
+        return len(self.text)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named-entity mention."""
+
+    article_id: str
+    mention_id: str
+    sent_index: int
+    start: int
+    stop: int
+    text: str
+    type: str
+    normal: str
+    alias: str | None = None
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input that could not become an article, and why."""
+
+    source_id: str
+    source_format: str
+    path: str
+    reason: str
+    detail: str
+    line: int | None = None
+
+    @property
+    def reject_id(self) -> str:
+        return stable_hash(self.path, str(self.line or ""), self.reason)
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """Everything extracted from one article."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def stable_hash(*parts: str, size: int = 16) -> str:
+    """Hex digest of the parts, stable across runs, machines and Python versions."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8"))
+    return digest.hexdigest()[:size]

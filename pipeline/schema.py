@@ -1,0 +1,138 @@
+"""Every output table's schema, declared once, with a description per column.
+
+`pipeline.store` writes every table through these schemas (explicit Arrow types: pandas' string dtypes and
+timestamp units never leak into the files). `render_data_dictionary` turns them into the analysts' data
+dictionary, so code and documentation cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # unique per row; also the sort order of the file
+
+    @property
+    def schema(self) -> pa.Schema:
+        fields = [
+            pa.field(c.name, c.type, nullable=c.nullable, metadata={"description": c.description})
+            for c in self.columns
+        ]
+        return pa.schema(fields, metadata={"table": self.name, "description": self.description})
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+ARTICLES = Table(
+    name="articles",
+    description="One row per article: metadata and the cleaned text that every offset in every table refers to.",
+    key=("article_id",),
+    columns=(
+        Column("article_id", pa.string(), "Stable id: first 16 hex digits of sha256(source_id, cleaned text). "
+               "Changes when the text changes.", nullable=False),
+        Column("source_id", pa.string(), "Where the article came from: the file name for .txt inputs; the `id` "
+               "(else `url`, else `<file>:<line>`) for JSONL records.", nullable=False),
+        Column("source_format", pa.string(), "Input format: `txt` or `jsonl`.", nullable=False),
+        Column("path", pa.string(), "Input file path as given on the command line.", nullable=False),
+        Column("line", pa.int32(), "1-based line number in a JSONL file; null for .txt inputs."),
+        Column("url", pa.string(), "The article's URL when the input carried one."),
+        Column("published_at", pa.date32(), "Publication date (from the ` date YYYY-MM-DD` header or JSONL "
+               "`published_at`); null when unknown (then `warnings` says so)."),
+        Column("title", pa.string(), "First line of the cleaned text.", nullable=False),
+        Column("text", pa.string(), "Cleaned article text (boilerplate lines removed, characters normalised). "
+               "All start/stop offsets in other tables index into this string.", nullable=False),
+        Column("n_chars", pa.int32(), "Length of `text` in characters.", nullable=False),
+        Column("encoding", pa.string(), "Encoding the input was decoded from (utf-8, cp1251, koi8_r, utf-16).",
+               nullable=False),
+        Column("warnings", pa.list_(pa.string()), "Problems that did not stop processing, e.g. a missing date "
+               "header or a re-decoded legacy encoding.", nullable=False),
+        Column("ingested_at", TIMESTAMP, "When this version of the article was first processed (UTC).",
+               nullable=False),
+        Column("pipeline_version", pa.string(), "Code version + fingerprint of models/ that produced the rows.",
+               nullable=False),
+        Column("run_id", pa.string(), "Id of the run (the Prefect flow run id) that produced the rows.",
+               nullable=False),
+    ),
+)
+
+MENTIONS = Table(
+    name="mentions",
+    description="One row per named-entity mention (Natasha NER, normalised with pymorphy3).",
+    key=("article_id", "start", "stop", "type"),
+    columns=(
+        Column("article_id", pa.string(), "Article the mention is in (articles.article_id).", nullable=False),
+        Column("mention_id", pa.string(), "`<article_id>:<start>-<stop>`, unique.", nullable=False),
+        Column("sent_index", pa.int32(), "0-based index of the sentence containing the mention.", nullable=False),
+        Column("start", pa.int32(), "Start offset (characters) in articles.text.", nullable=False),
+        Column("stop", pa.int32(), "End offset (exclusive) in articles.text.", nullable=False),
+        Column("text", pa.string(), "Surface text: articles.text[start:stop].", nullable=False),
+        Column("type", pa.string(), "Entity type: PER, LOC or ORG.", nullable=False),
+        Column("normal", pa.string(), "Normal (nominative) form, e.g. `Дональдом Трампом` -> `Дональд Трамп`; "
+               "abbreviations and Latin names are kept as written.", nullable=False),
+        Column("alias", pa.string(), "A Latin name given in parentheses right after the mention, e.g. "
+               "`Jensen Huang` for `Дженсен Хуанг (Jensen Huang)`; the parentheses are not part of the span."),
+    ),
+)
+
+REJECTS = Table(
+    name="rejects",
+    description="One row per input that could not become an article, with the reason. The rest of the batch lands.",
+    key=("reject_id",),
+    columns=(
+        Column("reject_id", pa.string(), "Stable id of (path, line, reason).", nullable=False),
+        Column("source_id", pa.string(), "File name, or JSONL id / `<file>:<line>`.", nullable=False),
+        Column("source_format", pa.string(), "`txt` or `jsonl`.", nullable=False),
+        Column("path", pa.string(), "Input path as given.", nullable=False),
+        Column("line", pa.int32(), "1-based JSONL line number; null for whole files."),
+        Column("reason", pa.string(), "Machine-readable reason: empty, blank, binary, undecodable, unreadable, "
+               "invalid_json, invalid_record, missing_text, no_text, nlp_error.", nullable=False),
+        Column("detail", pa.string(), "Human-readable detail.", nullable=False),
+        Column("rejected_at", TIMESTAMP, "When the input was first rejected (UTC).", nullable=False),
+        Column("pipeline_version", pa.string(), "Pipeline version of the run that rejected it.", nullable=False),
+        Column("run_id", pa.string(), "Run that rejected it.", nullable=False),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, REJECTS)}
+# tables whose rows belong to an article (replaced together when an article is reprocessed)
+ARTICLE_TABLES: tuple[Table, ...] = (MENTIONS,)
+
+
+def render_data_dictionary(tables: dict[str, Table] = TABLES) -> str:
+    """The data dictionary (Markdown) for analysts, generated from the schemas above."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from `pipeline/schema.py` (`python -m pipeline schema`); do not edit by hand.",
+        "Every table is one Parquet file `<table>.parquet` in the output folder; read it with",
+        "`pandas.read_parquet(\"processed/mentions.parquet\")` or DuckDB `SELECT * FROM 'processed/mentions.parquet'`.",
+        "Offsets (`start`, `stop`) are character offsets into `articles.text`; join on `article_id`.",
+        "",
+    ]
+    for table in tables.values():
+        lines += [f"## `{table.name}`", "", table.description, "", f"Key: `{', '.join(table.key)}`", "",
+                  "| column | type | null | description |", "| --- | --- | --- | --- |"]
+        for column in table.columns:
+            lines.append(f"| `{column.name}` | `{column.type}` | {'yes' if column.nullable else 'no'} | "
+                         f"{column.description} |")
+        lines.append("")
+    return "\n".join(lines)

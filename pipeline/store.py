@@ -1,0 +1,191 @@
+"""Parquet persistence: every write goes through `write_table` (declared schema, atomic temp + rename).
+
+Tables are single Parquet files `<out>/<table>.parquet`. A run merges into them: the rows of the articles it
+(re)processed replace their previous rows in every table, everything else is kept, so re-running on the same
+input never duplicates rows. An exclusive file lock serialises writers on the same output folder.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipeline.schema import ARTICLE_TABLES, ARTICLES, REJECTS, Table
+
+
+class SchemaError(ValueError):
+    """Rows do not fit a table's declared schema."""
+
+
+def table_path(out_dir: Path, table: Table) -> Path:
+    return Path(out_dir) / f"{table.name}.parquet"
+
+
+def to_arrow(table: Table, rows: Iterable[Mapping] | pa.Table) -> pa.Table:
+    """Rows as an Arrow table of exactly the declared schema; missing required values are an error."""
+    if isinstance(rows, pa.Table):
+        data = conform(rows, table)
+    else:
+        rows = list(rows)
+        unknown = {key for row in rows for key in row} - set(table.column_names)
+        if unknown:
+            raise SchemaError(f"{table.name}: columns not in the schema: {sorted(unknown)}")
+        try:
+            data = pa.Table.from_pylist(rows, schema=table.schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise SchemaError(f"{table.name}: {exc}") from exc
+    for column in table.columns:
+        if not column.nullable and data.column(column.name).null_count:
+            raise SchemaError(f"{table.name}.{column.name} must not be null")
+    return data
+
+
+def conform(data: pa.Table, table: Table) -> pa.Table:
+    """Cast a stored table to the current schema (columns added since are filled with nulls)."""
+    arrays = []
+    for field in table.schema:
+        if field.name in data.column_names:
+            arrays.append(data.column(field.name).cast(field.type))
+        else:
+            arrays.append(pa.nulls(data.num_rows, field.type))
+    return pa.Table.from_arrays(arrays, schema=table.schema)
+
+
+def sort_rows(data: pa.Table, table: Table) -> pa.Table:
+    if data.num_rows == 0:
+        return data
+    return data.sort_by([(name, "ascending") for name in table.key])
+
+
+def write_table(out_dir: Path, table: Table, rows: Iterable[Mapping] | pa.Table) -> Path:
+    """Write a whole table atomically: temp file in the same folder, fsync, rename over the old file."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = sort_rows(to_arrow(table, rows), table)
+    target = table_path(out_dir, table)
+    fd, tmp = tempfile.mkstemp(prefix=f".{table.name}.", suffix=".parquet.tmp", dir=out_dir)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pq.write_table(data, handle, compression="zstd")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_text(path: Path, content: str) -> None:
+    """Atomic write of a small text file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(content)
+    os.replace(tmp, path)
+
+
+def read_table(out_dir: Path, table: Table) -> pa.Table:
+    """A stored table in the current schema; an empty one when it was never written."""
+    path = table_path(out_dir, table)
+    if not path.exists():
+        return table.schema.empty_table()
+    return conform(pq.read_table(path), table)
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Exclusive lock on an output folder: two runs never interleave their read-merge-write."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------------
+# incremental merge
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestPlan:
+    """Which new articles to process and which stored articles they replace."""
+
+    process: list  # Articles to run through NLP
+    skipped: list  # Articles already stored by the same pipeline version
+    replaced_ids: set[str]  # stored article_ids whose rows are dropped when the new rows land
+
+
+def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = False) -> IngestPlan:
+    """Skip articles already stored with this pipeline version; a changed text replaces its source's old rows."""
+    stored_rows = stored.select(["article_id", "source_id", "pipeline_version"]).to_pylist()
+    current = {row["article_id"] for row in stored_rows if row["pipeline_version"] == version}
+    by_source: dict[str, set[str]] = {}
+    for row in stored_rows:
+        by_source.setdefault(row["source_id"], set()).add(row["article_id"])
+    process, skipped, seen = [], [], set()
+    for article in articles:
+        if article.article_id in seen:
+            continue
+        seen.add(article.article_id)
+        (skipped if article.article_id in current and not force else process).append(article)
+    replaced: set[str] = set()
+    for article in process:
+        replaced.add(article.article_id)
+        replaced |= by_source.get(article.source_id, set())
+    return IngestPlan(process, skipped, replaced)
+
+
+def _drop(data: pa.Table, column: str, values: set[str]) -> pa.Table:
+    if not values or data.num_rows == 0:
+        return data
+    return data.filter(pc.invert(pc.is_in(data.column(column), value_set=pa.array(sorted(values), pa.string()))))
+
+
+def merge_run(
+    out_dir: Path,
+    replaced_ids: set[str],
+    rows: Mapping[str, list[Mapping]],
+    rejects: list[Mapping],
+    settled_paths: set[tuple[str, int | None]],
+) -> dict[str, int]:
+    """Merge one run's rows into the stored tables; returns the row count of each table after the merge.
+
+    Article tables first, `articles` last, so an interrupted run leaves no article row without its children
+    (the next run reprocesses it). Rejects whose input now parses, or that were rejected again, are replaced.
+    """
+    counts = {}
+    for table in (*ARTICLE_TABLES, ARTICLES):
+        kept = _drop(read_table(out_dir, table), "article_id", replaced_ids)
+        merged = pa.concat_tables([kept, to_arrow(table, rows.get(table.name, []))])
+        write_table(out_dir, table, merged)
+        counts[table.name] = merged.num_rows
+
+    stored = read_table(out_dir, REJECTS)
+    new = to_arrow(REJECTS, rejects)
+    new_ids = set(new.column("reject_id").to_pylist())
+    existing_ids = set(stored.column("reject_id").to_pylist())
+    keep_mask = [
+        (path, line) not in settled_paths or reject_id in new_ids
+        for reject_id, path, line in zip(stored.column("reject_id").to_pylist(),
+                                         stored.column("path").to_pylist(), stored.column("line").to_pylist())
+    ]
+    kept = stored.filter(pa.array(keep_mask, pa.bool_())) if stored.num_rows else stored
+    fresh = _drop(new, "reject_id", existing_ids)  # a reject seen before keeps its first row
+    merged = pa.concat_tables([kept, fresh])
+    write_table(out_dir, REJECTS, merged)
+    counts[REJECTS.name] = merged.num_rows
+    return counts
