@@ -120,18 +120,29 @@ def create_razdel_tokenizer():
 # ---------------------------------------------------------------------------
 
 
+# a blank line, or a newline before an upper-case letter or an opening symbol (quote, dash, bullet)
+_BLOCK_BREAK = re.compile(r"\n(?:\s*\n|(?=\s*[^\s\w,;:)\]]|\s*[^\W\d_a-zа-яё]))")
+
+
+def sentence_starts(text: str) -> set[int]:
+    """Sentence start offsets: razdel's sentenize within blocks of text. A blank line always ends a sentence,
+    and so does a line break before a line that does not continue in lower case (titles and list items carry
+    no final period, and razdel alone would glue them to the next paragraph); hard-wrapped lines stay joined."""
+    starts: set[int] = set()
+    offset = 0
+    for match in [*_BLOCK_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        starts.update(offset + sent.start for sent in razdel.sentenize(text[offset:end]))
+        offset = match.end() if match else len(text)
+    return starts
+
+
 @Language.component("razdel_sentencizer")
 def razdel_sentencizer(doc: Doc) -> Doc:
-    """Sentence starts from razdel's sentenize (whitespace tokens stay with the sentence before them)."""
-    starts = {sent.start for sent in razdel.sentenize(doc.text)}
-    seen_first = False
+    """Sentence starts from `sentence_starts` (whitespace tokens stay with the sentence before them)."""
+    starts = sentence_starts(doc.text)
     for token in doc:
-        if token.is_space:
-            token.is_sent_start = False if seen_first else True
-            seen_first = True
-            continue
-        token.is_sent_start = token.idx in starts or not seen_first
-        seen_first = True
+        token.is_sent_start = token.i == 0 or (not token.is_space and token.idx in starts)
     return doc
 
 
@@ -190,6 +201,8 @@ class NatashaSyntax:
     """Dependency heads and relations from Natasha's slovnet syntax parser, as spaCy's HEAD/DEP."""
 
     def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
         sents = [s for s in sentence_words(doc) if s]
         markups = natasha_models().syntax.map([[doc[i].text for i in sent] for sent in sents])
         heads = list(range(len(doc)))
@@ -219,7 +232,8 @@ class NatashaSyntax:
         return doc
 
 
-_PAREN_ALIAS = re.compile(r"^(?P<name>.*?\S)\s*\((?P<alias>[^()]*[A-Za-z][^()]*)\)$")
+# "Дженсен Хуанг (Jensen Huang)", "Мобильные ТелеСистемы (МТС)": the name, then a Latin name or an abbreviation
+_PAREN_ALIAS = re.compile(r"^(?P<name>.*?\S)\s*\((?P<alias>[^()]*(?:[A-Za-z]|[А-ЯЁ]{2})[^()]*)\)$")
 
 
 @Language.factory("natasha_ner")
@@ -228,7 +242,7 @@ def create_natasha_ner(nlp: Language, name: str):
 
 
 class NatashaNER:
-    """PER/LOC/ORG spans from Natasha's NER; a trailing Latin name in parentheses becomes `span._.alias`."""
+    """PER/LOC/ORG spans from Natasha's NER; a trailing "(Latin Name)" or "(ABBR)" becomes `span._.alias`."""
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc.text.strip():

@@ -8,7 +8,9 @@ Two general guards that Natasha lacks:
 - tokens that are not Russian words — all-caps abbreviations ("ИИ", "КНР"), Latin, digits — are never
   re-inflected; in hyphenated compounds ("ИИ-отрасли") only the Russian word part is inflected, so the
   abbreviation is not misread as a word ("ИИ-отрасли" -> "ИИ-отрасль", not "ИЯ-отрасль");
-- a token already in the nominative is left as written.
+- a token already in the nominative is left as written;
+- the source's spelling convention is kept: no "ё" appears in a form whose source word was written with "е"
+  (pymorphy3's dictionary forms carry "ё": "Селектела" must give "Селектел", not "Селектёл").
 """
 
 from __future__ import annotations
@@ -98,7 +100,8 @@ def inflect_nominative(word: str, pos: str, feats: dict[str, str], person: bool 
             grammemes.add("sing")
         inflected = parse.inflect(grammemes)
         if inflected is not None:
-            return restore_shape(inflected.word, word)
+            form = inflected.word if "ё" in word.lower() else inflected.word.replace("ё", "е")
+            return restore_shape(form, word)
     return word
 
 

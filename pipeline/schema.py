@@ -88,8 +88,8 @@ MENTIONS = Table(
         Column("type", pa.string(), "Entity type: PER, LOC or ORG.", nullable=False),
         Column("normal", pa.string(), "Normal (nominative) form, e.g. `Дональдом Трампом` -> `Дональд Трамп`; "
                "abbreviations and Latin names are kept as written.", nullable=False),
-        Column("alias", pa.string(), "A Latin name given in parentheses right after the mention, e.g. "
-               "`Jensen Huang` for `Дженсен Хуанг (Jensen Huang)`; the parentheses are not part of the span."),
+        Column("alias", pa.string(), "A Latin name or abbreviation given in parentheses right after the mention, "
+               "e.g. `Jensen Huang` for `Дженсен Хуанг (Jensen Huang)`; the parentheses are not part of the span."),
     ),
 )
 

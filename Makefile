@@ -1,0 +1,41 @@
+# Two commands on a fresh machine (Python 3.11 + pip):  make run   and   make test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= processed
+INPUT  ?= raw
+
+# no network: Prefect must not phone home
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: install run test bench schema lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools<82" wheel
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	$(BIN)/python -c "import pkg_resources, natasha, pymorphy3, spacy, prefect"  # fail fast on a broken env
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the project with its pinned dependencies
+
+run: $(STAMP)  ## process raw/ into processed/ through the Prefect flow (embedded Prefect, no server)
+	$(BIN)/python -m pipeline run $(INPUT) --out $(OUT)
+
+test: $(STAMP)  ## run the test suite (each run gets its own PREFECT_HOME)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)  ## speed and memory of the NLP layer and of a whole run, against the targets in scripts/bench.py
+	$(BIN)/python scripts/bench.py
+
+schema: $(STAMP)  ## regenerate the data dictionary from pipeline/schema.py
+	$(BIN)/python -m pipeline schema --out docs/DATA_DICTIONARY.md
+
+lock: $(STAMP)  ## re-pin constraints.txt from the current .venv
+	@{ sed -n '1,3p' constraints.txt; echo "setuptools==$$($(BIN)/python -m pip show setuptools | awk '/^Version/{print $$2}')"; \
+	   $(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^ru-technews-pipeline'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:  ## remove generated output (keeps .venv)
+	rm -rf $(OUT)/*.parquet $(OUT)/DATA_DICTIONARY.md $(OUT)/.lock .pytest_cache

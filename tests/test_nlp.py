@@ -1,0 +1,123 @@
+import razdel
+import pytest
+import spacy
+
+from pipeline.extract import adapt_mentions, process_article, sentence_index
+from pipeline.nlp import repair_heads
+
+TEXT = (
+    "Глава Nvidia Дженсен Хуанг (Jensen Huang) заявил, что спрос на H200 в Китае высок.\n\n"
+    "Представители местной ИИ-отрасли не скрывают интереса.  Министр   торговли США Говард Лютник\n"
+    "встретился с Дональдом Трампом."
+)
+
+
+@pytest.fixture(scope="module")
+def doc(nlp):
+    return nlp(TEXT)
+
+
+def test_pipeline_is_declared_in_models_config(nlp):
+    assert nlp.pipe_names == ["razdel_sentencizer", "natasha_morph", "natasha_syntax", "lemmatizer",
+                              "natasha_ner", "entity_normalizer"]
+
+
+def test_tokenizer_keeps_text_and_offsets(doc):
+    assert doc.text == TEXT
+    words = [t.text for t in doc if not t.is_space]
+    assert words == [t.text for t in razdel.tokenize(TEXT)]
+
+
+def test_sentences_are_razdel_sentences_within_paragraphs(doc):
+    expected = [s.text for block in TEXT.split("\n\n") for s in razdel.sentenize(block)]
+    assert [s.text.strip() for s in doc.sents] == expected  # the hard-wrapped line stays one sentence
+
+
+def test_a_title_without_a_period_is_its_own_sentence(nlp):
+    doc = nlp("Samsung вернула лидерство\n\nВыручка выросла на 54%. Прибыль тоже.")
+    assert [s.text.strip() for s in doc.sents] == ["Samsung вернула лидерство", "Выручка выросла на 54%.", "Прибыль тоже."]
+
+
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("Заголовок\nПервая фраза. Вторая.", ["Заголовок", "Первая фраза.", "Вторая."]),
+        ("Глава компании\nзаявил о росте.", ["Глава компании\nзаявил о росте."]),
+        ("Список:\n— первый пункт\n— второй пункт", ["Список:", "— первый пункт", "— второй пункт"]),
+        ("Выручка выросла в\n2025 году.", ["Выручка выросла в\n2025 году."]),
+    ],
+)
+def test_line_breaks_and_sentences(nlp, text, sentences):
+    assert [s.text.strip() for s in nlp(text).sents] == sentences
+
+
+def test_morphology_syntax_and_lemmas(doc):
+    said = next(t for t in doc if t.text == "заявил")
+    assert said.pos_ == "VERB" and said.lemma_ == "заявить"
+    assert said.dep_ == "ROOT"
+    hwang = next(t for t in doc if t.text == "Хуанг")
+    assert hwang.morph.get("Case") == ["Nom"]
+    for sent in doc.sents:  # every sentence is one tree
+        assert sum(1 for t in sent if t.dep_ == "ROOT") == 1
+
+
+def test_entities_normals_and_aliases(doc):
+    ents = {(e.text, e.label_, e._.normal, e._.alias) for e in doc.ents}
+    assert ("Дженсен Хуанг", "PER", "Дженсен Хуанг", "Jensen Huang") in ents
+    assert ("Дональдом Трампом", "PER", "Дональд Трамп", None) in ents
+    assert ("Китае", "LOC", "Китай", None) in ents
+    assert all(e._.normal != "ИЯ-отрасль" for e in doc.ents)
+
+
+def test_adapt_mentions_offsets_and_sentences(doc):
+    mentions = adapt_mentions(doc, "a1")
+    assert mentions, "expected entities"
+    for m in mentions:
+        assert TEXT[m.start:m.stop] == m.text
+        assert m.mention_id == f"a1:{m.start}-{m.stop}"
+    trump = next(m for m in mentions if m.normal == "Дональд Трамп")
+    assert trump.sent_index == 2
+
+
+def test_empty_text(nlp):
+    assert list(nlp("").ents) == []
+
+
+@pytest.mark.parametrize(
+    "heads, expected",
+    [
+        ([1, -1, 1], [1, -1, 1]),  # already a tree
+        ([-1, -1, 1], [-1, 0, 1]),  # two roots: the second hangs on the first
+        ([1, 2, 0], [-1, 2, 0]),  # a cycle and no root: the first token becomes the root
+        ([1, 0, -1], [2, 0, -1]),  # a cycle beside the root: the node closing it hangs on the root
+    ],
+)
+def test_repair_heads(heads, expected):
+    repaired = repair_heads(heads)
+    assert repaired == expected
+    for start in range(len(repaired)):  # every node reaches the root
+        node, steps = start, 0
+        while repaired[node] >= 0:
+            node, steps = repaired[node], steps + 1
+            assert steps <= len(repaired)
+
+
+def test_pipeline_serialises_and_reloads(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "nlp")
+    reloaded = spacy.load(tmp_path / "nlp")
+    assert reloaded.pipe_names == nlp.pipe_names
+    assert [(e.text, e.label_, e._.normal) for e in reloaded(TEXT).ents] == \
+           [(e.text, e.label_, e._.normal) for e in nlp(TEXT).ents]
+
+
+@pytest.mark.parametrize("starts, offset, index", [([0, 10, 20], 0, 0), ([0, 10, 20], 15, 1), ([0, 10, 20], 25, 2)])
+def test_sentence_index(starts, offset, index):
+    assert sentence_index(starts, offset) == index
+
+
+def test_process_article_returns_records_only(nlp):
+    from pipeline.records import Article, Mention
+
+    article = Article("x", "x.txt", "txt", "x.txt", None, None, None, "t", TEXT, "utf-8")
+    result = process_article(article, nlp)
+    assert all(type(m) is Mention for m in result.mentions)
