@@ -1,0 +1,184 @@
+"""End-to-end: raw files -> Prefect flow -> Parquet tables, under a temporary Prefect server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import RAW_DIR
+from pipeline.cli import main
+from pipeline.flows import process_articles
+from pipeline.schema import TABLES
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+
+
+def tables(out: Path) -> dict[str, pd.DataFrame]:
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
+
+
+@pytest.fixture(scope="module")
+def raw_run(tmp_path_factory, prefect_harness):
+    out = tmp_path_factory.mktemp("processed")
+    summary = process_articles(inputs=[str(RAW_DIR)], out_dir=str(out), batch_size=5)
+    return out, summary
+
+
+def test_raw_articles_land_with_dates_titles_and_clean_text(raw_run):
+    out, summary = raw_run
+    assert (summary["processed"], summary["rejected"], summary["skipped"]) == (12, 0, 0)
+    articles = tables(out)["articles"].set_index("source_id")
+    assert len(articles) == 12
+    tsmc = articles.loc["001_tsmc_arizona.txt"]
+    assert tsmc.published_at == date(2025, 10, 17)
+    assert tsmc.title == "TSMC отчиталась о рекордной выручке и ускорит строительство заводов в Аризоне"
+    assert tsmc.n_chars == len(tsmc.text)
+    # the first line is already article text: it is the title, and stays in the text
+    assert articles.loc["005_mistral_funding.txt"].title.startswith("Французский стартап Mistral AI привлёк €1,7 млрд")
+    intel = articles.loc["012_intel_layoffs.txt"]
+    assert intel.published_at is None or pd.isna(intel.published_at)
+    assert "published_at unknown" in intel.warnings[0]
+    for text in articles.text:
+        assert "Источник изображения" not in text and "Если вы заметили ошибку" not in text
+        assert not text.rstrip().endswith("Источник:")
+
+
+def test_mentions_point_into_the_stored_text(raw_run):
+    out, summary = raw_run
+    t = tables(out)
+    text = dict(zip(t["articles"].article_id, t["articles"].text))
+    mentions = t["mentions"]
+    assert len(mentions) == summary["mentions"] > 100
+    assert mentions.mention_id.is_unique
+    for row in mentions.itertuples():
+        assert text[row.article_id][row.start:row.stop] == row.text
+    rows = set(zip(mentions.text, mentions.type, mentions.normal))
+    assert ("Сэма Альтмана", "PER", "Сэм Альтман") in rows
+    assert ("Сбербанка", "ORG", "Сбербанк") in rows
+    assert ("Санкт-Петербурге", "LOC", "Санкт-Петербург") in rows
+    aliases = dict(zip(mentions.normal, mentions.alias))
+    assert aliases["Си-Си Вэй"] == "C.C. Wei"
+
+
+def test_golden_article_readable_rows(raw_run):
+    """One article through the whole pipeline, compared with what a reader of it expects."""
+    out, _ = raw_run
+    t = tables(out)
+    article_id = t["articles"].set_index("source_id").loc["006_samsung_hbm.txt"].article_id
+    got = [tuple(r) for r in t["mentions"].query("article_id == @article_id")
+           [["sent_index", "text", "type", "normal", "alias"]].itertuples(index=False)]
+    got = [tuple(None if pd.isna(v) else v for v in row) for row in got]
+    assert got == [
+        (0, "Samsung", "ORG", "Samsung", None),  # the title is its own sentence
+        (1, "Samsung Electronics", "ORG", "Samsung Electronics", None),
+        (3, "Пак Сун Чхоль", "PER", "Пак Сун Чхоль", None),
+        (4, "TrendForce", "ORG", "TrendForce", None),
+        (4, "Samsung", "ORG", "Samsung", None),
+        (4, "SK hynix", "ORG", "SK hynix", None),
+        (6, "Samsung", "ORG", "Samsung", None),
+        (6, "Пхёнтхэке", "LOC", "Пхёнтхэк", None),
+        (7, "Ли Джэ Ён", "PER", "Ли Джэ Ён", "Lee Jae-yong"),
+        (7, "Nvidia", "ORG", "Nvidia", None),
+        (7, "Дженсеном Хуангом", "PER", "Дженсен Хуанг", None),
+        (7, "Сеуле", "LOC", "Сеул", None),
+    ]
+
+
+def test_tables_have_declared_schemas_and_read_in_duckdb(raw_run):
+    out, _ = raw_run
+    for name, table in TABLES.items():
+        assert pq.read_schema(out / f"{name}.parquet").equals(table.schema, check_metadata=False)
+    duckdb = pytest.importorskip("duckdb")
+    with duckdb.connect() as con:
+        [(count,)] = con.execute(f"SELECT count(*) FROM '{out}/mentions.parquet' WHERE type = 'PER'").fetchall()
+    assert count > 10
+    assert (out / "DATA_DICTIONARY.md").read_text(encoding="utf-8").startswith("# Data dictionary")
+
+
+def test_rerun_is_identical_and_force_does_not_duplicate(raw_run, tmp_path):
+    out, _ = raw_run
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    before = {name: pq.read_table(copy / f"{name}.parquet") for name in TABLES}
+    summary = process_articles(inputs=[str(RAW_DIR)], out_dir=str(copy))
+    assert (summary["processed"], summary["skipped"]) == (0, 12)
+    for name in TABLES:
+        assert pq.read_table(copy / f"{name}.parquet").equals(before[name]), name
+    forced = process_articles(inputs=[str(RAW_DIR)], out_dir=str(copy), force=True)
+    assert forced["processed"] == 12
+    after = tables(copy)
+    assert len(after["articles"]) == 12 and after["articles"].article_id.is_unique
+    assert len(after["mentions"]) == len(before["mentions"]) and after["mentions"].mention_id.is_unique
+
+
+def test_bad_inputs_are_rejected_and_the_batch_still_lands(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(RAW_DIR / "001_tsmc_arizona.txt", inbox)
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "spaces.txt").write_text("  \n\n \t", encoding="utf-8")
+    (inbox / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    (inbox / "legacy.txt").write_bytes(
+        " date 2025-03-03 Сегодня 3 марта 2025\nСбербанк открыл офис в Казани\n\nГерман Греф рассказал об этом."
+        .encode("cp1251"))
+    (inbox / "gone.txt").symlink_to(inbox / "missing-target.txt")
+    (inbox / "feed.jsonl").write_text("\n".join([
+        json.dumps({"id": "ok-1", "published_at": "2025-02-01", "title": "МТС купила стартап",
+                    "text": "Сделку в Москве закрыл Вячеслав Николаев."}, ensure_ascii=False),
+        "{broken",
+        json.dumps({"id": "no-text"}),
+    ]), encoding="utf-8")
+    out = tmp_path / "out"
+    summary = process_articles(inputs=[str(inbox)], out_dir=str(out))
+    t = tables(out)
+    assert sorted(t["articles"].source_id) == ["001_tsmc_arizona.txt", "legacy.txt", "ok-1"]
+    legacy = t["articles"].set_index("source_id").loc["legacy.txt"]
+    assert legacy.encoding == "cp1251" and "re-decoded from cp1251" in list(legacy.warnings)
+    assert legacy.published_at == date(2025, 3, 3)
+    reasons = sorted(zip(t["rejects"].source_id, t["rejects"].reason))
+    assert reasons == [("empty.txt", "empty"), ("feed.jsonl:2", "invalid_json"), ("gone.txt", "unreadable"),
+                       ("image.txt", "binary"), ("no-text", "missing_text"), ("spaces.txt", "blank")]
+    assert summary["rejected"] == 6
+    assert set(t["mentions"].normal) >= {"Герман Греф", "Казань", "Вячеслав Николаев"}
+
+    # fixing an input settles its reject; the rest stays
+    (inbox / "empty.txt").write_text(" date 2025-03-04\nTSMC наняла 500 инженеров в Аризоне", encoding="utf-8")
+    process_articles(inputs=[str(inbox)], out_dir=str(out))
+    t = tables(out)
+    assert "empty.txt" in set(t["articles"].source_id)
+    assert "empty.txt" not in set(t["rejects"].source_id) and len(t["rejects"]) == 5
+
+
+def test_changed_article_replaces_its_rows(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    article = inbox / "a.txt"
+    article.write_text(" date 2025-01-01\nИнтервью\n\nГлава Intel Лип-Бу Тан посетил Тайвань.", encoding="utf-8")
+    out = tmp_path / "out"
+    process_articles(inputs=[str(inbox)], out_dir=str(out))
+    old_id = tables(out)["articles"].article_id.item()
+    article.write_text(" date 2025-01-01\nИнтервью\n\nГлава Nvidia Дженсен Хуанг посетил Японию.", encoding="utf-8")
+    process_articles(inputs=[str(inbox)], out_dir=str(out))
+    t = tables(out)
+    assert len(t["articles"]) == 1 and t["articles"].article_id.item() != old_id
+    assert set(t["mentions"].article_id) == {t["articles"].article_id.item()}
+    assert "Япония" in set(t["mentions"].normal) and "Тайвань" not in set(t["mentions"].normal)
+
+
+def test_cli_runs_the_flow_and_reports(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(RAW_DIR / "002_yandex_gpt.txt"), "--out", str(out)]) == 0
+    assert "1 articles processed" in capsys.readouterr().out
+    assert len(pd.read_parquet(out / "articles.parquet")) == 1
+
+
+def test_cli_missing_input_is_a_clear_error(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
+    assert "input path does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
