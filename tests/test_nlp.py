@@ -121,3 +121,13 @@ def test_process_article_returns_records_only(nlp):
     article = Article("x", "x.txt", "txt", "x.txt", None, None, None, "t", TEXT, "utf-8")
     result = process_article(article, nlp)
     assert all(type(m) is Mention for m in result.mentions)
+
+
+def test_cached_lemmatizer_agrees_with_spacys(nlp, doc):
+    from spacy.lang.ru.lemmatizer import RussianLemmatizer
+
+    plain = RussianLemmatizer(nlp.vocab, None, mode="pymorphy3", overwrite=True)
+    cached = nlp.get_pipe("lemmatizer")
+    for token in doc:
+        if not token.is_space:
+            assert cached.pymorphy3_lemmatize(token) == plain.pymorphy3_lemmatize(token), token.text

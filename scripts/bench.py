@@ -1,0 +1,102 @@
+"""Speed and memory of the pipeline, checked against targets. `make bench`.
+
+Two measurements:
+1. the NLP layer in-process: characters per second over the sample articles (repeated to a fixed volume),
+   with the time of each spaCy component, so a slow stage is visible;
+2. a whole `python -m pipeline run` in a subprocess (Prefect's embedded server included): wall time and
+   peak resident memory of the process tree, sampled with psutil.
+Targets live here, not in unit tests. Exit code 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {
+    "nlp_chars_per_second": 20_000,  # Natasha NER alone runs ~95k chars/s on one core; morph+syntax cost more
+    "run_seconds": 60.0,  # `make run` on raw/, Prefect's temporary server start included
+    "run_peak_rss_mb": 2_000.0,
+}
+
+
+def bench_nlp(min_chars: int) -> dict:
+    from pipeline.ingest import build_article, discover_inputs, read_inputs
+    from pipeline.nlp import load_nlp
+
+    texts = [a.text for a in map(build_article, read_inputs(discover_inputs([ROOT / "raw"]))) if hasattr(a, "text")]
+    nlp = load_nlp()
+    nlp(texts[0])  # warm up: models load lazily
+    per_component = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}}
+    chars = 0
+    started = time.perf_counter()
+    while chars < min_chars:
+        for text in texts:
+            t = time.perf_counter()
+            doc = nlp.make_doc(text)
+            per_component["tokenizer"] += time.perf_counter() - t
+            for name, proc in nlp.pipeline:
+                t = time.perf_counter()
+                doc = proc(doc)
+                per_component[name] += time.perf_counter() - t
+            chars += len(text)
+    elapsed = time.perf_counter() - started
+    return {"chars": chars, "seconds": elapsed, "chars_per_second": chars / elapsed, "components": per_component}
+
+
+def bench_run(inputs: list[str]) -> dict:
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "PREFECT_HOME": home, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        started = time.perf_counter()
+        process = psutil.Popen([sys.executable, "-m", "pipeline", "run", *inputs, "--out", out], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        peak = 0
+        while process.poll() is None:
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        if process.returncode != 0:
+            raise SystemExit(f"pipeline run failed with exit code {process.returncode}")
+    return {"seconds": seconds, "peak_rss_mb": peak / 2**20}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chars", type=int, default=300_000, help="volume of text for the NLP measurement")
+    parser.add_argument("--inputs", nargs="*", default=[str(ROOT / "raw")], help="inputs for the whole-run measurement")
+    args = parser.parse_args()
+
+    nlp = bench_nlp(args.chars)
+    print(f"NLP layer: {nlp['chars']:,} chars in {nlp['seconds']:.2f} s = {nlp['chars_per_second']:,.0f} chars/s (one core)")
+    for name, seconds in nlp["components"].items():
+        print(f"  {name:<20} {seconds:7.2f} s  {seconds / nlp['seconds']:6.1%}")
+    run = bench_run(args.inputs)
+    print(f"whole run ({' '.join(args.inputs)}): {run['seconds']:.1f} s, peak RSS of the process tree {run['peak_rss_mb']:.0f} MB")
+
+    failures = []
+    if nlp["chars_per_second"] < TARGETS["nlp_chars_per_second"]:
+        failures.append(f"NLP speed {nlp['chars_per_second']:,.0f} < {TARGETS['nlp_chars_per_second']:,} chars/s")
+    if run["seconds"] > TARGETS["run_seconds"]:
+        failures.append(f"run time {run['seconds']:.1f} > {TARGETS['run_seconds']} s")
+    if run["peak_rss_mb"] > TARGETS["run_peak_rss_mb"]:
+        failures.append(f"peak memory {run['peak_rss_mb']:.0f} > {TARGETS['run_peak_rss_mb']} MB")
+    print("targets:", "all met" if not failures else "; ".join(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
