@@ -27,10 +27,10 @@ DEFAULT_BATCH_SIZE = 16
 
 @cache
 def pipeline_version() -> str:
-    """Code version plus a fingerprint of the data in models/: editing a lexicon changes it."""
+    """Code version plus a fingerprint of the data in models/ (docs excluded): editing a lexicon changes it."""
     digest = hashlib.sha256()
     for path in sorted(MODELS_DIR.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
+        if path.is_file() and not path.name.startswith(".") and path.suffix != ".md":
             digest.update(path.relative_to(MODELS_DIR).as_posix().encode())
             digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:8]}"
