@@ -18,7 +18,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from pipeline.config import DEFAULT_BATCH_SIZE, PROCESSED_DIR, pipeline_version
+from pipeline.config import DEFAULT_BATCH_SIZE, PROCESSED_DIR, RAW_DIR, pipeline_version
 from pipeline.extract import process_articles as extract_articles
 from pipeline.ingest import build_article, discover_inputs, read_inputs
 from pipeline.nlp import load_nlp
@@ -113,7 +113,7 @@ def process_articles(
     started = time.perf_counter()
     logger = get_run_logger()
     run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
-    inputs = inputs or [str(Path(out_dir).parent / "raw")]
+    inputs = inputs or [str(RAW_DIR)]
 
     articles, rejects, settled = read_inputs_task(inputs)
     plan = plan_ingest(read_table(Path(out_dir), ARTICLES), articles, version, force)
@@ -124,8 +124,7 @@ def process_articles(
         batch_results, batch_rejects = extract_batch_task(batch)
         results += batch_results
         rejects += batch_rejects
-    failed = {r.source_id for r in rejects if r.reason == "nlp_error"}
-    replaced = plan.replaced_ids - {a.article_id for a in plan.process if a.source_id in failed}
+    replaced = plan.replaced_ids(r.article.article_id for r in results)
 
     rows = {
         ARTICLES.name: [article_row(r.article, run_id, version, now) for r in results],

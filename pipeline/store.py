@@ -122,11 +122,15 @@ def output_lock(out_dir: Path) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class IngestPlan:
-    """Which new articles to process and which stored articles they replace."""
+    """Which new articles to process, and which stored articles each one replaces when it lands."""
 
     process: list  # Articles to run through NLP
     skipped: list  # Articles already stored by the same pipeline version
-    replaced_ids: set[str]  # stored article_ids whose rows are dropped when the new rows land
+    replaces: dict[str, set[str]]  # new article_id -> stored article_ids its rows replace (itself included)
+
+    def replaced_ids(self, landed: Iterable[str]) -> set[str]:
+        """Stored rows to drop for the articles that did land (a failed article keeps its old version)."""
+        return set().union(*(self.replaces[article_id] for article_id in landed))
 
 
 def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = False) -> IngestPlan:
@@ -142,11 +146,8 @@ def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = Fa
             continue
         seen.add(article.article_id)
         (skipped if article.article_id in current and not force else process).append(article)
-    replaced: set[str] = set()
-    for article in process:
-        replaced.add(article.article_id)
-        replaced |= by_source.get(article.source_id, set())
-    return IngestPlan(process, skipped, replaced)
+    replaces = {a.article_id: {a.article_id} | by_source.get(a.source_id, set()) for a in process}
+    return IngestPlan(process, skipped, replaces)
 
 
 def _drop(data: pa.Table, column: str, values: set[str]) -> pa.Table:

@@ -131,3 +131,19 @@ def test_cached_lemmatizer_agrees_with_spacys(nlp, doc):
     for token in doc:
         if not token.is_space:
             assert cached.pymorphy3_lemmatize(token) == plain.pymorphy3_lemmatize(token), token.text
+
+
+def test_an_article_the_nlp_fails_on_becomes_a_reject(nlp):
+    from pipeline.extract import process_articles
+    from pipeline.records import Article
+
+    def flaky(text):
+        if "сломается" in text:
+            raise RuntimeError("model exploded")
+        return nlp(text)
+
+    good = Article("g", "g.txt", "txt", "g.txt", None, None, None, "t", "Глава Intel посетил Москву.", "utf-8")
+    bad = Article("b", "b.txt", "txt", "b.txt", None, None, None, "t", "Это сломается.", "utf-8")
+    results, rejects = process_articles([bad, good], flaky)
+    assert [r.article.article_id for r in results] == ["g"]
+    assert [(r.source_id, r.reason, r.detail) for r in rejects] == [("b.txt", "nlp_error", "RuntimeError: model exploded")]

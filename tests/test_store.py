@@ -82,7 +82,8 @@ def test_plan_skips_current_version_and_replaces_changed_sources():
     assert [a.article_id for a in plan.skipped] == ["a1"]
     assert [a.article_id for a in plan.process] == ["b1", "c2"]  # the duplicate input is processed once
     changed = plan_ingest(stored, [article("a2", "a.txt")], "v1")
-    assert changed.replaced_ids == {"a1", "a2"}
+    assert changed.replaced_ids(["a2"]) == {"a1", "a2"}
+    assert changed.replaced_ids([]) == set()  # the new version did not land: the old one stays
     forced = plan_ingest(stored, [article("a1", "a.txt")], "v1", force=True)
     assert [a.article_id for a in forced.process] == ["a1"]
 
