@@ -71,27 +71,22 @@ class RazdelTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
+
+        def add_gap(gap: str) -> None:
+            if words and gap.startswith(" "):  # one space after a token is spaCy's `whitespace_`
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:  # any other whitespace is a token of its own
+                words.append(gap)
+                spaces.append(False)
+
         offset = 0
         for token in razdel.tokenize(text):
-            gap = text[offset:token.start]
-            if gap:
-                if words and gap[0] == " ":
-                    spaces[-1] = True
-                    gap = gap[1:]
-                if gap:
-                    words.append(gap)
-                    spaces.append(False)
+            add_gap(text[offset:token.start])
             words.append(token.text)
             spaces.append(False)
             offset = token.stop
-        tail = text[offset:]
-        if tail:
-            if words and tail[0] == " ":
-                spaces[-1] = True
-                tail = tail[1:]
-            if tail:
-                words.append(tail)
-                spaces.append(False)
+        add_gap(text[offset:])
         return Doc(self.vocab, words=words, spaces=spaces)
 
     # stateless: serialisation only has to exist for nlp.to_disk()/spacy.load()
@@ -210,21 +205,16 @@ class NatashaSyntax:
         deps = ["dep"] * len(doc)
         for sent, markup in zip(sents, markups):
             local = [int(t.head_id) - 1 for t in markup.tokens]
-            for position, (index, head, tagged) in enumerate(zip(sent, repair_heads(local), markup.tokens)):
+            for index, head, tagged in zip(sent, repair_heads(local), markup.tokens):
                 heads[index] = index if head < 0 else sent[head]
                 deps[index] = "ROOT" if head < 0 else (tagged.rel or "dep")
-        previous = None
-        for token in doc:  # whitespace hangs on the token before it, as spaCy's own parser does
-            if token.is_space:
-                heads[token.i] = previous if previous is not None else token.i
-            else:
+        # whitespace hangs on the word before it (as spaCy's own parser does), or after it at the very start
+        previous = first_word = next((t.i for t in doc if not t.is_space), None)
+        for token in doc:
+            if not token.is_space:
                 previous = token.i
-        if doc[0].is_space and len(doc) > 1:
-            following = next((t.i for t in doc if not t.is_space), 0)
-            for token in doc:
-                if not token.is_space:
-                    break
-                heads[token.i] = following
+            elif first_word is not None:
+                heads[token.i] = previous
         values = numpy.array(
             [[numpy.int64(h - i).astype(numpy.uint64), doc.vocab.strings.add(d)] for i, (h, d) in enumerate(zip(heads, deps))],
             dtype="uint64",

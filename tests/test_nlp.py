@@ -147,3 +147,10 @@ def test_an_article_the_nlp_fails_on_becomes_a_reject(nlp):
     results, rejects = process_articles([bad, good], flaky)
     assert [r.article.article_id for r in results] == ["g"]
     assert [(r.source_id, r.reason, r.detail) for r in rejects] == [("b.txt", "nlp_error", "RuntimeError: model exploded")]
+
+
+@pytest.mark.parametrize("text", ["\n\n  Глава Intel  посетил\n\nМоскву.  \n", "   ", "Слово"])
+def test_leading_and_trailing_whitespace(nlp, text):
+    doc = nlp(text)
+    assert doc.text == text
+    assert all(0 <= t.head.i < len(doc) for t in doc)
