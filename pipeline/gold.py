@@ -25,7 +25,7 @@ AMOUNT_KINDS = ("money", "percent", "multiplier", "count", "duration", "quantity
 QUALIFIERS = ("approx", "more_than", "less_than", "at_least", "at_most", "up_to", "none")
 DURATION_UNITS = ("day", "week", "month", "quarter", "year")
 TIMEX_KINDS = ("date", "interval", "duration")
-GRANULARITIES = ("day", "week", "month", "quarter", "half", "year")
+GRANULARITIES = ("day", "week", "month", "season", "quarter", "half", "year")
 RELATIONS = ("spend", "invest", "revenue", "profit", "price", "market_share", "growth", "decline", "lag",
              "forecast", "supply", "ban", "other")
 MODALITIES = ("fact", "estimate", "forecast", "plan", "rumor")
