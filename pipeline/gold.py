@@ -265,26 +265,27 @@ def compile_source(source: Path, root: Path = ROOT) -> GoldDocument:
         if line.startswith("A "):
             if len(parts) < 4:
                 raise GoldError(f"{where}: expected 'A kind | surface | value or min..max | unit [| qualifier]'")
-            [loc] = locate(text, parts[1], where)
             low, sep, high = parts[2].partition("..")
             value_min = _number(low, where)
             value_max = _number(high, where) if sep else value_min
-            doc.amounts.append(GoldAmount(loc.start, loc.stop, loc.text, parts[0], None if sep else value_min,
-                                          value_min, value_max, parts[3], parts[4] if len(parts) > 4 else "none"))
+            for loc in locate(text, parts[1], where):
+                doc.amounts.append(GoldAmount(loc.start, loc.stop, loc.text, parts[0], None if sep else value_min,
+                                              value_min, value_max, parts[3], parts[4] if len(parts) > 4 else "none"))
         elif line.startswith("T "):
-            [loc] = locate(text, parts[1], where)
             kind = parts[0]
-            if kind == "duration":
-                if len(parts) < 4:
-                    raise GoldError(f"{where}: expected 'T duration | surface | P4M | granularity'")
-                doc.timexes.append(GoldTimex(loc.start, loc.stop, loc.text, kind, None, None, parts[3], True, parts[2]))
-            elif len(parts) >= 3 and parts[2] == "unresolved":
-                doc.timexes.append(GoldTimex(loc.start, loc.stop, loc.text, kind, None, None,
-                                             parts[3] if len(parts) > 3 else None, False))
-            else:
-                if len(parts) < 5:
+            for loc in locate(text, parts[1], where):
+                if kind == "duration":
+                    if len(parts) < 4:
+                        raise GoldError(f"{where}: expected 'T duration | surface | P4M | granularity'")
+                    timex = GoldTimex(loc.start, loc.stop, loc.text, kind, None, None, parts[3], True, parts[2])
+                elif len(parts) >= 3 and parts[2] == "unresolved":
+                    timex = GoldTimex(loc.start, loc.stop, loc.text, kind, None, None,
+                                      parts[3] if len(parts) > 3 else None, False)
+                elif len(parts) >= 5:
+                    timex = GoldTimex(loc.start, loc.stop, loc.text, kind, parts[2], parts[3], parts[4], True)
+                else:
                     raise GoldError(f"{where}: expected 'T kind | surface | start | end | granularity'")
-                doc.timexes.append(GoldTimex(loc.start, loc.stop, loc.text, kind, parts[2], parts[3], parts[4], True))
+                doc.timexes.append(timex)
 
     starts = sorted(sentence_starts(text))
     for number, line in lines:
