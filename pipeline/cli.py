@@ -28,6 +28,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
     run.add_argument("--force", action="store_true", help="reprocess articles already stored by this version")
 
+    evaluate = commands.add_parser("eval", help="score the pipeline on the gold set or a public corpus")
+    evaluate.add_argument("--split", default="dev", choices=["dev", "test", "all"], help="gold split (default dev)")
+    evaluate.add_argument("--corpus", nargs=2, metavar=("KIND", "PATH"),
+                          help="a public corpus instead of the gold set: `factru DIR` or `brat DIR`")
+    evaluate.add_argument("--out", default=str(PROCESSED_DIR), help="folder for eval_metrics.parquet")
+    evaluate.add_argument("--write-floor", action="store_true",
+                          help="write the dev metrics to gold/metrics.json as the new regression floor")
+
+    gold = commands.add_parser("gold", help="build or check the gold set from gold/src/*.ann")
+    gold.add_argument("action", choices=["build", "check", "stats"])
+
     schema = commands.add_parser("schema", help="write the data dictionary generated from the table schemas")
     schema.add_argument("--out", default="-", help="file to write (default: stdout)")
     return parser
@@ -42,6 +53,55 @@ def print_summary(summary: dict) -> None:
     )
 
 
+def run_gold(action: str) -> int:
+    from pipeline.gold import SPLITS, count_gold, load_gold, validate_split, write_gold
+
+    if action == "build":
+        built = write_gold()
+        print("wrote " + ", ".join(f"gold/{split}.jsonl ({n} documents)" for split, n in built.items()))
+        return 0
+    if action == "check":
+        problems = [p for split in SPLITS for p in validate_split(split)]
+        print("\n".join(problems) if problems else "gold set is valid")
+        return 1 if problems else 0
+    for split in (*SPLITS, "all"):
+        print(f"{split:>5}: {count_gold(load_gold(split))}")
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.config import GOLD_DIR
+    from pipeline.evaluate import Metric, floor_values, format_report
+
+    kind, path = args.corpus if args.corpus else (None, None)
+    if path is not None and not Path(path).is_dir():
+        print(f"pipeline: error: corpus folder does not exist: {path}", file=sys.stderr)
+        return 2
+    if args.write_floor and (kind is not None or args.split != "dev"):
+        print("pipeline: error: --write-floor records the gold dev split only", file=sys.stderr)
+        return 2
+    from pipeline.flows import evaluate
+
+    try:
+        rows = evaluate(split=args.split, out_dir=args.out, corpus=kind, corpus_path=path)
+    except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
+        print(f"pipeline: evaluation failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    fields = set(Metric.__dataclass_fields__)
+    metrics = [Metric(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+    print()
+    print(format_report(metrics, f"{rows[0]['dataset']} / {rows[0]['split']}"))
+    if args.write_floor:
+        floor_path = GOLD_DIR / "metrics.json"
+        floor = {"dataset": "gold", "split": "dev", "pipeline_version": rows[0]["pipeline_version"],
+                 "metrics": floor_values(metrics)}
+        floor_path.write_text(json.dumps(floor, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"\nwrote the regression floor to {floor_path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "schema":
@@ -53,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             Path(args.out).write_text(text, encoding="utf-8")
         return 0
+
+    if args.command == "gold":
+        return run_gold(args.action)
+    if args.command == "eval":
+        return run_eval(args)
 
     missing = [item for item in args.inputs if not Path(item).exists() and not Path(item).is_symlink()]
     if missing:

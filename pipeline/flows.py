@@ -158,3 +158,75 @@ def publish_report(summary: dict, rejects: list[Reject]) -> None:
     if rejects:
         create_table_artifact([{"path": r.path, "line": r.line, "reason": r.reason, "detail": r.detail} for r in rejects],
                               key="process-articles-rejects", description="Inputs rejected by this run")
+
+
+# ---------------------------------------------------------------------------
+# evaluation
+# ---------------------------------------------------------------------------
+
+
+def metric_row(metric, dataset: str, split: str, run_id: str, version: str, now: datetime) -> dict:
+    row = asdict(metric)
+    row.update(run_id=run_id, dataset=dataset, split=split, pipeline_version=version, evaluated_at=now)
+    return row
+
+
+@task(name="load-evaluation-documents", cache_policy=NO_CACHE)
+def load_documents_task(split: str, corpus: str | None, corpus_path: str | None) -> tuple[str, str, list]:
+    """The documents to evaluate on: the gold split, or a public corpus folder."""
+    from pipeline.corpora import load_brat, load_factru
+    from pipeline.gold import load_gold
+
+    if corpus is None:
+        return "gold", split, load_gold(split)
+    if corpus_path is None:
+        raise ValueError(f"corpus {corpus!r} needs a path")
+    folder = Path(corpus_path)
+    if corpus == "factru":
+        return "factru", folder.name, [d.as_gold() for d in load_factru(folder)]
+    if corpus == "brat":
+        return f"brat:{folder.name}", "all", [d.as_gold() for d in load_brat(folder)]
+    raise ValueError(f"unknown corpus {corpus!r}; expected factru or brat")
+
+
+@task(name="score-batch", cache_policy=NO_CACHE)
+def predict_batch_task(docs: list) -> list:
+    """Run the pipeline's NLP over one batch of evaluation documents."""
+    from pipeline.evaluate import predict
+
+    return predict(docs, load_nlp())
+
+
+@flow(name="evaluate")
+def evaluate(
+    split: str = "dev",
+    out_dir: str = str(PROCESSED_DIR),
+    corpus: str | None = None,
+    corpus_path: str | None = None,
+    batch_size: int = 32,
+) -> list[dict]:
+    """Score the pipeline on the gold set (`split`: dev, test or all) or on a public corpus (`corpus`: factru
+    or brat, with `corpus_path`); writes `eval_metrics.parquet` and a Markdown artifact; returns the rows."""
+    from pipeline.evaluate import format_report, score_documents
+    from pipeline.schema import EVAL_METRICS
+    from pipeline.store import replace_partition
+
+    logger = get_run_logger()
+    run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
+    dataset, split_name, docs = load_documents_task(split, corpus, corpus_path)
+    predictions = []
+    for batch in batched(docs, batch_size):
+        predictions += predict_batch_task(batch)
+    from pipeline.corpora import CORPUS_ENTITY_TYPES
+    from pipeline.gold import ENTITY_TYPES
+
+    types = ENTITY_TYPES if dataset == "gold" else CORPUS_ENTITY_TYPES
+    metrics = score_documents(docs, predictions, token_level=True, entity_types=types)
+    rows = [metric_row(m, dataset, split_name, run_id, version, now) for m in metrics]
+    with output_lock(Path(out_dir)):
+        replace_partition(Path(out_dir), EVAL_METRICS, rows, {"dataset": dataset, "split": split_name})
+        write_text(Path(out_dir) / "DATA_DICTIONARY.md", render_data_dictionary())
+    report = format_report(metrics, f"{dataset} / {split_name} ({len(docs)} documents, pipeline {version})")
+    create_markdown_artifact(report, key="evaluation", description=f"Evaluation on {dataset}/{split_name}")
+    logger.info("evaluated %d documents of %s/%s", len(docs), dataset, split_name)
+    return rows

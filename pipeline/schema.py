@@ -112,9 +112,41 @@ REJECTS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, REJECTS)}
+EVAL_METRICS = Table(
+    name="eval_metrics",
+    description="One row per evaluation metric of the latest evaluation of each dataset and split.",
+    key=("dataset", "split", "task", "type", "match"),
+    columns=(
+        Column("run_id", pa.string(), "Evaluation run (the Prefect flow run id).", nullable=False),
+        Column("dataset", pa.string(), "`gold` (the project's gold set), `factru` (factRuEval-2016) or "
+               "`brat:<folder>`.", nullable=False),
+        Column("split", pa.string(), "`dev`, `test` or `all` for the gold set; the corpus folder name otherwise.",
+               nullable=False),
+        Column("task", pa.string(), "entities, amounts, timex or claims.", nullable=False),
+        Column("type", pa.string(), "Entity type / amount kind / timex kind, or ALL.", nullable=False),
+        Column("match", pa.string(), "strict (exact span), lenient (overlap), token (naeval per-token), value "
+               "(amount value+unit), resolved (timex dates), normal (normal-form accuracy), evidence+amount "
+               "(claims), slot:<name> (claim slot accuracy), `-` for a stage not built.", nullable=False),
+        Column("precision", pa.float64(), "Precision; null when nothing was predicted or for accuracy rows."),
+        Column("recall", pa.float64(), "Recall; null when the gold has none or for accuracy rows."),
+        Column("f1", pa.float64(), "F1 of precision and recall."),
+        Column("accuracy", pa.float64(), "Accuracy over matched items (normal forms, claim slots)."),
+        Column("support", pa.int64(), "Gold items (matched items for accuracy rows).", nullable=False),
+        Column("correct", pa.int64(), "Correct predictions.", nullable=False),
+        Column("guessed", pa.int64(), "Predictions made.", nullable=False),
+        Column("expected", pa.int64(), "Gold items.", nullable=False),
+        Column("status", pa.string(), "`ok`, or `not_built` for a stage the pipeline does not have yet.",
+               nullable=False),
+        Column("pipeline_version", pa.string(), "Pipeline version evaluated.", nullable=False),
+        Column("evaluated_at", TIMESTAMP, "When the evaluation ran (UTC).", nullable=False),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, REJECTS, EVAL_METRICS)}
 # tables whose rows belong to an article (replaced together when an article is reprocessed)
 ARTICLE_TABLES: tuple[Table, ...] = (MENTIONS,)
+# the tables `process_articles` writes (eval_metrics is written by `evaluate`)
+PROCESS_TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, *ARTICLE_TABLES, REJECTS)}
 
 
 def render_data_dictionary(tables: dict[str, Table] = TABLES) -> str:

@@ -150,6 +150,21 @@ def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = Fa
     return IngestPlan(process, skipped, replaces)
 
 
+def replace_partition(out_dir: Path, table: Table, rows: list[Mapping], where: Mapping[str, str]) -> int:
+    """Replace every stored row whose columns equal `where` with `rows` (e.g. one dataset+split of
+    eval_metrics); returns the table's row count."""
+    stored = read_table(out_dir, table)
+    if stored.num_rows:
+        mask = None
+        for column, value in where.items():
+            equal = pc.equal(stored.column(column), pa.scalar(value, pa.string()))
+            mask = equal if mask is None else pc.and_(mask, equal)
+        stored = stored.filter(pc.invert(pc.fill_null(mask, False)))
+    merged = pa.concat_tables([stored, to_arrow(table, rows)])
+    write_table(out_dir, table, merged)
+    return merged.num_rows
+
+
 def _drop(data: pa.Table, column: str, values: set[str]) -> pa.Table:
     if not values or data.num_rows == 0:
         return data

@@ -14,7 +14,7 @@ import pytest
 from conftest import RAW_DIR
 from pipeline.cli import main
 from pipeline.flows import process_articles
-from pipeline.schema import TABLES
+from pipeline.schema import PROCESS_TABLES as TABLES
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -182,3 +182,18 @@ def test_cli_missing_input_is_a_clear_error(tmp_path, capsys):
     assert main(["run", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
     assert "input path does not exist" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_evaluate_flow_writes_metrics_and_reports_unbuilt_stages(tmp_path):
+    from pipeline.flows import evaluate
+
+    rows = evaluate(split="dev", out_dir=str(tmp_path))
+    metrics = pd.read_parquet(tmp_path / "eval_metrics.parquet")
+    assert len(metrics) == len(rows)
+    assert set(metrics.dataset) == {"gold"} and set(metrics.split) == {"dev"}
+    strict = metrics.query("task == 'entities' and type == 'ALL' and match == 'strict'").iloc[0]
+    assert 0.5 < strict.f1 <= 1.0 and strict.support >= 200
+    unbuilt = metrics.query("status == 'not_built'")
+    assert set(unbuilt.task) == {"amounts", "timex", "claims"} and unbuilt.f1.isna().all()
+    evaluate(split="dev", out_dir=str(tmp_path))  # re-run replaces, never duplicates
+    assert len(pd.read_parquet(tmp_path / "eval_metrics.parquet")) == len(rows)

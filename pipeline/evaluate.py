@@ -1,0 +1,474 @@
+"""Scoring predictions against gold: counts per document, added up into per-type precision/recall/F1.
+
+Pure functions over plain records (no Prefect, no spaCy). Matching modes:
+- `strict`: same type and exactly the same [start, stop);
+- `lenient`: same type and overlapping spans, paired one-to-one (largest overlap first);
+- `token`: naeval's per-token scoring (each razdel token inside a span of the type is one decision), the
+  measure Natasha publishes for factRuEval, so our numbers sit next to theirs;
+- `value` (amounts): a lenient match whose value(s) and unit are also right;
+- `resolved` (time expressions): a lenient match whose resolved start/end dates are also right;
+- `normal` (entities): accuracy of the normal form over strict matches.
+Claims match when they are in the same document, their evidence sentences overlap and their primary amounts
+overlap; matched claims are then scored slot by slot (accuracy). A stage the pipeline does not build yet is
+reported with status `not_built` and no numbers, never as zeros.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import razdel
+
+from pipeline.gold import ENTITY_TYPES, GoldDocument
+
+TASKS = ("entities", "amounts", "timex", "claims")
+CLAIM_SLOTS = ("subject", "relation", "time", "source", "modality")
+ALL = "ALL"
+
+# ---------------------------------------------------------------------------
+# counts
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    correct: int = 0
+    guessed: int = 0
+    expected: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.correct += other.correct
+        self.guessed += other.guessed
+        self.expected += other.expected
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.guessed if self.guessed else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.correct / self.expected if self.expected else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Share:
+    correct: int = 0
+    total: int = 0
+
+    @property
+    def value(self) -> float | None:
+        return self.correct / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class Metric:
+    task: str
+    type: str
+    match: str
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    accuracy: float | None = None
+    support: int = 0  # gold items (or matched items, for accuracies)
+    correct: int = 0
+    guessed: int = 0
+    expected: int = 0
+    status: str = "ok"  # ok | not_built
+
+    @property
+    def key(self) -> str:
+        return f"{self.task}/{self.type}/{self.match}"
+
+    @property
+    def value(self) -> float | None:
+        """The headline number: F1, or accuracy for accuracy rows."""
+        return self.accuracy if self.match in ACCURACY_MATCHES else self.f1
+
+
+ACCURACY_MATCHES = {"normal", *(f"slot:{s}" for s in CLAIM_SLOTS)}
+
+
+def metric_from_counts(task: str, type: str, match: str, counts: Counts) -> Metric:
+    return Metric(task, type, match, counts.precision, counts.recall, counts.f1, None, counts.expected,
+                  counts.correct, counts.guessed, counts.expected)
+
+
+def metric_from_share(task: str, type: str, match: str, share: Share) -> Metric:
+    return Metric(task, type, match, accuracy=share.value, support=share.total, correct=share.correct,
+                  expected=share.total)
+
+
+# ---------------------------------------------------------------------------
+# predictions: library-free records the pipeline's results are adapted into
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PredEntity:
+    start: int
+    stop: int
+    type: str
+    normal: str = ""
+    canonical: str | None = None
+
+
+@dataclass(frozen=True)
+class PredAmount:
+    start: int
+    stop: int
+    kind: str
+    value_min: float | None
+    value_max: float | None
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class PredTimex:
+    start: int
+    stop: int
+    kind: str
+    start_date: str | None
+    end_date: str | None
+
+
+@dataclass(frozen=True)
+class PredClaim:
+    evidence_start: int
+    evidence_stop: int
+    amount_start: int
+    amount_stop: int
+    relation: str
+    subject: str
+    subject_entity: str | None
+    time_start: str | None
+    time_end: str | None
+    source: str | None
+    source_entity: str | None
+    modality: str
+
+
+@dataclass
+class Prediction:
+    """What the pipeline says about one document; a task is None when its stage is not built."""
+
+    doc_id: str
+    entities: list[PredEntity] | None = field(default_factory=list)
+    amounts: list[PredAmount] | None = None
+    timexes: list[PredTimex] | None = None
+    claims: list[PredClaim] | None = None
+
+
+# ---------------------------------------------------------------------------
+# span matching
+# ---------------------------------------------------------------------------
+
+Span = tuple[int, int, str]
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def match_spans(gold: Sequence[Span], pred: Sequence[Span], mode: str) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, pred index) of same-label spans: exact for `strict`, overlapping for `lenient`."""
+    if mode == "strict":
+        index = {}
+        for i, span in enumerate(gold):
+            index.setdefault(span, []).append(i)
+        pairs = []
+        for j, span in enumerate(pred):
+            if index.get(span):
+                pairs.append((index[span].pop(0), j))
+        return pairs
+    candidates = [
+        (overlap(g[:2], p[:2]), i, j)
+        for i, g in enumerate(gold) for j, p in enumerate(pred)
+        if g[2] == p[2] and overlap(g[:2], p[:2]) > 0
+    ]
+    used_gold, used_pred, pairs = set(), set(), []
+    for _, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if i not in used_gold and j not in used_pred:
+            used_gold.add(i)
+            used_pred.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def span_counts(gold: Sequence[Span], pred: Sequence[Span], mode: str, label: str | None = None) -> Counts:
+    """Counts for one label (all labels when None)."""
+    if label is not None:
+        gold = [s for s in gold if s[2] == label]
+        pred = [s for s in pred if s[2] == label]
+    return Counts(len(match_spans(gold, pred, mode)), len(pred), len(gold))
+
+
+def token_counts(text: str, gold: Sequence[Span], pred: Sequence[Span], label: str) -> Counts:
+    """naeval-style: every razdel token inside a `label` span is one positive decision."""
+    def inside(spans: Sequence[Span]) -> list[bool]:
+        chosen = [s for s in spans if s[2] == label]
+        return [any(s[0] <= t.start and t.stop <= s[1] for s in chosen) for t in tokens]
+
+    tokens = list(razdel.tokenize(text))
+    g, p = inside(gold), inside(pred)
+    return Counts(sum(a and b for a, b in zip(g, p)), sum(p), sum(g))
+
+
+# ---------------------------------------------------------------------------
+# per-task scoring
+# ---------------------------------------------------------------------------
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=5e-3, abs_tol=1e-9)
+
+
+def score_entities(pairs: Iterable[tuple[GoldDocument, Prediction]], types: Sequence[str] = ENTITY_TYPES,
+                   token_level: bool = True) -> list[Metric]:
+    by = defaultdict(Counts)
+    normal = Share()
+    for gold, pred in pairs:
+        gold_entities = [e for e in gold.entities if e.type in types]
+        pred_entities = [e for e in pred.entities if e.type in types]
+        g = [(e.start, e.stop, e.type) for e in gold_entities]
+        p = [(e.start, e.stop, e.type) for e in pred_entities]
+        for mode in ("strict", "lenient"):
+            for label in types:
+                by[(label, mode)].add(span_counts(g, p, mode, label))
+            by[(ALL, mode)].add(span_counts(g, p, mode))
+        if token_level:
+            for label in types:
+                counts = token_counts(gold.text, g, p, label)
+                by[(label, "token")].add(counts)
+                by[(ALL, "token")].add(counts)
+        for i, j in match_spans(g, p, "strict"):
+            if gold_entities[i].normal:  # public corpora carry no normal forms
+                normal.total += 1
+                normal.correct += gold_entities[i].normal == pred_entities[j].normal
+    metrics = [metric_from_counts("entities", label, mode, counts) for (label, mode), counts in by.items()]
+    if normal.total:
+        metrics.append(metric_from_share("entities", ALL, "normal", normal))
+    return metrics
+
+
+def score_amounts(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
+    by = defaultdict(Counts)
+    for gold, pred in pairs:
+        g = [(a.start, a.stop, a.kind) for a in gold.amounts]
+        p = [(a.start, a.stop, a.kind) for a in pred.amounts]
+        for mode in ("strict", "lenient"):
+            for kind in {s[2] for s in g} | {s[2] for s in p}:
+                by[(kind, mode)].add(span_counts(g, p, mode, kind))
+            by[(ALL, mode)].add(span_counts(g, p, mode))
+        value = Counts(0, len(p), len(g))
+        for i, j in match_spans(g, p, "lenient"):
+            ga, pa = gold.amounts[i], pred.amounts[j]
+            value.correct += (_close(ga.value_min, pa.value_min) and _close(ga.value_max, pa.value_max)
+                              and ga.unit == pa.unit)
+        by[(ALL, "value")].add(value)
+    return [metric_from_counts("amounts", label, mode, counts) for (label, mode), counts in by.items()]
+
+
+def score_timexes(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
+    by = defaultdict(Counts)
+    for gold, pred in pairs:
+        g = [(t.start, t.stop, t.kind) for t in gold.timexes]
+        p = [(t.start, t.stop, t.kind) for t in pred.timexes]
+        for mode in ("strict", "lenient"):
+            for kind in {s[2] for s in g} | {s[2] for s in p}:
+                by[(kind, mode)].add(span_counts(g, p, mode, kind))
+            by[(ALL, mode)].add(span_counts(g, p, mode))
+        resolved = Counts(0, len(p), len(g))
+        for i, j in match_spans(g, p, "lenient"):
+            gt, pt = gold.timexes[i], pred.timexes[j]
+            resolved.correct += gt.start_date == pt.start_date and gt.end_date == pt.end_date
+        by[(ALL, "resolved")].add(resolved)
+    return [metric_from_counts("timex", label, mode, counts) for (label, mode), counts in by.items()]
+
+
+_WORD = re.compile(r"\w{3,}")
+
+
+def same_party(gold_text: str | None, gold_entity: str | None, pred_text: str | None, pred_entity: str | None) -> bool:
+    """Subjects/sources agree: the same canonical entity, else a shared content word; both empty agree."""
+    if not gold_text and not pred_text:
+        return True
+    if not gold_text or not pred_text:
+        return False
+    if gold_entity and pred_entity:
+        return gold_entity == pred_entity
+    words = lambda s: {w.lower() for w in _WORD.findall(s)}  # noqa: E731
+    return bool(words(gold_text) & words(pred_text))
+
+
+def score_claims(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
+    counts = Counts()
+    slots = {slot: Share() for slot in CLAIM_SLOTS}
+    for gold, pred in pairs:
+        counts.guessed += len(pred.claims)
+        counts.expected += len(gold.claims)
+        candidates = []
+        for i, g in enumerate(gold.claims):
+            primary = tuple(g.amounts[0])
+            for j, p in enumerate(pred.claims):
+                if (overlap((g.evidence_start, g.evidence_stop), (p.evidence_start, p.evidence_stop))
+                        and overlap(primary, (p.amount_start, p.amount_stop))):
+                    candidates.append((overlap(primary, (p.amount_start, p.amount_stop)), i, j))
+        used_gold, used_pred = set(), set()
+        for _, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+            if i in used_gold or j in used_pred:
+                continue
+            used_gold.add(i)
+            used_pred.add(j)
+            counts.correct += 1
+            g, p = gold.claims[i], pred.claims[j]
+            checks = {
+                "subject": same_party(g.subject, g.subject_entity, p.subject, p.subject_entity),
+                "relation": g.relation == p.relation,
+                "time": (g.time_start, g.time_end) == (p.time_start, p.time_end),
+                "source": same_party(g.source, g.source_entity, p.source, p.source_entity),
+                "modality": g.modality == p.modality,
+            }
+            for slot, ok in checks.items():
+                slots[slot].total += 1
+                slots[slot].correct += ok
+    metrics = [metric_from_counts("claims", ALL, "evidence+amount", counts)]
+    metrics += [metric_from_share("claims", ALL, f"slot:{slot}", share) for slot, share in slots.items()]
+    return metrics
+
+
+def not_built(task: str) -> Metric:
+    return Metric(task, ALL, "-", status="not_built")
+
+
+def score_documents(golds: Sequence[GoldDocument], preds: Sequence[Prediction], token_level: bool = True,
+                    entity_types: Sequence[str] = ENTITY_TYPES) -> list[Metric]:
+    """Every task's metrics over paired documents (a task whose predictions are None is `not_built`).
+    `entity_types` restricts entity scoring, e.g. to the PER/ORG/LOC of a public corpus."""
+    by_id = {p.doc_id: p for p in preds}
+    missing = [g.doc_id for g in golds if g.doc_id not in by_id]
+    if missing:
+        raise ValueError(f"no prediction for gold documents {missing}")
+    pairs = [(g, by_id[g.doc_id]) for g in golds]
+    scorers = {"entities": lambda: score_entities(pairs, entity_types, token_level=token_level),
+               "amounts": lambda: score_amounts(pairs),
+               "timex": lambda: score_timexes(pairs),
+               "claims": lambda: score_claims(pairs)}
+    attr = {"entities": "entities", "amounts": "amounts", "timex": "timexes", "claims": "claims"}
+    metrics: list[Metric] = []
+    for task in TASKS:
+        built = all(getattr(p, attr[task]) is not None for _, p in pairs)
+        metrics += scorers[task]() if built else [not_built(task)]
+    return sort_metrics(metrics)
+
+
+MATCH_ORDER = ["strict", "lenient", "token", "value", "resolved", "normal", "evidence+amount",
+               *(f"slot:{s}" for s in CLAIM_SLOTS), "-"]
+
+
+def sort_metrics(metrics: Iterable[Metric]) -> list[Metric]:
+    def key(m: Metric):
+        type_rank = 0 if m.type == ALL else 1
+        return (TASKS.index(m.task) if m.task in TASKS else 99, MATCH_ORDER.index(m.match)
+                if m.match in MATCH_ORDER else 99, type_rank, m.type)
+    return sorted(metrics, key=key)
+
+
+# ---------------------------------------------------------------------------
+# report
+# ---------------------------------------------------------------------------
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def format_report(metrics: Sequence[Metric], title: str = "") -> str:
+    """A Markdown table of the metrics (not-built stages in one line each)."""
+    lines = [f"### {title}", ""] if title else []
+    lines += ["| task | type | match | P | R | F1 | accuracy | support |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for m in metrics:
+        if m.status == "not_built":
+            lines.append(f"| {m.task} | | | | | | | not built yet |")
+        else:
+            lines.append(f"| {m.task} | {m.type} | {m.match} | {_fmt(m.precision)} | {_fmt(m.recall)} | "
+                         f"{_fmt(m.f1)} | {_fmt(m.accuracy)} | {m.support} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# running the pipeline on gold documents (no Prefect: the flow wraps these)
+# ---------------------------------------------------------------------------
+
+
+def gold_article(doc: GoldDocument):
+    """A gold document as the Article the pipeline processes (its text is already the cleaned text)."""
+    from datetime import date
+
+    from pipeline.records import Article
+
+    published = date.fromisoformat(doc.published_at) if doc.published_at else None
+    title = doc.text.split("\n", 1)[0]
+    return Article(doc.doc_id, doc.doc_id, "gold", doc.path, None, None, published, title, doc.text, "utf-8")
+
+
+def adapt_prediction(result) -> Prediction:
+    """An ArticleResult as a Prediction; stages the result does not carry are None (not built)."""
+    return Prediction(
+        doc_id=result.article.article_id,
+        entities=[PredEntity(m.start, m.stop, m.type, m.normal, getattr(m, "entity_id", None)) for m in result.mentions],
+        amounts=getattr(result, "amounts", None),
+        timexes=getattr(result, "timexes", None),
+        claims=getattr(result, "claims", None),
+    )
+
+
+def predict(docs: Sequence[GoldDocument], nlp) -> list[Prediction]:
+    """Run the NLP layer over gold documents; a document it fails on gets an empty prediction."""
+    from pipeline.extract import process_articles
+
+    results, _ = process_articles([gold_article(d) for d in docs], nlp)
+    by_id = {r.article.article_id: adapt_prediction(r) for r in results}
+    return [by_id.get(d.doc_id, Prediction(d.doc_id)) for d in docs]
+
+
+def evaluate_documents(docs: Sequence[GoldDocument], nlp, token_level: bool = True,
+                       entity_types: Sequence[str] = ENTITY_TYPES) -> list[Metric]:
+    """Metrics of the pipeline on gold documents."""
+    return score_documents(docs, predict(docs, nlp), token_level=token_level, entity_types=entity_types)
+
+
+# ---------------------------------------------------------------------------
+# regression floor
+# ---------------------------------------------------------------------------
+
+FLOOR_TOLERANCE = 0.01
+
+
+def floor_values(metrics: Iterable[Metric]) -> dict[str, float]:
+    """The headline value of every scored metric, keyed `task/type/match`."""
+    return {m.key: round(m.value, 4) for m in metrics if m.status == "ok" and m.value is not None}
+
+
+def below_floor(metrics: Iterable[Metric], floor: dict[str, float], tolerance: float = FLOOR_TOLERANCE) -> list[str]:
+    """Metrics that fell more than `tolerance` below the committed floor (a metric that vanished counts too)."""
+    current = floor_values(metrics)
+    problems = []
+    for key, value in sorted(floor.items()):
+        if key not in current:
+            problems.append(f"{key}: was {value:.4f}, now missing")
+        elif current[key] < value - tolerance:
+            problems.append(f"{key}: {current[key]:.4f} < floor {value:.4f} - {tolerance}")
+    return problems

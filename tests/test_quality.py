@@ -1,0 +1,44 @@
+"""Accuracy on the gold dev set must not fall below the committed floor; factRuEval when it is available."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FACTRU_DIR
+from pipeline.evaluate import below_floor, evaluate_documents, floor_values
+from pipeline.gold import load_gold
+
+FLOOR = Path(__file__).resolve().parent.parent / "gold" / "metrics.json"
+
+
+@pytest.fixture(scope="module")
+def dev_metrics(nlp):
+    return evaluate_documents(load_gold("dev"), nlp)
+
+
+def test_dev_metrics_stay_above_the_committed_floor(dev_metrics):
+    floor = json.loads(FLOOR.read_text(encoding="utf-8"))
+    assert floor["split"] == "dev"
+    assert below_floor(dev_metrics, floor["metrics"]) == [], \
+        "a metric fell below gold/metrics.json; if the drop is intended, rewrite it with `python -m pipeline eval --write-floor`"
+
+
+def test_floor_covers_every_scored_metric(dev_metrics):
+    floor = json.loads(FLOOR.read_text(encoding="utf-8"))
+    assert set(floor_values(dev_metrics)) <= set(floor["metrics"]), \
+        "new metrics are not in the floor: run `python -m pipeline eval --write-floor`"
+
+
+def test_factru_devset(nlp):
+    if not (FACTRU_DIR / "devset").is_dir():
+        pytest.skip(f"{FACTRU_DIR} is absent (developer/CI material, not in a user's clone)")
+    from pipeline.corpora import CORPUS_ENTITY_TYPES, load_factru
+
+    docs = [d.as_gold() for d in load_factru(FACTRU_DIR / "devset")]
+    metrics = {m.key: m for m in evaluate_documents(docs, nlp, entity_types=CORPUS_ENTITY_TYPES)}
+    # Natasha publishes token-level F1 0.959 / 0.915 / 0.825 (PER / LOC / ORG) for factRuEval
+    assert metrics["entities/PER/token"].f1 > 0.93
+    assert metrics["entities/LOC/token"].f1 > 0.88
+    assert metrics["entities/ORG/token"].f1 > 0.74
+    assert "entities/ALL/normal" not in metrics  # the corpus has no normal forms to score
