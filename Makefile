@@ -9,7 +9,7 @@ INPUT  ?= raw
 # no network: Prefect must not phone home
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install run test bench schema lock clean
+.PHONY: install run test eval bench schema lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ run: $(STAMP)  ## process raw/ into processed/ through the Prefect flow (embedde
 
 test: $(STAMP)  ## run the test suite (each run gets its own PREFECT_HOME)
 	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)  ## score the pipeline on the gold dev split (SPLIT=test for reporting)
+	$(BIN)/python -m pipeline eval --split $(or $(SPLIT),dev) --out $(OUT)
 
 bench: $(STAMP)  ## speed and memory of the NLP layer and of a whole run, against the targets in scripts/bench.py
 	$(BIN)/python scripts/bench.py
