@@ -25,8 +25,9 @@ from pipeline.numbers import NumberMatch, match_number, word_value
 
 PREPOSITIONS_AFTER_QUALIFIER = {"на", "за", "до"}
 HYPHEN_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)-(нм|летн\w*|месячн\w*|дневн\w*)", re.IGNORECASE)
-NOT_COUNTED = {"год", "раз", "процент", "тысяча", "миллион", "миллиард", "триллион", "человек-час"}
-ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл", "млн", "млрд", "трлн"}
+NOT_COUNTED = {"год", "процент", "тысяча", "миллион", "миллиард", "триллион"}
+ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл"}  # "млрд." at a sentence end is the sentence's period
+INTERVAL_MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def _counted_noun(tokens: Sequence[Tok], i: int) -> tuple[str, int] | None:
     """'(китайских) компаний' -> ('компания', index after the noun); up to three adjectives before the noun."""
     j = i
     for _ in range(4):
-        if j >= len(tokens):
+        if j >= len(tokens) or (j > 0 and tokens[j].sent != tokens[j - 1].sent):
             return None
         word = tokens[j].text
         last = word.split("-")[-1]
@@ -69,7 +70,8 @@ def _counted_noun(tokens: Sequence[Tok], i: int) -> tuple[str, int] | None:
             return None
         parses = morph_analyzer().parse(last.lower())
         tags = {p.tag.POS for p in parses[:2]}
-        if tokens[j].pos in {"ADJ", "DET"} or (not tokens[j].pos and tags & {"ADJF", "PRTF"} and "NOUN" not in tags):
+        can_modify = any(p.tag.POS in {"ADJF", "PRTF", "NPRO"} for p in parses)
+        if can_modify and (tokens[j].pos in {"ADJ", "DET"} or (not tokens[j].pos and "NOUN" not in tags)):
             j += 1
             continue
         if tokens[j].pos:  # Natasha's tag decides when there is one
@@ -130,6 +132,9 @@ class AmountScanner:
             found.append(amount)
             i = max(end, i + 1)
         return found
+
+    def _same_sentence(self, offset: int, index: int) -> bool:
+        return _same_sentence_tokens(self.tokens, offset, index)
 
     def make(self, first: int, last: int, kind: str, low: float, high: float, unit: str | None,
              qualifier: str, scale: str | None) -> FoundAmount:
@@ -232,15 +237,27 @@ class AmountScanner:
             return done("quantity", hit[0].value, hit[1])
         hit = lex.match("duration_unit", tokens, j)
         if hit and not scale_word:
+            before = first - 1
+            if before >= 0 and tokens[before].lower.startswith(INTERVAL_MODIFIERS):
+                before -= 1
+            if before >= 0 and tokens[before].lower == "за":
+                return None  # "за два года" is an interval (a time expression), not an amount
             return done("duration", hit[0].value, hit[1])
         noun = _counted_noun(tokens, j) if j < len(tokens) else None
         if noun and not (low == high == 1 and not tokens[number.end - 1].text[:1].isdigit()):
             return done("count", noun[0], noun[1])
+        # "к 100 тыс. ускорителей добавлены ещё 50 тыс.": an elliptical count takes the noun of the one before
+        if scale_word and previous and previous.kind == "count" and self._same_sentence(previous.start, first):
+            return done("count", previous.unit, j)
         # "с 95% до нуля": a bare number after "до" continues the amount before it
         if (previous and first > 0 and tokens[first - 1].lower == "до" and previous.unit
                 and tokens[first - 1].start - previous.stop <= 2):
             return done(previous.kind, previous.unit, j)
         return None
+
+
+def _same_sentence_tokens(tokens: Sequence[Tok], offset: int, index: int) -> bool:
+    return any(t.start <= offset < t.stop and t.sent == tokens[index].sent for t in tokens)
 
 
 def find_amounts(text: str, tokens: Sequence[Tok] | None = None) -> list[FoundAmount]:

@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
 def print_summary(summary: dict) -> None:
     print(
         f"\n{summary['processed']} articles processed, {summary['skipped']} unchanged, "
-        f"{summary['rejected']} rejected; {summary['mentions']} mentions; {summary['seconds']} s\n"
+        f"{summary['rejected']} rejected; {summary['mentions']} mentions, {summary['amounts']} amounts, "
+        f"{summary['timexes']} time expressions; {summary['seconds']} s\n"
         f"tables in {summary['out_dir']}: "
         + ", ".join(f"{name} ({rows} rows)" for name, rows in summary["table_rows"].items())
     )

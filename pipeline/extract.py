@@ -11,7 +11,10 @@ from collections.abc import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.records import Article, ArticleResult, Mention, Reject
+from pipeline.amounts import find_amounts
+from pipeline.lexicon import Tok
+from pipeline.records import Amount, Article, ArticleResult, Mention, Reject, Timex
+from pipeline.timex import find_timexes
 
 
 def sentence_starts(doc: Doc) -> list[int]:
@@ -43,10 +46,53 @@ def adapt_mentions(doc: Doc, article_id: str) -> list[Mention]:
     ]
 
 
+def adapt_tokens(doc: Doc) -> list[Tok]:
+    """The Doc's words (whitespace dropped) as rule-extractor tokens with lemma, POS, tense and head."""
+    words = [t for t in doc if not t.is_space]
+    position = {t.i: k for k, t in enumerate(words)}
+    sent_of = {}
+    for index, sent in enumerate(doc.sents):
+        for t in sent:
+            sent_of[t.i] = index
+    tokens = []
+    for t in words:
+        morph = t.morph
+        tense = (morph.get("Tense") or [""])[0] if t.pos_ in {"VERB", "AUX"} else ""
+        aspect = (morph.get("Aspect") or [""])[0] if t.pos_ in {"VERB", "AUX"} else ""
+        head = position.get(t.head.i, -1) if t.head.i != t.i else -1
+        tokens.append(Tok(t.text, t.idx, t.idx + len(t.text), t.lemma_, t.pos_, tense, aspect, head, sent_of[t.i]))
+    return tokens
+
+
+def adapt_amounts(text: str, tokens: list[Tok], starts: list[int], article_id: str) -> list[Amount]:
+    return [
+        Amount(article_id, f"{article_id}:a{a.start}-{a.stop}", sentence_index(starts, a.start), a.start, a.stop,
+               a.text, a.kind, a.value, a.value_min, a.value_max, a.unit, a.currency, a.qualifier, a.scale_word)
+        for a in find_amounts(text, tokens)
+    ]
+
+
+def adapt_timexes(text: str, tokens: list[Tok], starts: list[int], article: Article) -> list[Timex]:
+    anchor = article.published_at
+    return [
+        Timex(article.article_id, f"{article.article_id}:t{t.start}-{t.stop}", sentence_index(starts, t.start),
+              t.start, t.stop, t.text, t.kind, t.start_date, t.end_date, t.granularity, anchor, t.resolved,
+              t.reason, t.duration)
+        for t in find_timexes(text, anchor, tokens)
+    ]
+
+
 def process_article(article: Article, nlp: Language) -> ArticleResult:
     """Everything the pipeline extracts from one cleaned article."""
     doc = nlp(article.text)
-    return ArticleResult(article=article, mentions=adapt_mentions(doc, article.article_id))
+    tokens = adapt_tokens(doc)
+    starts = sentence_starts(doc)
+    return ArticleResult(
+        article=article,
+        mentions=adapt_mentions(doc, article.article_id),
+        amounts=adapt_amounts(article.text, tokens, starts, article.article_id),
+        timexes=adapt_timexes(article.text, tokens, starts, article),
+    )
 
 
 def process_articles(articles: Iterable[Article], nlp: Language) -> tuple[list[ArticleResult], list[Reject]]:

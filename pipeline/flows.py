@@ -23,7 +23,7 @@ from pipeline.extract import process_articles as extract_articles
 from pipeline.ingest import build_article, discover_inputs, read_inputs
 from pipeline.nlp import load_nlp
 from pipeline.records import Article, ArticleResult, Reject
-from pipeline.schema import ARTICLES, MENTIONS, render_data_dictionary
+from pipeline.schema import AMOUNTS, ARTICLES, MENTIONS, TIMEX, render_data_dictionary
 from pipeline.store import merge_run, output_lock, plan_ingest, read_table, write_text
 
 # ---------------------------------------------------------------------------
@@ -74,8 +74,9 @@ def read_inputs_task(inputs: list[str]) -> tuple[list[Article], list[Reject], se
 def extract_batch_task(articles: list[Article]) -> tuple[list[ArticleResult], list[Reject]]:
     """Run the NLP pipeline over one batch of articles."""
     results, rejects = extract_articles(articles, load_nlp())
-    get_run_logger().info("batch of %d articles: %d mentions, %d failed", len(articles),
-                          sum(len(r.mentions) for r in results), len(rejects))
+    get_run_logger().info("batch of %d articles: %d mentions, %d amounts, %d time expressions, %d failed",
+                          len(articles), sum(len(r.mentions) for r in results), sum(len(r.amounts) for r in results),
+                          sum(len(r.timexes) for r in results), len(rejects))
     return results, rejects
 
 
@@ -129,6 +130,8 @@ def process_articles(
     rows = {
         ARTICLES.name: [article_row(r.article, run_id, version, now) for r in results],
         MENTIONS.name: [asdict(m) for r in results for m in r.mentions],
+        AMOUNTS.name: [asdict(a) for r in results for a in r.amounts],
+        TIMEX.name: [asdict(t) for r in results for t in r.timexes],
     }
     counts = write_tables_task(out_dir, replaced, rows, [reject_row(r, run_id, version, now) for r in rejects], settled)
 
@@ -141,6 +144,8 @@ def process_articles(
         "skipped": len(plan.skipped),
         "rejected": len(rejects),
         "mentions": len(rows[MENTIONS.name]),
+        "amounts": len(rows[AMOUNTS.name]),
+        "timexes": len(rows[TIMEX.name]),
         "table_rows": counts,
         "seconds": round(time.perf_counter() - started, 2),
     }

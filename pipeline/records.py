@@ -64,6 +64,46 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Amount:
+    """A quantity: money, percent, multiplier, count, duration or quantity with a unit."""
+
+    article_id: str
+    amount_id: str
+    sent_index: int
+    start: int
+    stop: int
+    text: str
+    kind: str
+    value: float | None
+    value_min: float
+    value_max: float
+    unit: str | None
+    currency: str | None
+    qualifier: str
+    scale_word: str | None
+
+
+@dataclass(frozen=True)
+class Timex:
+    """A time expression resolved against the article's publication date (`anchor`)."""
+
+    article_id: str
+    timex_id: str
+    sent_index: int
+    start: int
+    stop: int
+    text: str
+    kind: str
+    start_date: date | None
+    end_date: date | None
+    granularity: str | None
+    anchor: date | None
+    resolved: bool
+    reason: str | None
+    duration: str | None
+
+
+@dataclass(frozen=True)
 class Reject:
     """An input that could not become an article, and why."""
 
@@ -85,6 +125,8 @@ class ArticleResult:
 
     article: Article
     mentions: list[Mention] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    timexes: list[Timex] = field(default_factory=list)
 
 
 def stable_hash(*parts: str, size: int = 16) -> str:

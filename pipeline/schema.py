@@ -93,6 +93,55 @@ MENTIONS = Table(
     ),
 )
 
+AMOUNTS = Table(
+    name="amounts",
+    description="One row per amount: money, percent, multiplier, count, duration or quantity (rules over the "
+                "Natasha-tokenised text; numbers in words through pymorphy3).",
+    key=("article_id", "start", "stop"),
+    columns=(
+        Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
+        Column("amount_id", pa.string(), "`<article_id>:a<start>-<stop>`, unique.", nullable=False),
+        Column("sent_index", pa.int32(), "0-based sentence index.", nullable=False),
+        Column("start", pa.int32(), "Start offset in articles.text.", nullable=False),
+        Column("stop", pa.int32(), "End offset (exclusive) in articles.text.", nullable=False),
+        Column("text", pa.string(), "Surface text, qualifier words included (`около 35%`).", nullable=False),
+        Column("kind", pa.string(), "money, percent, multiplier, count, duration or quantity.", nullable=False),
+        Column("value", pa.float64(), "The value for a point (`$57 млрд` -> 57000000000.0); null for a range."),
+        Column("value_min", pa.float64(), "Lower bound (= value for a point).", nullable=False),
+        Column("value_max", pa.float64(), "Upper bound (= value for a point).", nullable=False),
+        Column("unit", pa.string(), "ISO 4217 code for money; `percent`; `times`; day/week/month/quarter/year for "
+               "durations; SI-style unit for quantities (MW, nm, GHz); the counted noun's lemma for counts."),
+        Column("currency", pa.string(), "ISO 4217 code for money, else null."),
+        Column("qualifier", pa.string(), "approx, more_than, less_than, at_least, at_most, up_to or none.",
+               nullable=False),
+        Column("scale_word", pa.string(), "The scale word as written (`млрд`, `тысяч`), if any."),
+    ),
+)
+
+TIMEX = Table(
+    name="timex",
+    description="One row per time expression, resolved against the article's publication date.",
+    key=("article_id", "start", "stop"),
+    columns=(
+        Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
+        Column("timex_id", pa.string(), "`<article_id>:t<start>-<stop>`, unique.", nullable=False),
+        Column("sent_index", pa.int32(), "0-based sentence index.", nullable=False),
+        Column("start", pa.int32(), "Start offset in articles.text.", nullable=False),
+        Column("stop", pa.int32(), "End offset (exclusive) in articles.text.", nullable=False),
+        Column("text", pa.string(), "Surface text without a leading locative `в/на` (`прошлом году`).",
+               nullable=False),
+        Column("kind", pa.string(), "date, interval or duration.", nullable=False),
+        Column("start_date", pa.date32(), "First day covered; null for durations and unresolved expressions."),
+        Column("end_date", pa.date32(), "Last day covered."),
+        Column("granularity", pa.string(), "day, week, month, season, quarter, half or year."),
+        Column("anchor", pa.date32(), "The publication date the expression was resolved against (null if none)."),
+        Column("resolved", pa.bool_(), "Whether start/end could be placed on the calendar (durations: true).",
+               nullable=False),
+        Column("reason", pa.string(), "Why not, when unresolved (e.g. no publication date)."),
+        Column("duration", pa.string(), "ISO 8601 length for durations (`P4M`)."),
+    ),
+)
+
 REJECTS = Table(
     name="rejects",
     description="One row per input that could not become an article, with the reason. The rest of the batch lands.",
@@ -142,9 +191,9 @@ EVAL_METRICS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, REJECTS, EVAL_METRICS)}
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, AMOUNTS, TIMEX, REJECTS, EVAL_METRICS)}
 # tables whose rows belong to an article (replaced together when an article is reprocessed)
-ARTICLE_TABLES: tuple[Table, ...] = (MENTIONS,)
+ARTICLE_TABLES: tuple[Table, ...] = (MENTIONS, AMOUNTS, TIMEX)
 # the tables `process_articles` writes (eval_metrics is written by `evaluate`)
 PROCESS_TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, *ARTICLE_TABLES, REJECTS)}
 

@@ -21,6 +21,7 @@ from pipeline.lexicon import Tok, amount_lexicon, time_lexicon, tokens_from_text
 from pipeline.numbers import match_number
 
 LOCATIVE = {"в", "во", "на"}
+CLAUSE_BREAKS = {",", ";", ":", "—", "–", ".", "!", "?", "(", ")"}
 YEAR_WORD = re.compile(r"год(?:а|у|ом|ы|ах|ов)?|г|гг", re.IGNORECASE)
 YEAR_NUMBER = re.compile(r"(19|20)\d\d")
 YEAR_RANGE = re.compile(r"((?:19|20)\d\d)[–—-]((?:19|20)\d\d)")
@@ -109,8 +110,19 @@ class TimexScanner:
         return timex, end
 
     def future(self, i: int) -> bool:
-        """Whether the verb governing token i is in the future tense (perfective present = future)."""
+        """Whether the verb of token i's clause is in the future tense (perfective present = future): the closest
+        verb before the next clause break, else the syntactic head chain, else the closest verb in the sentence."""
         tok = self.tokens[i]
+        clause = []
+        for step in (1, -1):
+            k = i + step
+            while 0 <= k < len(self.tokens) and self.tokens[k].sent == tok.sent and self.tokens[k].text not in CLAUSE_BREAKS:
+                if self.tokens[k].tense:
+                    clause.append((abs(k - i), self.tokens[k]))
+                    break
+                k += step
+        if clause:
+            return self._is_future(min(clause, key=lambda c: c[0])[1])
         seen = set()
         k = tok.head
         while 0 <= k < len(self.tokens) and k not in seen and len(seen) < 8:
@@ -316,8 +328,10 @@ class TimexScanner:
             unit = {"л": "year", "м": "month", "д": "day"}[glued[2][0].lower()]
             return self.make(first if first is not None else i, i + 1, "duration", None, unit,
                              duration=f"P{glued[1]}{DURATION_CODE[unit]}")
-        if self.low(i - 1) in {"за", "с"} or (self.low(i - 1) == "до" and self.low(i - 3) == "от"):
+        if self.low(i - 1) in {"за", "с"} or self.low(i - 2).startswith(("перв", "последн", "предыдущ")) and self.low(i - 3) == "за":
             return None
+        if self.low(i - 1) == "до" and self.low(i - 3) == "от" and match_number(self.tokens, i - 2, self.text):
+            return None  # the upper end of "от трёх до пяти лет": a range, an amount only
         number = match_number(self.tokens, i, self.text)
         if number is None or number.is_range or YEAR_NUMBER.fullmatch(tok.text):
             return None
