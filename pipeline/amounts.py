@@ -193,6 +193,8 @@ class AmountScanner:
         hit = lex.match("currency_symbol", tokens, j)
         if hit:
             currency, j = hit[0].value, hit[1]
+            if j >= len(tokens):
+                return None
 
         # "от 5 до 7 млрд рублей"
         if tokens[j].lower == "от" and currency is None:

@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--corpus", nargs=2, metavar=("KIND", "PATH"),
                           help="a public corpus instead of the gold set: `factru DIR` or `brat DIR`")
     evaluate.add_argument("--out", default=str(PROCESSED_DIR), help="folder for eval_metrics.parquet")
+    evaluate.add_argument("--baseline", action="store_true",
+                          help="also run Natasha's MoneyExtractor and DatesExtractor on the gold split and compare")
     evaluate.add_argument("--write-floor", action="store_true",
                           help="write the dev metrics to gold/metrics.json as the new regression floor")
 
@@ -94,6 +96,15 @@ def run_eval(args: argparse.Namespace) -> int:
     metrics = [Metric(**{k: v for k, v in row.items() if k in fields}) for row in rows]
     print()
     print(format_report(metrics, f"{rows[0]['dataset']} / {rows[0]['split']}"))
+    if args.baseline and kind is None:
+        from pipeline.baseline import compare, format_comparison
+        from pipeline.evaluate import predict
+        from pipeline.gold import load_gold
+        from pipeline.nlp import load_nlp
+
+        docs = load_gold(args.split)
+        print(f"\n### amounts and time expressions vs Natasha's extractors ({args.split})\n")
+        print(format_comparison(compare(docs, predict(docs, load_nlp()))))
     if args.write_floor:
         floor_path = GOLD_DIR / "metrics.json"
         floor = {"dataset": "gold", "split": "dev", "pipeline_version": rows[0]["pipeline_version"],

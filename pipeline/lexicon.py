@@ -49,9 +49,14 @@ OC_TENSE = {"past": "Past", "pres": "Pres", "futr": "Fut"}
 
 def tokens_from_text(text: str) -> list[Tok]:
     """Tokens of a plain string (razdel + pymorphy3 lemma and verb tense): for tests and callers without a Doc."""
+    from pipeline.nlp import sentence_starts  # razdel-based; the same sentence rules as the pipeline
+
+    starts = sorted(sentence_starts(text))
     tokens = []
     sent = 0
     for t in razdel.tokenize(text):
+        while sent + 1 < len(starts) and starts[sent + 1] <= t.start:
+            sent += 1
         lemma, tense = t.text.lower(), ""
         if t.text.isalpha():
             parse = morph_analyzer().parse(t.text.lower())[0]
@@ -59,8 +64,6 @@ def tokens_from_text(text: str) -> list[Tok]:
             if parse.tag.POS == "VERB":
                 tense = OC_TENSE.get(parse.tag.tense or "", "")
         tokens.append(Tok(t.text, t.start, t.stop, lemma, tense=tense, sent=sent))
-        if t.text in {".", "!", "?"}:
-            sent += 1
     return tokens
 
 
@@ -83,15 +86,30 @@ class Lexicon:
         self.by_category: dict[str, list[Entry]] = defaultdict(list)
         for entry in entries:
             self.by_category[entry.category].append(entry)
+        # entries whose first pattern matches a given token text: computed once per distinct token, so a scan
+        # costs a dictionary lookup per token and category instead of a regex per entry
+        self._starting: dict[tuple[str, str], tuple[Entry, ...]] = {}
+
+    def starting(self, category: str, text: str) -> tuple[Entry, ...]:
+        key = (category, text)
+        found = self._starting.get(key)
+        if found is None:
+            found = tuple(e for e in self.by_category.get(category, ()) if e.patterns[0].fullmatch(text))
+            if len(self._starting) > 200_000:
+                self._starting.clear()
+            self._starting[key] = found
+        return found
 
     def match(self, category: str, tokens: Sequence[Tok], i: int) -> tuple[Entry, int] | None:
         """The longest entry of `category` matching tokens[i:], and the index after it."""
+        if i >= len(tokens):
+            return None
         best = None
-        for entry in self.by_category.get(category, ()):
+        for entry in self.starting(category, tokens[i].text):
             n = len(entry.patterns)
             if i + n > len(tokens):
                 continue
-            if all(p.fullmatch(tokens[i + k].text) for k, p in enumerate(entry.patterns)):
+            if all(p.fullmatch(tokens[i + k].text) for k, p in enumerate(entry.patterns[1:], 1)):
                 if best is None or n > len(best.patterns):
                     best = entry
         return (best, i + len(best.patterns)) if best else None

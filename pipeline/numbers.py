@@ -73,7 +73,7 @@ def match_number(tokens: Sequence[Tok], i: int, text: str) -> NumberMatch | None
     if i >= len(tokens):
         return None
     tok = tokens[i]
-    if tok.text[:1].isdigit():
+    if re.match(r"[0-9]", tok.text):
         if glued(text, tok):
             return None
         span = DIGIT_RANGE.fullmatch(tok.text)

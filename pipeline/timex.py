@@ -388,7 +388,7 @@ class TimexScanner:
     def day_month(self, i: int):
         """'16 января 2026', '6 октября 2025 года', '9 апреля'."""
         tok = self.tok(i)
-        if tok is None or not tok.text.isdigit() or not 1 <= int(tok.text) <= 31:
+        if tok is None or not re.fullmatch(r"[0-9]{1,2}", tok.text) or not 1 <= int(tok.text) <= 31:
             return None
         month = self.lex.match("month", self.tokens, i + 1)
         if not month:

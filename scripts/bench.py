@@ -31,13 +31,16 @@ TARGETS = {
 
 
 def bench_nlp(min_chars: int) -> dict:
+    from pipeline.amounts import find_amounts
+    from pipeline.extract import adapt_tokens
     from pipeline.ingest import build_article, discover_inputs, read_inputs
     from pipeline.nlp import load_nlp
+    from pipeline.timex import find_timexes
 
     texts = [a.text for a in map(build_article, read_inputs(discover_inputs([ROOT / "raw"]))) if hasattr(a, "text")]
     nlp = load_nlp()
     nlp(texts[0])  # warm up: models load lazily
-    per_component = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}}
+    per_component = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}, "amounts": 0.0, "timex": 0.0}
     chars = 0
     started = time.perf_counter()
     while chars < min_chars:
@@ -49,6 +52,13 @@ def bench_nlp(min_chars: int) -> dict:
                 t = time.perf_counter()
                 doc = proc(doc)
                 per_component[name] += time.perf_counter() - t
+            tokens = adapt_tokens(doc)
+            t = time.perf_counter()
+            find_amounts(text, tokens)
+            per_component["amounts"] += time.perf_counter() - t
+            t = time.perf_counter()
+            find_timexes(text, None, tokens)
+            per_component["timex"] += time.perf_counter() - t
             chars += len(text)
     elapsed = time.perf_counter() - started
     return {"chars": chars, "seconds": elapsed, "chars_per_second": chars / elapsed, "components": per_component}
@@ -81,7 +91,7 @@ def main() -> int:
     args = parser.parse_args()
 
     nlp = bench_nlp(args.chars)
-    print(f"NLP layer: {nlp['chars']:,} chars in {nlp['seconds']:.2f} s = {nlp['chars_per_second']:,.0f} chars/s (one core)")
+    print(f"NLP layer + rule extractors: {nlp['chars']:,} chars in {nlp['seconds']:.2f} s = {nlp['chars_per_second']:,.0f} chars/s (one core)")
     for name, seconds in nlp["components"].items():
         print(f"  {name:<20} {seconds:7.2f} s  {seconds / nlp['seconds']:6.1%}")
     run = bench_run(args.inputs)

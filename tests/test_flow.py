@@ -88,6 +88,29 @@ def test_golden_article_readable_rows(raw_run):
         (7, "Дженсеном Хуангом", "PER", "Дженсен Хуанг", None),
         (7, "Сеуле", "LOC", "Сеул", None),
     ]
+    amounts = [(a.text, a.kind, a.value_min, a.value_max, a.unit, a.qualifier)
+               for a in t["amounts"].query("article_id == @article_id").itertuples()]
+    assert amounts == [
+        ("20,1 трлн вон", "money", 20.1e12, 20.1e12, "KRW", "none"),
+        ("втрое", "multiplier", 3, 3, "times", "none"),
+        ("54%", "percent", 54, 54, "percent", "none"),
+        ("44 трлн вон", "money", 44e12, 44e12, "KRW", "none"),
+        ("36%", "percent", 36, 36, "percent", "none"),
+        ("32%", "percent", 32, 32, "percent", "none"),
+        ("40–50%", "percent", 40, 50, "percent", "none"),
+        ("примерно на 20%", "percent", 20, 20, "percent", "approx"),
+    ]
+    timexes = [(x.text, x.kind, str(x.start_date), str(x.end_date))
+               for x in t["timex"].query("article_id == @article_id").itertuples()]
+    assert timexes == [
+        ("четвёртом квартале 2025 года", "date", "2025-10-01", "2025-12-31"),
+        ("годичной давности", "date", "2024-10-01", "2024-12-31"),  # a year before the quarter it is compared with
+        ("октябре–декабре", "interval", "2025-10-01", "2025-12-31"),
+        ("за квартал", "interval", "2025-10-01", "2025-12-31"),
+        ("первом квартале 2026 года", "date", "2026-01-01", "2026-03-31"),
+        ("2026 году", "date", "2026-01-01", "2026-12-31"),
+        ("понедельник", "date", "2026-01-26", "2026-01-26"),  # the article is from Thursday 29 January 2026
+    ]
 
 
 def test_tables_have_declared_schemas_and_read_in_duckdb(raw_run):
@@ -194,6 +217,9 @@ def test_evaluate_flow_writes_metrics_and_reports_unbuilt_stages(tmp_path):
     strict = metrics.query("task == 'entities' and type == 'ALL' and match == 'strict'").iloc[0]
     assert 0.5 < strict.f1 <= 1.0 and strict.support >= 200
     unbuilt = metrics.query("status == 'not_built'")
-    assert set(unbuilt.task) == {"amounts", "timex", "claims"} and unbuilt.f1.isna().all()
+    assert set(unbuilt.task) == {"claims"} and unbuilt.f1.isna().all()
+    value = metrics.query("task == 'amounts' and type == 'ALL' and match == 'value'").iloc[0]
+    resolved = metrics.query("task == 'timex' and type == 'ALL' and match == 'resolved'").iloc[0]
+    assert value.f1 > 0.8 and resolved.f1 > 0.8
     evaluate(split="dev", out_dir=str(tmp_path))  # re-run replaces, never duplicates
     assert len(pd.read_parquet(tmp_path / "eval_metrics.parquet")) == len(rows)

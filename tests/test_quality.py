@@ -42,3 +42,17 @@ def test_factru_devset(nlp):
     assert metrics["entities/LOC/token"].f1 > 0.88
     assert metrics["entities/ORG/token"].f1 > 0.74
     assert "entities/ALL/normal" not in metrics  # the corpus has no normal forms to score
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_more_recall_than_natasha_at_no_lower_precision(nlp, split):
+    """Money and time expressions against Natasha's MoneyExtractor and DatesExtractor on the same articles."""
+    from pipeline.baseline import compare
+    from pipeline.evaluate import predict
+
+    docs = load_gold(split)
+    result = compare(docs, predict(docs, nlp))
+    for ours, theirs in zip(result["pipeline"], result["natasha"]):
+        if ours.match == "lenient":
+            assert ours.recall > theirs.recall, ours.key
+            assert ours.precision >= theirs.precision - 1e-9, ours.key

@@ -24,3 +24,27 @@ def test_seeds_through_the_flow(seeds_dir, tmp_path):
     assert ("Дженсен Хуанг", "Jensen Huang") in set(zip(mentions.normal, mentions.alias))
     for text in articles.text:
         assert "Источник изображения" not in text and "CTRL+ENTER" not in text
+
+
+def test_seed_amounts_and_dates(seeds_dir, tmp_path):
+    process_articles(inputs=[str(seeds_dir)], out_dir=str(tmp_path))
+    articles = pd.read_parquet(tmp_path / "articles.parquet").set_index("published_at")
+    amounts = pd.read_parquet(tmp_path / "amounts.parquet")
+    timex = pd.read_parquet(tmp_path / "timex.parquet")
+    first = articles.loc[date(2026, 1, 16)].article_id
+    second = articles.loc[date(2025, 11, 28)].article_id
+
+    rows = {(a.text, a.kind, a.value, a.unit, a.qualifier)
+            for a in amounts.query("article_id == @first").itertuples()}
+    assert ("$57 млрд", "money", 57e9, "USD", "none") in rows
+    assert ("в десять раз", "multiplier", 10.0, "times", "none") in rows
+    assert ("от силы на четыре месяца", "duration", 4.0, "month", "at_most") in rows
+    assert ("как минимум семью месяцами", "duration", 7.0, "month", "at_least") in rows
+
+    def spans(article_id):
+        return {(t.text, str(t.start_date), str(t.end_date)) for t in timex.query("article_id == @article_id").itertuples()}
+
+    assert ("прошлом году", "2025-01-01", "2025-12-31") in spans(first)
+    assert ("прошлом месяце", "2025-12-01", "2025-12-31") in spans(first)
+    assert ("апреле", "2025-04-01", "2025-04-30") in spans(second)
+    assert ("мае", "2025-05-01", "2025-05-31") in spans(second)

@@ -1,0 +1,97 @@
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.lexicon import tokens_from_text
+from pipeline.timex import TimexScanner, find_timexes
+
+PUB = date(2025, 11, 28)  # a Friday
+
+
+def timexes(text, anchor=PUB):
+    return [(t.text, t.kind, t.start_date and t.start_date.isoformat(), t.end_date and t.end_date.isoformat(),
+             t.granularity) for t in find_timexes(text, anchor)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("опубликовано 16 января 2026 года", ("16 января 2026 года", "date", "2026-01-16", "2026-01-16", "day")),
+        ("опубликовала 6 октября 2025 года", ("6 октября 2025 года", "date", "2025-10-06", "2025-10-06", "day")),
+        ("в 2020 году", ("2020 году", "date", "2020-01-01", "2020-12-31", "year")),
+        ("итоги 2023 календарного года", ("2023 календарного года", "date", "2023-01-01", "2023-12-31", "year")),
+        ("в четвёртом квартале 2023 года", ("четвёртом квартале 2023 года", "date", "2023-10-01", "2023-12-31", "quarter")),
+        ("в первом полугодии 2025 года", ("первом полугодии 2025 года", "date", "2025-01-01", "2025-06-30", "half")),
+        ("осенью 2024 года", ("осенью 2024 года", "date", "2024-09-01", "2024-11-30", "season")),
+        ("в январе 2025 года", ("январе 2025 года", "date", "2025-01-01", "2025-01-31", "month")),
+        ("в прошлом году потратили", ("прошлом году", "date", "2024-01-01", "2024-12-31", "year")),
+        ("в этом году", ("этом году", "date", "2025-01-01", "2025-12-31", "year")),
+        ("в текущем году", ("текущем году", "date", "2025-01-01", "2025-12-31", "year")),
+        ("в следующем году", ("следующем году", "date", "2026-01-01", "2026-12-31", "year")),
+        ("в прошлом месяце", ("прошлом месяце", "date", "2025-10-01", "2025-10-31", "month")),
+        ("на прошлой неделе", ("прошлой неделе", "date", "2025-11-17", "2025-11-23", "week")),
+        ("вчера заявил", ("вчера", "date", "2025-11-27", "2025-11-27", "day")),
+        ("на днях заявил", ("на днях", "date", "2025-11-21", "2025-11-28", "day")),
+        ("в четверг сообщил", ("четверг", "date", "2025-11-27", "2025-11-27", "day")),
+        ("в апреле ввели ограничения", ("апреле", "date", "2025-04-01", "2025-04-30", "month")),
+        ("в апреле компания выпустит", ("апреле", "date", "2026-04-01", "2026-04-30", "month")),
+        ("в марте следующего года", ("марте следующего года", "date", "2026-03-01", "2026-03-31", "month")),
+        ("к 2030 году вырастет", ("2030 году", "date", "2030-01-01", "2030-12-31", "year")),
+        ("за последний год", ("за последний год", "interval", "2024-11-28", "2025-11-28", "year")),
+        ("до конца 2026 года построит", ("до конца 2026 года", "interval", "2025-11-28", "2026-12-31", "year")),
+        ("с прошлого года", ("с прошлого года", "interval", "2024-01-01", "2025-11-28", "year")),
+        ("за девять месяцев 2025 года", ("за девять месяцев 2025 года", "interval", "2025-01-01", "2025-09-30", "month")),
+        ("в октябре–декабре выросла", ("октябре–декабре", "interval", "2025-10-01", "2025-12-31", "month")),
+        ("на 2026–2028 годы", ("2026–2028 годы", "interval", "2026-01-01", "2028-12-31", "year")),
+        ("в течение двух месяцев", ("в течение двух месяцев", "duration", None, None, "month")),
+        ("отстают на четыре месяца", ("четыре месяца", "duration", None, None, "month")),
+        ("семью месяцами ранее", ("семью месяцами ранее", "date", "2025-04-01", "2025-04-30", "month")),
+        ("в третьем квартале 2025 года выручка выросла, чем годом ранее",
+         ("третьем квартале 2025 года", "date", "2025-07-01", "2025-09-30", "quarter")),
+    ],
+)
+def test_time_forms(text, expected):
+    assert timexes(text)[0] == expected
+
+
+def test_year_earlier_follows_the_period_it_is_compared_with():
+    found = timexes("В третьем квартале 2025 года выручка выросла на 41%, чем годом ранее.")
+    assert found[1] == ("годом ранее", "date", "2024-07-01", "2024-09-30", "quarter")
+
+
+def test_in_the_coming_years_stays_vague():
+    assert all(t[1] != "date" or t[2] for t in timexes("в ближайшие два-три года"))
+
+
+def test_without_a_publication_date_relative_expressions_are_unresolved():
+    found = find_timexes("В прошлом году и в апреле, а также в 2020 году.", None)
+    assert [(t.text, t.resolved) for t in found] == [("прошлом году", False), ("апреле", False), ("2020 году", True)]
+    assert found[0].reason == "no publication date to resolve against"
+
+
+@pytest.mark.parametrize("text", ["пять компаний", "H200 и 5G", "модель GPT-4", "январский", "среды разработки"])
+def test_not_time_expressions(text):
+    assert timexes(text) == []
+
+
+NOISE = st.lists(
+    st.sampled_from(["в", "на", "до", "к", "с", "за", "конца", "концу", "году", "года", "2025", "2026–2028", "2028-м",
+                     "апреле", "марте", "октябре–декабре", "прошлом", "следующего", "квартале", "четвёртом", "первые",
+                     "последний", "течение", "двух", "месяцев", "лет", "вчера", "днях", "четверг", "31", "февраля",
+                     "годом", "ранее", "назад", "осенью", "начале", ",", ".", "\n", "как", "минимум", "от", "трёх"]),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=2000)
+@given(st.one_of(st.text(max_size=300), NOISE),
+       st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))))
+def test_scanner_is_total(text, anchor):
+    """Any string and anchor: no exception, spans inside the text, start <= end (the scanner itself)."""
+    for t in TimexScanner(text, tokens_from_text(text), anchor).scan():
+        assert 0 <= t.start < t.stop <= len(text) and text[t.start:t.stop] == t.text
+        if t.start_date and t.end_date:
+            assert t.start_date <= t.end_date
+        assert t.resolved or t.reason
