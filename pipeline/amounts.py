@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.lexicon import Lexicon, Tok, amount_lexicon, time_lexicon, tokens_from_text
-from pipeline.norm import morph_analyzer
+from pipeline.norm import parse_word
 from pipeline.numbers import NumberMatch, match_number, word_value
 
 PREPOSITIONS_AFTER_QUALIFIER = {"на", "за", "до"}
@@ -68,7 +68,9 @@ def _counted_noun(tokens: Sequence[Tok], i: int) -> tuple[str, int] | None:
         last = word.split("-")[-1]
         if not last.isalpha() or not re.search("[а-яё]", last, re.IGNORECASE):
             return None
-        parses = morph_analyzer().parse(last.lower())
+        parses = parse_word(last.lower())
+        if not parses:
+            return None
         tags = {p.tag.POS for p in parses[:2]}
         can_modify = any(p.tag.POS in {"ADJF", "PRTF", "NPRO"} for p in parses)
         if can_modify and (tokens[j].pos in {"ADJ", "DET"} or (not tokens[j].pos and "NOUN" not in tags)):

@@ -16,7 +16,7 @@ from pathlib import Path
 import razdel
 
 from pipeline.config import MODELS_DIR
-from pipeline.norm import morph_analyzer
+from pipeline.norm import parse_word
 
 LEXICON_DIR = MODELS_DIR / "lexicon"
 
@@ -58,11 +58,11 @@ def tokens_from_text(text: str) -> list[Tok]:
         while sent + 1 < len(starts) and starts[sent + 1] <= t.start:
             sent += 1
         lemma, tense = t.text.lower(), ""
-        if t.text.isalpha():
-            parse = morph_analyzer().parse(t.text.lower())[0]
-            lemma = parse.normal_form
-            if parse.tag.POS == "VERB":
-                tense = OC_TENSE.get(parse.tag.tense or "", "")
+        parses = parse_word(t.text.lower()) if t.text.isalpha() else []
+        if parses:
+            lemma = parses[0].normal_form
+            if parses[0].tag.POS == "VERB":
+                tense = OC_TENSE.get(parses[0].tag.tense or "", "")
         tokens.append(Tok(t.text, t.start, t.stop, lemma, tense=tense, sent=sent))
     return tokens
 

@@ -265,7 +265,11 @@ class CachedRussianLemmatizer(RussianLemmatizer):
         if lemmas is None:
             if len(self.cache) >= self.max_cache:
                 self.cache.clear()
-            lemmas = self.cache[key] = super().pymorphy3_lemmatize(token)
+            try:
+                lemmas = super().pymorphy3_lemmatize(token)
+            except (ValueError, KeyError):  # pymorphy3 raises on characters without a Unicode name
+                lemmas = [token.text.lower()]
+            self.cache[key] = lemmas
         return lemmas
 
 

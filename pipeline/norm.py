@@ -58,6 +58,15 @@ def morph_analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+def parse_word(word: str) -> list:
+    """pymorphy3's analyses of a word; empty when pymorphy3 cannot handle it (it raises on characters that
+    have no Unicode name, e.g. '𗀀': one such character must not sink an article)."""
+    try:
+        return morph_analyzer().parse(word)
+    except (ValueError, KeyError):
+        return []
+
+
 def is_protected(word: str) -> bool:
     """True for tokens that must be kept as written: abbreviations in caps, Latin, digits, symbols."""
     if not _CYRILLIC_WORD.fullmatch(word):
@@ -90,7 +99,7 @@ def _tag_matches(tag: pymorphy3.analyzer.OpencorporaTag, pos: str, feats: dict[s
 
 def inflect_nominative(word: str, pos: str, feats: dict[str, str], person: bool = False) -> str:
     """The nominative of one Russian word given its tagged features; the word itself when unsure."""
-    parses = morph_analyzer().parse(word.lower())
+    parses = parse_word(word.lower())
     candidates = [p for p in parses if _tag_matches(p.tag, pos, feats, person)]
     if not candidates and person:
         candidates = [p for p in parses if _tag_matches(p.tag, pos, feats, False)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.lexicon import Tok, numerals
-from pipeline.norm import morph_analyzer
+from pipeline.norm import parse_word
 
 DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 DIGIT_RANGE = re.compile(r"(\d+(?:[.,]\d+)?)[–—-](\d+(?:[.,]\d+)?)")
@@ -31,7 +31,7 @@ def word_value(word: str) -> float | None:
     if not word.isalpha():
         return None
     table = numerals()
-    parses = morph_analyzer().parse(word.lower())
+    parses = parse_word(word.lower())
     for parse in sorted(parses, key=lambda p: p.tag.POS != "NUMR"):  # the numeral reading first ("семью")
         if parse.normal_form in table and parse.tag.POS in {"NUMR", "NOUN", "ADJF"}:
             if parse.tag.POS == "NOUN" and parse.normal_form not in NOUN_NUMERALS:

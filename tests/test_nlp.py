@@ -154,3 +154,12 @@ def test_leading_and_trailing_whitespace(nlp, text):
     doc = nlp(text)
     assert doc.text == text
     assert all(0 <= t.head.i < len(doc) for t in doc)
+
+
+def test_characters_pymorphy3_cannot_name_do_not_sink_an_article(nlp):
+    from pipeline.records import Article
+
+    text = "Компания 𗀀 Intel выросла на 5% в 2025 году, заявил Лип-Бу Тан 𗀀."
+    result = process_article(Article("u", "u.txt", "txt", "u.txt", None, None, None, "t", text, "utf-8"), nlp)
+    assert [a.text for a in result.amounts] == ["5%"]
+    assert [t.text for t in result.timexes] == ["2025 году"]
