@@ -62,8 +62,28 @@ def natasha_models() -> NatashaModels:
 # ---------------------------------------------------------------------------
 
 
+# Latin letters and digits glued into one code: "H200", "NVL144", "910B", "GPT-4o", "DeepSeek-V3", "5G"
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]")
+
+
+def merge_codes(tokens: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Join razdel tokens with no space between them when together they form a Latin code with a digit and a
+    letter (razdel splits "H200" into "H" + "200", "Ascend 910B" into "910" + "B")."""
+    merged: list[tuple[int, int]] = []
+    for start, stop in tokens:
+        if merged and merged[-1][1] == start:
+            prev_start = merged[-1][0]
+            candidate = text[prev_start:stop]
+            if _CODE.fullmatch(candidate) and re.search(r"[A-Za-z]", candidate) and re.search(r"\d", candidate):
+                merged[-1] = (prev_start, stop)
+                continue
+        merged.append((start, stop))
+    return merged
+
+
 class RazdelTokenizer:
-    """Tokenize with razdel; extra whitespace becomes spaCy whitespace tokens so offsets never shift."""
+    """Tokenize with razdel (Latin codes kept whole); extra whitespace becomes spaCy whitespace tokens so
+    offsets never shift."""
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
@@ -81,11 +101,11 @@ class RazdelTokenizer:
                 spaces.append(False)
 
         offset = 0
-        for token in razdel.tokenize(text):
-            add_gap(text[offset:token.start])
-            words.append(token.text)
+        for start, stop in merge_codes([(t.start, t.stop) for t in razdel.tokenize(text)], text):
+            add_gap(text[offset:start])
+            words.append(text[start:stop])
             spaces.append(False)
-            offset = token.stop
+            offset = stop
         add_gap(text[offset:])
         return Doc(self.vocab, words=words, spaces=spaces)
 

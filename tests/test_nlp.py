@@ -25,7 +25,22 @@ def test_pipeline_is_declared_in_models_config(nlp):
 def test_tokenizer_keeps_text_and_offsets(doc):
     assert doc.text == TEXT
     words = [t.text for t in doc if not t.is_space]
-    assert words == [t.text for t in razdel.tokenize(TEXT)]
+    razdel_words = [t.text for t in razdel.tokenize(TEXT)]
+    assert "H200" in words and ("H", "200") == tuple(razdel_words[13:15])  # codes are kept whole
+    assert [w for w in words if w != "H200"] == [w for w in razdel_words if w not in {"H", "200"}]
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Nvidia H200 и Ascend 910B", ["Nvidia", "H200", "и", "Ascend", "910B"]),
+        ("GPT-4o, DeepSeek-V3 и NVL144", ["GPT-4o", ",", "DeepSeek-V3", "и", "NVL144"]),
+        ("сети 5G и 2-нм чипы за $33,1 млрд", ["сети", "5G", "и", "2-нм", "чипы", "за", "$", "33,1", "млрд"]),
+        ("H 200", ["H", "200"]),
+    ],
+)
+def test_latin_codes_are_one_token(nlp, text, words):
+    assert [t.text for t in nlp.make_doc(text) if not t.is_space] == words
 
 
 def test_sentences_are_razdel_sentences_within_paragraphs(doc):
