@@ -429,7 +429,7 @@ def adapt_prediction(result) -> Prediction:
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
     return Prediction(
         doc_id=result.article.article_id,
-        entities=[PredEntity(m.start, m.stop, m.type, m.normal, getattr(m, "entity_id", None)) for m in result.mentions],
+        entities=[PredEntity(m.start, m.stop, m.type, m.normal, m.entity_id or None) for m in result.mentions],
         amounts=[PredAmount(a.start, a.stop, a.kind, a.value_min, a.value_max, a.unit) for a in result.amounts],
         timexes=[PredTimex(t.start, t.stop, t.kind, iso(t.start_date), iso(t.end_date)) for t in result.timexes],
         claims=getattr(result, "claims", None),

@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.amounts import find_amounts
+from pipeline.entities import entity_id
 from pipeline.lexicon import Tok
 from pipeline.records import Amount, Article, ArticleResult, Mention, Reject, Timex
 from pipeline.timex import find_timexes
@@ -41,6 +42,8 @@ def adapt_mentions(doc: Doc, article_id: str) -> list[Mention]:
             type=span.label_,
             normal=span._.normal or span.text,
             alias=span._.alias,
+            canonical=span._.canonical or span._.normal or span.text,
+            entity_id=entity_id(span.label_, span._.canonical or span._.normal or span.text),
         )
         for span in doc.ents
     ]

@@ -31,10 +31,12 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from pipeline.config import NLP_CONFIG_PATH
-from pipeline.norm import NormToken, normalize_span
+from pipeline.entities import MentionView, link, non_entity_rule, product_patterns
+from pipeline.norm import NormToken, normalize_span, parse_word
 
 Span.set_extension("normal", default=None, force=True)
 Span.set_extension("alias", default=None, force=True)
+Span.set_extension("canonical", default=None, force=True)
 
 # ---------------------------------------------------------------------------
 # Natasha models: loaded once per process
@@ -322,6 +324,74 @@ class EntityNormalizer:
         for span in doc.ents:
             span._.normal = normalize_span(adapt_norm_tokens(span), span.label_)
         return doc
+
+
+@Language.factory("product_ruler")
+def create_product_ruler(nlp: Language, name: str):
+    return ProductRuler(nlp, name)
+
+
+class ProductRuler:
+    """PRODUCT mentions from `models/entities/` through spaCy's EntityRuler; they replace overlapping NER spans
+    (Natasha tags "Rubin" or "Blackwell" as ORG, and splits "Nvidia H200" into ORG + nothing)."""
+
+    def __init__(self, nlp: Language, name: str):
+        from spacy.pipeline import EntityRuler
+
+        self.ruler = EntityRuler(nlp, name=name, overwrite_ents=True)
+        self.ruler.add_patterns(list(product_patterns()))
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.ruler(doc)
+
+    # patterns come from models/ when the component is created; nothing to serialise
+    def to_disk(self, path, **kwargs) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path, **kwargs) -> "ProductRuler":
+        return self
+
+
+def _adjective_only(token) -> bool:
+    """A capitalised adjective ("Тайваньская", "Китайская") that is not part of a name."""
+    parses = parse_word(token.text.lower())
+    return token.pos_ == "ADJ" and bool(parses) and all(p.tag.POS in {"ADJF", "ADJS"} for p in parses[:2])
+
+
+@Language.component("entity_filter")
+def entity_filter(doc: Doc) -> Doc:
+    """Drop mentions that are not names (pipeline.entities.non_entity_rule) and a leading adjective before a
+    Latin name ("Китайская Huawei" -> "Huawei"; a lone "Тайваньская" is dropped)."""
+    kept = []
+    for span in doc.ents:
+        if span.label_ != "PRODUCT" and non_entity_rule(span.text):
+            continue
+        if span.label_ != "PER" and _adjective_only(span[0]):
+            if len(span) == 1:
+                continue
+            if re.match(r"[A-Za-z]", span[1].text):
+                alias = span._.alias
+                span = Span(doc, span.start + 1, span.end, label=span.label_)
+                span._.alias = alias
+        kept.append(span)
+    doc.ents = kept
+    return doc
+
+
+@Language.component("canonical_linker")
+def canonical_linker(doc: Doc) -> Doc:
+    """`span._.canonical` for every entity (alias table, product ids, surname -> full name in the article); a
+    type the alias table knows better replaces the NER's ("Вашингтон" stays LOC, an aliased ORG becomes ORG)."""
+    ents = list(doc.ents)
+    views = [MentionView(e.label_, e.text, e._.normal or e.text, e.ent_id_ or None, e._.alias) for e in ents]
+    relabelled = []
+    for span, (etype, canonical) in zip(ents, link(views)):
+        if etype != span.label_:
+            span = Span(doc, span.start, span.end, label=etype)
+        span._.canonical = canonical
+        relabelled.append(span)
+    doc.ents = relabelled
+    return doc
 
 
 # ---------------------------------------------------------------------------

@@ -61,6 +61,8 @@ class Mention:
     type: str
     normal: str
     alias: str | None = None
+    canonical: str = ""
+    entity_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -85,11 +85,33 @@ MENTIONS = Table(
         Column("start", pa.int32(), "Start offset (characters) in articles.text.", nullable=False),
         Column("stop", pa.int32(), "End offset (exclusive) in articles.text.", nullable=False),
         Column("text", pa.string(), "Surface text: articles.text[start:stop].", nullable=False),
-        Column("type", pa.string(), "Entity type: PER, LOC or ORG.", nullable=False),
+        Column("type", pa.string(), "Entity type: PER, LOC, ORG or PRODUCT.", nullable=False),
         Column("normal", pa.string(), "Normal (nominative) form, e.g. `Дональдом Трампом` -> `Дональд Трамп`; "
                "abbreviations and Latin names are kept as written.", nullable=False),
         Column("alias", pa.string(), "A Latin name or abbreviation given in parentheses right after the mention, "
                "e.g. `Jensen Huang` for `Дженсен Хуанг (Jensen Huang)`; the parentheses are not part of the span."),
+        Column("canonical", pa.string(), "Canonical name of the entity (`КНР` -> `Китай`, `Хуанга` -> `Дженсен "
+               "Хуанг`, `Nvidia H200` -> `H200`): alias table in models/entities/aliases.csv, then the full name "
+               "a surname shortens in the same article, then the normal form.", nullable=False),
+        Column("entity_id", pa.string(), "Stable id of (type, canonical): the same entity in every article; "
+               "join to entities.entity_id.", nullable=False),
+    ),
+)
+
+ENTITIES = Table(
+    name="entities",
+    description="One row per canonical entity over all stored articles (rebuilt from mentions on every run).",
+    key=("entity_id",),
+    columns=(
+        Column("entity_id", pa.string(), "Stable id: hash of type + canonical name.", nullable=False),
+        Column("canonical", pa.string(), "Canonical name.", nullable=False),
+        Column("type", pa.string(), "PER, LOC, ORG or PRODUCT.", nullable=False),
+        Column("aliases", pa.list_(pa.string()), "Other names it was mentioned by (normal forms, Latin names in "
+               "parentheses), sorted.", nullable=False),
+        Column("n_mentions", pa.int64(), "Mentions in all stored articles.", nullable=False),
+        Column("n_articles", pa.int64(), "Articles that mention it.", nullable=False),
+        Column("first_seen", pa.date32(), "Earliest publication date of an article mentioning it."),
+        Column("last_seen", pa.date32(), "Latest publication date of an article mentioning it."),
     ),
 )
 
@@ -191,11 +213,11 @@ EVAL_METRICS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, AMOUNTS, TIMEX, REJECTS, EVAL_METRICS)}
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, ENTITIES, AMOUNTS, TIMEX, REJECTS, EVAL_METRICS)}
 # tables whose rows belong to an article (replaced together when an article is reprocessed)
 ARTICLE_TABLES: tuple[Table, ...] = (MENTIONS, AMOUNTS, TIMEX)
 # the tables `process_articles` writes (eval_metrics is written by `evaluate`)
-PROCESS_TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, *ARTICLE_TABLES, REJECTS)}
+PROCESS_TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES, REJECTS)}
 
 
 def render_data_dictionary(tables: dict[str, Table] = TABLES) -> str:

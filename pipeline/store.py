@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.schema import ARTICLE_TABLES, ARTICLES, REJECTS, Table
+from pipeline.schema import ARTICLE_TABLES, ARTICLES, ENTITIES, MENTIONS, REJECTS, Table
 
 
 class SchemaError(ValueError):
@@ -150,6 +150,17 @@ def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = Fa
     return IngestPlan(process, skipped, replaces)
 
 
+def write_entities(out_dir: Path) -> int:
+    """Rebuild the entities table from all stored mentions (derived data: always consistent with them)."""
+    from pipeline.entities import aggregate_entities
+
+    mentions = read_table(out_dir, MENTIONS).select(["article_id", "entity_id", "type", "canonical", "normal", "alias"])
+    articles = read_table(out_dir, ARTICLES).select(["article_id", "published_at"]).to_pylist()
+    rows = aggregate_entities(mentions.to_pylist(), {a["article_id"]: a["published_at"] for a in articles})
+    write_table(out_dir, ENTITIES, rows)
+    return len(rows)
+
+
 def replace_partition(out_dir: Path, table: Table, rows: list[Mapping], where: Mapping[str, str]) -> int:
     """Replace every stored row whose columns equal `where` with `rows` (e.g. one dataset+split of
     eval_metrics); returns the table's row count."""
@@ -189,6 +200,8 @@ def merge_run(
         merged = pa.concat_tables([kept, to_arrow(table, rows.get(table.name, []))])
         write_table(out_dir, table, merged)
         counts[table.name] = merged.num_rows
+
+    counts[ENTITIES.name] = write_entities(out_dir)
 
     stored = read_table(out_dir, REJECTS)
     new = to_arrow(REJECTS, rejects)

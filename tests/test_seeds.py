@@ -19,7 +19,7 @@ def test_seeds_through_the_flow(seeds_dir, tmp_path):
     normals = set(zip(mentions.normal, mentions.type))
     assert {("Дженсен Хуанг", "PER"), ("Nvidia", "ORG"), ("Китай", "LOC")} <= normals
     assert "ИЯ-отрасль" not in set(mentions.normal)
-    assert ("ИИ-отрасль", "ORG") in normals  # still tagged ORG by Natasha, but no longer misnormalised
+    assert not any(n.startswith("ИИ-") for n in mentions.normal)  # "ИИ-отрасли" is not a name: dropped
     assert ("Дональд Трамп", "Donald Trump") in set(zip(mentions.normal, mentions.alias))
     assert ("Дженсен Хуанг", "Jensen Huang") in set(zip(mentions.normal, mentions.alias))
     for text in articles.text:
@@ -48,3 +48,21 @@ def test_seed_amounts_and_dates(seeds_dir, tmp_path):
     assert ("прошлом месяце", "2025-12-01", "2025-12-31") in spans(first)
     assert ("апреле", "2025-04-01", "2025-04-30") in spans(second)
     assert ("мае", "2025-05-01", "2025-05-31") in spans(second)
+
+
+def test_seed_entities_are_canonical(seeds_dir, tmp_path):
+    process_articles(inputs=[str(seeds_dir)], out_dir=str(tmp_path))
+    mentions = pd.read_parquet(tmp_path / "mentions.parquet")
+    ids = mentions.groupby("text").entity_id.first()
+    assert ids["КНР"] == ids["Китай"] == ids["Китае"]
+    types = dict(zip(mentions.text, mentions.type))
+    assert types["Rubin"] == types["Blackwell"] == "PRODUCT"
+    assert "ЦОД" not in set(mentions.text)
+    assert ids["Дональд Трамп"] == ids["Дональдом Трампом"]
+    entities = pd.read_parquet(tmp_path / "entities.parquet").set_index("entity_id")
+    trump = entities.loc[ids["Дональд Трамп"]]
+    assert trump.canonical == "Дональд Трамп" and "Donald Trump" in list(trump.aliases)
+    assert trump.n_articles == 2 and trump.n_mentions == 2
+    china = entities.loc[ids["КНР"]]
+    assert (china.canonical, china.type, str(china.first_seen), str(china.last_seen)) == \
+        ("Китай", "LOC", "2025-11-28", "2026-01-16")

@@ -13,7 +13,8 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 def mention(article_id, start, type="ORG"):
     return {"article_id": article_id, "mention_id": f"{article_id}:{start}-{start + 3}", "sent_index": 0,
-            "start": start, "stop": start + 3, "text": "abc", "type": type, "normal": "abc", "alias": None}
+            "start": start, "stop": start + 3, "text": "abc", "type": type, "normal": "abc", "alias": None,
+            "canonical": "abc", "entity_id": f"e-{type}"}
 
 
 def article_row(article_id, source_id, version="v1"):
@@ -93,7 +94,7 @@ def test_merge_replaces_rows_of_reprocessed_articles_only(tmp_path):
                                 "mentions": [mention("a1", 1), mention("a1", 5), mention("b1", 1)]}, [], set())
     counts = merge_run(tmp_path, {"a1", "a2"}, {"articles": [article_row("a2", "a.txt")],
                                                 "mentions": [mention("a2", 7)]}, [], set())
-    assert counts == {"mentions": 2, "amounts": 0, "timex": 0, "articles": 2, "rejects": 0}
+    assert counts == {"mentions": 2, "amounts": 0, "timex": 0, "articles": 2, "entities": 1, "rejects": 0}
     assert sorted(read_table(tmp_path, ARTICLES).column("article_id").to_pylist()) == ["a2", "b1"]
     assert sorted(read_table(tmp_path, MENTIONS).column("mention_id").to_pylist()) == ["a2:7-10", "b1:1-4"]
 
