@@ -96,7 +96,7 @@ class Metric:
         return self.accuracy if self.match in ACCURACY_MATCHES else self.f1
 
 
-ACCURACY_MATCHES = {"normal", *(f"slot:{s}" for s in CLAIM_SLOTS)}
+ACCURACY_MATCHES = {"normal", "cluster:grouped", "cluster:pure", *(f"slot:{s}" for s in CLAIM_SLOTS)}
 
 
 def metric_from_counts(task: str, type: str, match: str, counts: Counts) -> Metric:
@@ -260,7 +260,36 @@ def score_entities(pairs: Iterable[tuple[GoldDocument, Prediction]], types: Sequ
     metrics = [metric_from_counts("entities", label, mode, counts) for (label, mode), counts in by.items()]
     if normal.total:
         metrics.append(metric_from_share("entities", ALL, "normal", normal))
+    metrics += score_clusters(pairs, types)
     return metrics
+
+
+def score_clusters(pairs: Sequence[tuple[GoldDocument, Prediction]], types: Sequence[str]) -> list[Metric]:
+    """How predicted entity ids group strictly matched mentions, across all documents:
+    `cluster:grouped` — share of mentions whose id is the one most mentions of their gold entity got;
+    `cluster:pure` — share not wrongly merged (their gold entity is the majority of their predicted cluster)."""
+    from collections import Counter
+
+    matched: list[tuple[tuple[str, str], str]] = []
+    for gold, pred in pairs:
+        gold_entities = [e for e in gold.entities if e.type in types]
+        pred_entities = [e for e in pred.entities if e.type in types]
+        g = [(e.start, e.stop, e.type) for e in gold_entities]
+        p = [(e.start, e.stop, e.type) for e in pred_entities]
+        for i, j in match_spans(g, p, "strict"):
+            if pred_entities[j].canonical and gold_entities[i].normal:  # corpora carry no canonical names
+                matched.append(((gold_entities[i].type, gold_entities[i].canonical), pred_entities[j].canonical))
+    if not matched:
+        return []
+    by_gold: dict = defaultdict(Counter)
+    by_pred: dict = defaultdict(Counter)
+    for gold_key, pred_id in matched:
+        by_gold[gold_key][pred_id] += 1
+        by_pred[pred_id][gold_key] += 1
+    grouped = Share(sum(by_gold[g].most_common(1)[0][0] == p for g, p in matched), len(matched))
+    pure = Share(sum(by_pred[p].most_common(1)[0][0] == g for g, p in matched), len(matched))
+    return [metric_from_share("entities", ALL, "cluster:grouped", grouped),
+            metric_from_share("entities", ALL, "cluster:pure", pure)]
 
 
 def score_amounts(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
@@ -374,7 +403,8 @@ def score_documents(golds: Sequence[GoldDocument], preds: Sequence[Prediction], 
     return sort_metrics(metrics)
 
 
-MATCH_ORDER = ["strict", "lenient", "token", "value", "resolved", "normal", "evidence+amount",
+MATCH_ORDER = ["strict", "lenient", "token", "value", "resolved", "normal", "cluster:grouped", "cluster:pure",
+               "evidence+amount",
                *(f"slot:{s}" for s in CLAIM_SLOTS), "-"]
 
 
