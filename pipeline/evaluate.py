@@ -462,8 +462,15 @@ def adapt_prediction(result) -> Prediction:
         entities=[PredEntity(m.start, m.stop, m.type, m.normal, m.entity_id or None) for m in result.mentions],
         amounts=[PredAmount(a.start, a.stop, a.kind, a.value_min, a.value_max, a.unit) for a in result.amounts],
         timexes=[PredTimex(t.start, t.stop, t.kind, iso(t.start_date), iso(t.end_date)) for t in result.timexes],
-        claims=getattr(result, "claims", None),
+        claims=[PredClaim(c.evidence_start, c.evidence_stop, *amount_span(result, c.amount_id), c.relation,
+                          c.subject or "", c.subject_entity, iso(c.time_start), iso(c.time_end), c.source,
+                          c.source_entity, c.modality) for c in result.claims],
     )
+
+
+def amount_span(result, amount_id: str) -> tuple[int, int]:
+    amount = next(a for a in result.amounts if a.amount_id == amount_id)
+    return amount.start, amount.stop
 
 
 def predict(docs: Sequence[GoldDocument], nlp) -> list[Prediction]:

@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.amounts import find_amounts
+from pipeline.claims import extract_claims
 from pipeline.entities import entity_id
 from pipeline.lexicon import Tok
 from pipeline.records import Amount, Article, ArticleResult, Mention, Reject, Timex
@@ -63,7 +64,8 @@ def adapt_tokens(doc: Doc) -> list[Tok]:
         tense = (morph.get("Tense") or [""])[0] if t.pos_ in {"VERB", "AUX"} else ""
         aspect = (morph.get("Aspect") or [""])[0] if t.pos_ in {"VERB", "AUX"} else ""
         head = position.get(t.head.i, -1) if t.head.i != t.i else -1
-        tokens.append(Tok(t.text, t.idx, t.idx + len(t.text), t.lemma_, t.pos_, tense, aspect, head, sent_of[t.i]))
+        tokens.append(Tok(t.text, t.idx, t.idx + len(t.text), t.lemma_, t.pos_, tense, aspect, head, sent_of[t.i],
+                          t.dep_))
     return tokens
 
 
@@ -90,12 +92,12 @@ def process_article(article: Article, nlp: Language) -> ArticleResult:
     doc = nlp(article.text)
     tokens = adapt_tokens(doc)
     starts = sentence_starts(doc)
-    return ArticleResult(
-        article=article,
-        mentions=adapt_mentions(doc, article.article_id),
-        amounts=adapt_amounts(article.text, tokens, starts, article.article_id),
-        timexes=adapt_timexes(article.text, tokens, starts, article),
-    )
+    mentions = adapt_mentions(doc, article.article_id)
+    amounts = adapt_amounts(article.text, tokens, starts, article.article_id)
+    timexes = adapt_timexes(article.text, tokens, starts, article)
+    claims, claim_amounts = extract_claims(article.text, tokens, mentions, amounts, timexes, article.published_at,
+                                           article.article_id)
+    return ArticleResult(article, mentions, amounts, timexes, claims, claim_amounts)
 
 
 def process_articles(articles: Iterable[Article], nlp: Language) -> tuple[list[ArticleResult], list[Reject]]:

@@ -23,7 +23,7 @@ from pipeline.extract import process_articles as extract_articles
 from pipeline.ingest import build_article, discover_inputs, read_inputs
 from pipeline.nlp import load_nlp
 from pipeline.records import Article, ArticleResult, Reject
-from pipeline.schema import AMOUNTS, ARTICLES, MENTIONS, TIMEX, render_data_dictionary
+from pipeline.schema import AMOUNTS, ARTICLES, CLAIM_AMOUNTS, CLAIMS, MENTIONS, TIMEX, render_data_dictionary
 from pipeline.store import merge_run, output_lock, plan_ingest, read_table, write_text
 
 # ---------------------------------------------------------------------------
@@ -132,6 +132,8 @@ def process_articles(
         MENTIONS.name: [asdict(m) for r in results for m in r.mentions],
         AMOUNTS.name: [asdict(a) for r in results for a in r.amounts],
         TIMEX.name: [asdict(t) for r in results for t in r.timexes],
+        CLAIMS.name: [asdict(c) for r in results for c in r.claims],
+        CLAIM_AMOUNTS.name: [asdict(c) for r in results for c in r.claim_amounts],
     }
     counts = write_tables_task(out_dir, replaced, rows, [reject_row(r, run_id, version, now) for r in rejects], settled)
 
@@ -146,6 +148,7 @@ def process_articles(
         "mentions": len(rows[MENTIONS.name]),
         "amounts": len(rows[AMOUNTS.name]),
         "timexes": len(rows[TIMEX.name]),
+        "claims": len(rows[CLAIMS.name]),
         "table_rows": counts,
         "seconds": round(time.perf_counter() - started, 2),
     }

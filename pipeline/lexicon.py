@@ -38,6 +38,7 @@ class Tok:
     aspect: str = ""
     head: int = -1  # index of the head token in the same list, -1 for a root
     sent: int = 0
+    dep: str = ""  # dependency relation to the head (UD), from Natasha's parser
 
     @property
     def lower(self) -> str:

@@ -106,6 +106,53 @@ class Timex:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A statement tying an amount (and a time) to a subject, with its source and modality."""
+
+    claim_id: str
+    article_id: str
+    sent_index: int
+    evidence: str
+    evidence_start: int
+    evidence_stop: int
+    subject: str | None
+    subject_entity_id: str | None
+    subject_entity: str | None
+    predicate: str | None
+    relation: str
+    object: str | None
+    value: float | None
+    value_min: float
+    value_max: float
+    unit: str | None
+    currency: str | None
+    qualifier: str
+    amount_id: str
+    time_start: date | None
+    time_end: date | None
+    time_source: str
+    source: str | None
+    source_entity_id: str | None
+    source_entity: str | None
+    modality: str
+    negated: bool
+    comparison: str | None
+    comparison_multiplier: float | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ClaimAmount:
+    """One amount of a claim (the primary one has rank 0)."""
+
+    claim_id: str
+    amount_id: str
+    article_id: str
+    rank: int
+    role: str  # primary | secondary | comparison
+
+
+@dataclass(frozen=True)
 class Reject:
     """An input that could not become an article, and why."""
 
@@ -129,6 +176,8 @@ class ArticleResult:
     mentions: list[Mention] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    claim_amounts: list[ClaimAmount] = field(default_factory=list)
 
 
 def stable_hash(*parts: str, size: int = 16) -> str:

@@ -164,6 +164,63 @@ TIMEX = Table(
     ),
 )
 
+CLAIMS = Table(
+    name="claims",
+    description="One row per claim: a subject, a predicate and an amount (the primary one), with time, source and "
+                "modality; its sentence is the evidence. All amounts of a claim are in claim_amounts.",
+    key=("article_id", "evidence_start", "claim_id"),
+    columns=(
+        Column("claim_id", pa.string(), "`<article_id>:c<start>-<stop>` of the primary amount.", nullable=False),
+        Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
+        Column("sent_index", pa.int32(), "0-based sentence index.", nullable=False),
+        Column("evidence", pa.string(), "The sentence: articles.text[evidence_start:evidence_stop].", nullable=False),
+        Column("evidence_start", pa.int32(), "Start offset of the sentence in articles.text.", nullable=False),
+        Column("evidence_stop", pa.int32(), "End offset of the sentence.", nullable=False),
+        Column("subject", pa.string(), "Who or what the amount is about, as written (`китайские интернет-гиганты`)."),
+        Column("subject_entity_id", pa.string(), "The subject's entity (entities.entity_id), if any."),
+        Column("subject_entity", pa.string(), "The subject entity's canonical name."),
+        Column("predicate", pa.string(), "Lemma of the verb that governs the amount (`потратить`)."),
+        Column("relation", pa.string(), "spend, invest, revenue, profit, price, market_share, growth, decline, lag, "
+               "forecast, supply, ban or other.", nullable=False),
+        Column("object", pa.string(), "What the amount is for, a `на`-phrase (`на развитие инфраструктуры`)."),
+        Column("value", pa.float64(), "Primary amount's value (null for a range)."),
+        Column("value_min", pa.float64(), "Primary amount's lower bound.", nullable=False),
+        Column("value_max", pa.float64(), "Primary amount's upper bound.", nullable=False),
+        Column("unit", pa.string(), "Primary amount's unit (ISO 4217 for money)."),
+        Column("currency", pa.string(), "ISO 4217 code when the primary amount is money."),
+        Column("qualifier", pa.string(), "Primary amount's qualifier (approx, at_most, ...).", nullable=False),
+        Column("amount_id", pa.string(), "Primary amount (amounts.amount_id).", nullable=False),
+        Column("time_start", pa.date32(), "First day of the claim's time."),
+        Column("time_end", pa.date32(), "Last day of the claim's time."),
+        Column("time_source", pa.string(), "`sentence` (a time expression of the sentence), `article` (the "
+               "publication date) or `none`.", nullable=False),
+        Column("source", pa.string(), "Who says it (`аналитиков UBS`), when the sentence attributes it."),
+        Column("source_entity_id", pa.string(), "The source's entity, if any."),
+        Column("source_entity", pa.string(), "The source entity's canonical name."),
+        Column("modality", pa.string(), "fact, estimate, forecast, plan or rumor.", nullable=False),
+        Column("negated", pa.bool_(), "The sentence denies it.", nullable=False),
+        Column("comparison", pa.string(), "A comparison clause attached to the claim (`что в десять раз меньше, чем у "
+               "американских соперников`)."),
+        Column("comparison_multiplier", pa.float64(), "The multiplier of that comparison (10.0)."),
+        Column("confidence", pa.float64(), "Heuristic 0..1: higher when predicate, subject entity, sentence time and "
+               "source were all found.", nullable=False),
+    ),
+)
+
+CLAIM_AMOUNTS = Table(
+    name="claim_amounts",
+    description="Link table: every amount of every claim (the primary one has rank 0).",
+    key=("article_id", "claim_id", "rank"),
+    columns=(
+        Column("claim_id", pa.string(), "Claim (claims.claim_id).", nullable=False),
+        Column("amount_id", pa.string(), "Amount (amounts.amount_id).", nullable=False),
+        Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
+        Column("rank", pa.int32(), "0 for the primary amount, then in order.", nullable=False),
+        Column("role", pa.string(), "primary, secondary (e.g. the change next to a level) or comparison.",
+               nullable=False),
+    ),
+)
+
 REJECTS = Table(
     name="rejects",
     description="One row per input that could not become an article, with the reason. The rest of the batch lands.",
@@ -213,9 +270,10 @@ EVAL_METRICS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, ENTITIES, AMOUNTS, TIMEX, REJECTS, EVAL_METRICS)}
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, ENTITIES, AMOUNTS, TIMEX, CLAIMS, CLAIM_AMOUNTS,
+                                                REJECTS, EVAL_METRICS)}
 # tables whose rows belong to an article (replaced together when an article is reprocessed)
-ARTICLE_TABLES: tuple[Table, ...] = (MENTIONS, AMOUNTS, TIMEX)
+ARTICLE_TABLES: tuple[Table, ...] = (MENTIONS, AMOUNTS, TIMEX, CLAIMS, CLAIM_AMOUNTS)
 # the tables `process_articles` writes (eval_metrics is written by `evaluate`)
 PROCESS_TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES, REJECTS)}
 

@@ -1,0 +1,364 @@
+"""Claims: who says what amount about whom, and when — from the parse, the mentions, amounts and dates.
+
+Per sentence with amounts:
+1. Group amounts into claims by clause (clauses split at , ; : — and brackets). In one clause, a change and
+   its level stay one claim ("выросла на 41% до 452 млрд", "упала с 13% до 5%"); two levels are two claims.
+   A clause "что/чем/против … в N раз больше/меньше …" after a claim is that claim's comparison.
+2. Primary amount: the level (money > count > quantity > duration > percent > multiplier); between equals, the
+   target after "до".
+3. Predicate: the verb the primary amount hangs on (Natasha's dependency heads), else the clause's verb.
+4. Subject: the predicate's nsubj (through a conjunction: "выросла … и составила"); its phrase; the entity in
+   it, or for "компания"/"банк"/"она" the latest organisation mentioned before.
+5. Source: "по оценкам/словам/данным X", else the subject of a speech verb ("заявил Хуанг", "Аналитики
+   ожидают"); "по его словам" resolves to the latest person.
+6. Time: the sentence's date in the claim's clause (else the nearest); else the publication date.
+7. Modality: rumor (слухи, источники) > plan (планирует; a company's own future action) > forecast (future
+   tense, может, ожидают) > estimate (по оценкам, считают) > fact. Negation: "не" before the predicate.
+8. Relation from `models/lexicon/claims.tsv`: the subject's words first, then the predicate's.
+Pure: tokens and records in, records out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from pipeline.lexicon import LEXICON_DIR, Tok
+from pipeline.records import Amount, Claim, ClaimAmount, Mention, Timex
+
+CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")", "«", "»"}
+KIND_PRIORITY = {"money": 0, "count": 1, "quantity": 2, "duration": 3, "percent": 4, "multiplier": 5}
+CHANGE_KINDS = {"percent", "multiplier"}
+SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
+FUTURE_PLAN_VERBS = {"вложить", "потратить", "построить", "запустить", "направить", "выделить", "инвестировать",
+                     "купить", "продать", "выпустить", "развернуть", "уволить", "ввести", "привлечь", "увеличить",
+                     "сократить", "разместить", "вывести", "открыть", "удвоить", "расширить", "нарастить"}
+
+
+@cache
+def lexicon() -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = defaultdict(dict)
+    for line in (LEXICON_DIR / "claims.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("category\t"):
+            continue
+        category, lemma, *value = line.split("\t")
+        table[category][lemma.strip()] = value[0].strip() if value else ""
+    return table
+
+
+@dataclass
+class Group:
+    clause: int
+    amounts: list[Amount]
+    comparison: list[Amount]
+    comparison_text: str | None = None
+
+
+class ClaimBuilder:
+    def __init__(self, text: str, tokens: Sequence[Tok], mentions: Sequence[Mention], amounts: Sequence[Amount],
+                 timexes: Sequence[Timex], published_at: date | None, article_id: str):
+        self.text, self.tokens, self.mentions = text, tokens, sorted(mentions, key=lambda m: m.start)
+        self.amounts, self.timexes = amounts, timexes
+        self.published_at, self.article_id = published_at, article_id
+        self.lex = lexicon()
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for i, tok in enumerate(tokens):
+            if tok.head >= 0:
+                self.children[tok.head].append(i)
+        self.clause_of = self._clauses()
+
+    # --- structure ---------------------------------------------------------
+
+    def _clauses(self) -> list[int]:
+        clause, result, sent = 0, [], -1
+        for tok in self.tokens:
+            if tok.sent != sent:
+                sent, clause = tok.sent, clause + 1
+            if tok.text in CLAUSE_BREAKS:
+                clause += 1
+            result.append(clause)
+        return result
+
+    def token_at(self, offset: int) -> int | None:
+        for i, tok in enumerate(self.tokens):
+            if tok.start <= offset < tok.stop:
+                return i
+        return None
+
+    def span_tokens(self, start: int, stop: int) -> list[int]:
+        return [i for i, t in enumerate(self.tokens) if t.start >= start and t.stop <= stop]
+
+    def subtree(self, i: int, limit: set[int]) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            k = stack.pop()
+            if k in limit and k not in out:
+                out.append(k)
+                stack.extend(self.children.get(k, []))
+        return sorted(out)
+
+    def phrase(self, indices: Sequence[int]) -> str:
+        indices = [i for i in indices if self.tokens[i].text not in CLAUSE_BREAKS | {".", "?", "!"}]
+        if not indices:
+            return ""
+        return self.text[self.tokens[min(indices)].start:self.tokens[max(indices)].stop]
+
+    # --- slots -------------------------------------------------------------
+
+    def predicate_of(self, amount: Amount) -> int | None:
+        inside = self.span_tokens(amount.start, amount.stop)
+        if not inside:
+            return None
+        top = next((i for i in inside if self.tokens[i].head not in inside), inside[0])
+        k, steps = top, 0
+        while k >= 0 and steps < 8:
+            if self.tokens[k].pos in {"VERB", "AUX"} and k not in inside:
+                return k
+            k, steps = self.tokens[k].head, steps + 1
+        clause = self.clause_of[top]
+        verbs = [i for i, t in enumerate(self.tokens) if self.clause_of[i] == clause and t.pos == "VERB"]
+        if not verbs:
+            sent = self.tokens[top].sent
+            verbs = [i for i, t in enumerate(self.tokens) if t.sent == sent and t.pos == "VERB"]
+        return min(verbs, key=lambda i: abs(i - top)) if verbs else None
+
+    def subject_of(self, predicate: int | None, sentence: set[int], excluded: set[int]) -> list[int]:
+        k, seen = predicate, set()
+        while k is not None and k >= 0 and k not in seen:
+            seen.add(k)
+            subjects = [c for c in self.children.get(k, []) if self.tokens[c].dep in SUBJECT_DEPS and c in sentence]
+            if subjects:
+                return [i for i in self.subtree(subjects[0], sentence) if i not in excluded]
+            if self.tokens[k].dep in {"conj", "xcomp", "advcl", "ccomp"} and self.tokens[k].head >= 0:
+                k = self.tokens[k].head  # an elided subject: "выросла … и составила"
+                continue
+            break
+        return []
+
+    def mention_in(self, indices: Sequence[int], types: set[str]) -> Mention | None:
+        if not indices:
+            return None
+        start, stop = self.tokens[min(indices)].start, self.tokens[max(indices)].stop
+        inside = [m for m in self.mentions if start <= m.start and m.stop <= stop and m.type in types]
+        return inside[0] if inside else None
+
+    def latest_mention(self, before: int, types: set[str]) -> Mention | None:
+        earlier = [m for m in self.mentions if m.stop <= before and m.type in types]
+        return earlier[-1] if earlier else None
+
+    def entity_for(self, indices: Sequence[int], types: set[str] = frozenset({"ORG", "PER", "PRODUCT", "LOC"})):
+        mention = self.mention_in(indices, set(types))
+        if mention is None and indices:
+            head = min(indices, key=lambda i: (self.tokens[i].head in indices, i))
+            if self.tokens[head].lemma in self.lex["actor_noun"]:
+                wanted = {"PER"} if self.tokens[head].lemma in {"он"} else {"ORG"}
+                mention = self.latest_mention(self.tokens[min(indices)].start, wanted)
+        return mention
+
+    def source_of(self, sentence: list[int], predicate: int | None, subject: list[int]) -> tuple[str | None, Mention | None, str]:
+        """(source text, its entity mention, modality hint) for the sentence."""
+        in_sentence = set(sentence)
+        for i in sentence:
+            tok = self.tokens[i]
+            nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+            if tok.lower == "по" and nxt is not None and nxt.lemma in self.lex["attribution"]:
+                rest = [k for k in sentence if k > i + 1 and self.clause_of[k] == self.clause_of[i + 1]]
+                if not rest:
+                    continue
+                text = self.phrase(rest)
+                mention = self.mention_in(rest, {"ORG", "PER"})
+                if mention is None and self.tokens[rest[0]].lower in {"его", "её", "ее", "их"}:
+                    mention = self.latest_mention(tok.start, {"PER"} if self.tokens[rest[0]].lower == "его" else {"ORG", "PER"})
+                return text, mention, self.lex["attribution"][nxt.lemma]
+        for i in sentence:
+            tok = self.tokens[i]
+            if tok.lemma in self.lex["speech"] and i != predicate:
+                speaker = self.subject_of(i, in_sentence, set())
+                if speaker and not set(speaker) & set(subject):
+                    return self.phrase(speaker), self.mention_in(speaker, {"ORG", "PER"}), self.lex["speech"][tok.lemma]
+        return None, None, "fact"
+
+    def time_of(self, clause: int, anchor_token: int) -> tuple[date | None, date | None, str]:
+        sentence = self.tokens[anchor_token].sent
+        candidates = []
+        for t in self.timexes:
+            if t.kind == "duration":
+                continue
+            k = self.token_at(t.start)
+            if k is None or self.tokens[k].sent != sentence:
+                continue
+            candidates.append((self.clause_of[k] != clause, abs(k - anchor_token), t))
+        if candidates:
+            t = min(candidates, key=lambda c: (c[0], c[1]))[2]
+            return t.start_date, t.end_date, "sentence"
+        if self.published_at:
+            return self.published_at, self.published_at, "article"
+        return None, None, "none"
+
+    def relation_of(self, subject: list[int], predicate: int | None, primary: Amount, modality: str) -> str:
+        relations = self.lex["relation"]
+        for i in subject:
+            lemma = self.tokens[i].lemma.lower()
+            if lemma in relations and relations[lemma] not in {"growth", "decline"}:
+                relation = relations[lemma]
+                if relation == "revenue" and lemma == "рынок" and modality == "forecast":
+                    return "forecast"
+                return relation
+        if predicate is not None:
+            lemma = self.tokens[predicate].lemma.lower()
+            if lemma in relations:
+                return relations[lemma]
+        if primary.kind == "duration" and any(self.tokens[i].lemma in {"отставать", "разрыв"} for i in subject):
+            return "lag"
+        return "other"
+
+    def modality_of(self, sentence: list[int], predicate: int | None, subject_mention, hint: str) -> str:
+        lemmas = {self.tokens[i].lemma for i in sentence}
+        if lemmas & set(self.lex["rumor"]):
+            return "rumor"
+        pred = self.tokens[predicate] if predicate is not None else None
+        future = pred is not None and (pred.tense == "Fut" or (pred.tense == "Pres" and pred.aspect == "Perf"))
+        if lemmas & set(self.lex["plan"]) or (future and pred.lemma in FUTURE_PLAN_VERBS and subject_mention is not None):
+            return "plan"
+        if future or lemmas & set(self.lex["modal"]) or hint == "forecast":
+            return "forecast"
+        if hint == "estimate":
+            return "estimate"
+        return "fact"
+
+    # --- grouping ----------------------------------------------------------
+
+    def groups(self, sentence_amounts: list[Amount]) -> list[Group]:
+        groups: list[Group] = []
+        for amount in sentence_amounts:
+            first = self.token_at(amount.start)
+            clause = self.clause_of[first] if first is not None else -1
+            opener = self._clause_opener(first) if first is not None else ""
+            clause_words = {self.tokens[i].lemma for i, c in enumerate(self.clause_of) if c == clause}
+            if (groups and amount.kind in CHANGE_KINDS and opener in {"что", "чем", "против"}
+                    and (clause_words & set(self.lex["comparative"]) or opener == "против")):
+                groups[-1].comparison.append(amount)
+                groups[-1].comparison_text = self._clause_text(clause)
+                continue
+            if groups and groups[-1].clause == clause and self._joins(groups[-1].amounts, amount):
+                groups[-1].amounts.append(amount)
+                continue
+            groups.append(Group(clause, [amount], []))
+        return groups
+
+    def _clause_opener(self, i: int) -> str:
+        clause = self.clause_of[i]
+        first = min(k for k, c in enumerate(self.clause_of) if c == clause)
+        return self.tokens[first].lower
+
+    def _clause_text(self, clause: int) -> str:
+        return self.phrase([k for k, c in enumerate(self.clause_of) if c == clause])
+
+    @staticmethod
+    def _joins(group: list[Amount], amount: Amount) -> bool:
+        """A change and a level, or "с X до Y", belong to one claim; two levels do not."""
+        kinds = [a.kind for a in group] + [amount.kind]
+        levels = [k for k in kinds if k not in CHANGE_KINDS]
+        if len(levels) <= 1 and len(kinds) - len(levels) >= 1:
+            return True
+        return len(kinds) == 2 and kinds[0] == kinds[1] == "percent"
+
+    # --- assembly ----------------------------------------------------------
+
+    def build(self) -> tuple[list[Claim], list[ClaimAmount]]:
+        claims, links = [], []
+        by_sentence: dict[int, list[Amount]] = defaultdict(list)
+        for amount in sorted(self.amounts, key=lambda a: a.start):
+            k = self.token_at(amount.start)
+            if k is not None:
+                by_sentence[self.tokens[k].sent].append(amount)
+        for sent, sentence_amounts in sorted(by_sentence.items()):
+            sentence = [i for i, t in enumerate(self.tokens) if t.sent == sent]
+            ev_start, ev_stop = self.tokens[sentence[0]].start, self.tokens[sentence[-1]].stop
+            for group in self.groups(sentence_amounts):
+                claim, claim_links = self.make_claim(group, sentence, ev_start, ev_stop)
+                claims.append(claim)
+                links += claim_links
+        return claims, links
+
+    def primary(self, amounts: list[Amount]) -> Amount:
+        def key(a: Amount):
+            first = self.token_at(a.start)
+            before = self.tokens[first - 1].lower if first else ""
+            return KIND_PRIORITY.get(a.kind, 9), 0 if before == "до" else 1, a.start
+        return min(amounts, key=key)
+
+    def make_claim(self, group: Group, sentence: list[int], ev_start: int, ev_stop: int):
+        primary = self.primary(group.amounts)
+        amount_tokens = {i for a in group.amounts + group.comparison for i in self.span_tokens(a.start, a.stop)}
+        predicate = self.predicate_of(primary)
+        subject = self.subject_of(predicate, set(sentence), amount_tokens)
+        if not subject:  # no nsubj: the first entity of the clause, else of the sentence before the amount
+            clause_tokens = [i for i in sentence if self.clause_of[i] == group.clause]
+            mention = self.mention_in(clause_tokens, {"ORG", "PER", "PRODUCT", "LOC"})
+            if mention is not None:
+                subject = self.span_tokens(mention.start, mention.stop)
+        subject_mention = self.entity_for(subject)
+        source_text, source_mention, hint = self.source_of(sentence, predicate, subject)
+        modality = self.modality_of(sentence, predicate, subject_mention, hint)
+        anchor = self.token_at(primary.start)
+        time_start, time_end, time_source = self.time_of(group.clause, anchor)
+        negated = predicate is not None and predicate > 0 and self.tokens[predicate - 1].lower == "не"
+        negated = negated or (predicate is not None and self.tokens[predicate].lemma == "отменить")
+        comparison_value = group.comparison[0].value_max if group.comparison else None
+        relation = self.relation_of(subject, predicate, primary, modality)
+        claim_id = f"{self.article_id}:c{primary.start}-{primary.stop}"
+        confidence = round(0.4 + 0.2 * bool(predicate is not None) + 0.2 * bool(subject_mention)
+                           + 0.1 * (time_source == "sentence") + 0.1 * bool(source_text), 2)
+        sent_index = self.tokens[sentence[0]].sent
+        claim = Claim(
+            claim_id=claim_id, article_id=self.article_id, sent_index=sent_index,
+            evidence=self.text[ev_start:ev_stop], evidence_start=ev_start, evidence_stop=ev_stop,
+            subject=self.phrase(subject) or None, subject_entity_id=subject_mention.entity_id if subject_mention else None,
+            subject_entity=subject_mention.canonical if subject_mention else None,
+            predicate=self.tokens[predicate].lemma if predicate is not None else None,
+            relation=relation, object=self.object_of(predicate, group),
+            value=primary.value, value_min=primary.value_min, value_max=primary.value_max, unit=primary.unit,
+            currency=primary.currency, qualifier=primary.qualifier, amount_id=primary.amount_id,
+            time_start=time_start, time_end=time_end, time_source=time_source,
+            source=source_text, source_entity_id=source_mention.entity_id if source_mention else None,
+            source_entity=source_mention.canonical if source_mention else None,
+            modality=modality, negated=negated, comparison=group.comparison_text,
+            comparison_multiplier=comparison_value if group.comparison and group.comparison[0].kind == "multiplier" else None,
+            confidence=confidence,
+        )
+        ordered = [primary] + [a for a in group.amounts if a is not primary]
+        links = [ClaimAmount(claim_id, a.amount_id, self.article_id, rank, "primary" if rank == 0 else "secondary")
+                 for rank, a in enumerate(ordered)]
+        links += [ClaimAmount(claim_id, a.amount_id, self.article_id, len(ordered) + k, "comparison")
+                  for k, a in enumerate(group.comparison)]
+        return claim, links
+
+    def object_of(self, predicate: int | None, group: Group) -> str | None:
+        """'на развитие вычислительной инфраструктуры': the "на"-phrase of the clause that is not an amount."""
+        clause = group.clause
+        amount_starts = {a.start for a in group.amounts + group.comparison}
+        for i, tok in enumerate(self.tokens):
+            if self.clause_of[i] != clause or tok.lower != "на" or i + 1 >= len(self.tokens):
+                continue
+            nxt = self.tokens[i + 1]
+            if nxt.start in amount_starts or nxt.pos not in {"NOUN", "PROPN", "ADJ"}:
+                continue
+            end = i + 1
+            while (end + 1 < len(self.tokens) and self.clause_of[end + 1] == clause
+                   and self.tokens[end + 1].start not in amount_starts and self.tokens[end + 1].pos in {"NOUN", "ADJ", "PROPN", "DET"}):
+                end += 1
+            return self.text[tok.start:self.tokens[end].stop]
+        return None
+
+
+def extract_claims(text: str, tokens: Sequence[Tok], mentions: Sequence[Mention], amounts: Sequence[Amount],
+                   timexes: Sequence[Timex], published_at: date | None, article_id: str
+                   ) -> tuple[list[Claim], list[ClaimAmount]]:
+    """Claims and their amount links for one article."""
+    if not amounts:
+        return [], []
+    return ClaimBuilder(text, tokens, mentions, amounts, timexes, published_at, article_id).build()
