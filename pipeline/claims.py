@@ -69,6 +69,7 @@ class ClaimBuilder:
             if tok.head >= 0:
                 self.children[tok.head].append(i)
         self.clause_of = self._clauses()
+        self.subject_history: list[Mention] = []
 
     # --- structure ---------------------------------------------------------
 
@@ -113,13 +114,17 @@ class ClaimBuilder:
         if not inside:
             return None
         top = next((i for i in inside if self.tokens[i].head not in inside), inside[0])
+        clause = self.clause_of[top]
+        clause_verbs = [i for i, t in enumerate(self.tokens) if self.clause_of[i] == clause and t.pos == "VERB"]
         k, steps = top, 0
         while k >= 0 and steps < 8:
             if self.tokens[k].pos in {"VERB", "AUX"} and k not in inside:
-                return k
+                # an arc leaving the amount's clause is usually a parser slip when the clause has its own verb
+                if self.clause_of[k] == clause or not clause_verbs:
+                    return k
+                break
             k, steps = self.tokens[k].head, steps + 1
-        clause = self.clause_of[top]
-        verbs = [i for i, t in enumerate(self.tokens) if self.clause_of[i] == clause and t.pos == "VERB"]
+        verbs = clause_verbs
         if not verbs:
             sent = self.tokens[top].sent
             verbs = [i for i, t in enumerate(self.tokens) if t.sent == sent and t.pos == "VERB"]
@@ -130,8 +135,14 @@ class ClaimBuilder:
         while k is not None and k >= 0 and k not in seen:
             seen.add(k)
             subjects = [c for c in self.children.get(k, []) if self.tokens[c].dep in SUBJECT_DEPS and c in sentence]
+            # a noun in the predicate's clause before a pronoun/determiner the parser also marked as subject
+            subjects.sort(key=lambda c: (self.clause_of[c] != self.clause_of[k],
+                                         self.tokens[c].pos not in {"NOUN", "PROPN"}, abs(c - k)))
             if subjects:
-                return [i for i in self.subtree(subjects[0], sentence) if i not in excluded]
+                head = subjects[0]
+                same_clause = {i for i in sentence if self.clause_of[i] == self.clause_of[head] or i == head}
+                tree = [i for i in self.subtree(head, same_clause) if i not in excluded]
+                return [i for i in tree if abs(i - head) <= 8]
             if self.tokens[k].dep in {"conj", "xcomp", "advcl", "ccomp"} and self.tokens[k].head >= 0:
                 k = self.tokens[k].head  # an elided subject: "выросла … и составила"
                 continue
@@ -139,10 +150,12 @@ class ClaimBuilder:
         return []
 
     def mention_in(self, indices: Sequence[int], types: set[str]) -> Mention | None:
+        """The mention inside the tokens: an organisation, product or person before a place."""
         if not indices:
             return None
         start, stop = self.tokens[min(indices)].start, self.tokens[max(indices)].stop
         inside = [m for m in self.mentions if start <= m.start and m.stop <= stop and m.type in types]
+        inside.sort(key=lambda m: (m.type == "LOC", m.start))
         return inside[0] if inside else None
 
     def latest_mention(self, before: int, types: set[str]) -> Mention | None:
@@ -154,8 +167,11 @@ class ClaimBuilder:
         if mention is None and indices:
             head = min(indices, key=lambda i: (self.tokens[i].head in indices, i))
             if self.tokens[head].lemma in self.lex["actor_noun"]:
-                wanted = {"PER"} if self.tokens[head].lemma in {"он"} else {"ORG"}
-                mention = self.latest_mention(self.tokens[min(indices)].start, wanted)
+                if self.tokens[head].lemma == "он":
+                    mention = self.latest_mention(self.tokens[min(indices)].start, {"PER"})
+                else:  # the organisation the article was last talking about as a subject
+                    mention = next((m for m in reversed(self.subject_history) if m.type == "ORG"), None)
+                    mention = mention or self.latest_mention(self.tokens[min(indices)].start, {"ORG"})
         return mention
 
     def source_of(self, sentence: list[int], predicate: int | None, subject: list[int]) -> tuple[str | None, Mention | None, str]:
@@ -198,22 +214,28 @@ class ClaimBuilder:
             return self.published_at, self.published_at, "article"
         return None, None, "none"
 
-    def relation_of(self, subject: list[int], predicate: int | None, primary: Amount, modality: str) -> str:
+    def relation_of(self, subject: list[int], predicate: int | None, primary: Amount, modality: str,
+                    clause: int) -> str:
+        """What is measured: the subject's words, then the nouns the amount hangs on, then the predicate, then
+        the rest of the clause; growth/decline only when nothing names a measure."""
         relations = self.lex["relation"]
-        for i in subject:
-            lemma = self.tokens[i].lemma.lower()
-            if lemma in relations and relations[lemma] not in {"growth", "decline"}:
-                relation = relations[lemma]
-                if relation == "revenue" and lemma == "рынок" and modality == "forecast":
-                    return "forecast"
-                return relation
-        if predicate is not None:
-            lemma = self.tokens[predicate].lemma.lower()
-            if lemma in relations:
-                return relations[lemma]
-        if primary.kind == "duration" and any(self.tokens[i].lemma in {"отставать", "разрыв"} for i in subject):
-            return "lag"
-        return "other"
+        chain, k = [], self.token_at(primary.start)
+        while k is not None and k >= 0 and len(chain) < 6 and k != predicate:
+            chain.append(k)
+            k = self.tokens[k].head
+        clause_tokens = [i for i, c in enumerate(self.clause_of) if c == clause]
+        direction = None
+        for group in (subject, chain, [predicate] if predicate is not None else [], clause_tokens):
+            for i in group:
+                lemma = self.tokens[i].lemma.lower()
+                relation = relations.get(lemma)
+                if relation in {"growth", "decline"}:
+                    direction = direction or relation
+                elif relation:
+                    if relation == "revenue" and lemma == "рынок" and modality == "forecast":
+                        return "forecast"
+                    return relation
+        return direction or "other"
 
     def modality_of(self, sentence: list[int], predicate: int | None, subject_mention, hint: str) -> str:
         lemmas = {self.tokens[i].lemma for i in sentence}
@@ -296,12 +318,18 @@ class ClaimBuilder:
         amount_tokens = {i for a in group.amounts + group.comparison for i in self.span_tokens(a.start, a.stop)}
         predicate = self.predicate_of(primary)
         subject = self.subject_of(predicate, set(sentence), amount_tokens)
-        if not subject:  # no nsubj: the first entity of the clause, else of the sentence before the amount
+        if not subject:  # no nsubj: an entity of the clause, else the nearest one earlier in the sentence
             clause_tokens = [i for i in sentence if self.clause_of[i] == group.clause]
             mention = self.mention_in(clause_tokens, {"ORG", "PER", "PRODUCT", "LOC"})
+            if mention is None:
+                earlier = [m for m in self.mentions if self.tokens[sentence[0]].start <= m.start < primary.start
+                           and m.type in {"ORG", "PER", "PRODUCT"}]
+                mention = earlier[-1] if earlier else None
             if mention is not None:
                 subject = self.span_tokens(mention.start, mention.stop)
         subject_mention = self.entity_for(subject)
+        if subject_mention is not None:
+            self.subject_history.append(subject_mention)
         source_text, source_mention, hint = self.source_of(sentence, predicate, subject)
         modality = self.modality_of(sentence, predicate, subject_mention, hint)
         anchor = self.token_at(primary.start)
@@ -309,7 +337,7 @@ class ClaimBuilder:
         negated = predicate is not None and predicate > 0 and self.tokens[predicate - 1].lower == "не"
         negated = negated or (predicate is not None and self.tokens[predicate].lemma == "отменить")
         comparison_value = group.comparison[0].value_max if group.comparison else None
-        relation = self.relation_of(subject, predicate, primary, modality)
+        relation = self.relation_of(subject, predicate, primary, modality, group.clause)
         claim_id = f"{self.article_id}:c{primary.start}-{primary.stop}"
         confidence = round(0.4 + 0.2 * bool(predicate is not None) + 0.2 * bool(subject_mention)
                            + 0.1 * (time_source == "sentence") + 0.1 * bool(source_text), 2)
