@@ -29,7 +29,8 @@ from functools import cache
 from pipeline.lexicon import LEXICON_DIR, Tok
 from pipeline.records import Amount, Claim, ClaimAmount, Mention, Timex
 
-CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")", "«", "»"}
+CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
+ESTIMATE_VERBS = {"оценивать", "оценить"}  # "Аналитики оценивают рынок в 205 млрд": the object is the subject
 KIND_PRIORITY = {"money": 0, "count": 1, "quantity": 2, "duration": 3, "percent": 4, "multiplier": 5}
 CHANGE_KINDS = {"percent", "multiplier"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
@@ -169,9 +170,13 @@ class ClaimBuilder:
             if self.tokens[head].lemma in self.lex["actor_noun"]:
                 if self.tokens[head].lemma == "он":
                     mention = self.latest_mention(self.tokens[min(indices)].start, {"PER"})
-                else:  # the organisation the article was last talking about as a subject
-                    mention = next((m for m in reversed(self.subject_history) if m.type == "ORG"), None)
-                    mention = mention or self.latest_mention(self.tokens[min(indices)].start, {"ORG"})
+                else:  # an organisation named earlier in the sentence, else the last one that was a subject
+                    start = self.tokens[min(indices)].start
+                    sentence_start = min(t.start for t in self.tokens if t.sent == self.tokens[head].sent)
+                    same = [m for m in self.mentions if sentence_start <= m.start < start and m.type == "ORG"]
+                    mention = same[-1] if same else None
+                    mention = mention or next((m for m in reversed(self.subject_history) if m.type == "ORG"), None)
+                    mention = mention or self.latest_mention(start, {"ORG"})
         return mention
 
     def source_of(self, sentence: list[int], predicate: int | None, subject: list[int]) -> tuple[str | None, Mention | None, str]:
@@ -318,6 +323,10 @@ class ClaimBuilder:
         amount_tokens = {i for a in group.amounts + group.comparison for i in self.span_tokens(a.start, a.stop)}
         predicate = self.predicate_of(primary)
         subject = self.subject_of(predicate, set(sentence), amount_tokens)
+        if predicate is not None and self.tokens[predicate].lemma in ESTIMATE_VERBS:
+            objects = [c for c in self.children.get(predicate, []) if self.tokens[c].dep == "obj"]
+            if objects:
+                subject = [i for i in self.subtree(objects[0], set(sentence)) if i not in amount_tokens]
         if not subject:  # no nsubj: an entity of the clause, else the nearest one earlier in the sentence
             clause_tokens = [i for i in sentence if self.clause_of[i] == group.clause]
             mention = self.mention_in(clause_tokens, {"ORG", "PER", "PRODUCT", "LOC"})
