@@ -79,9 +79,9 @@ class ClaimBuilder:
         for tok in self.tokens:
             if tok.sent != sent:
                 sent, clause = tok.sent, clause + 1
-            if tok.text in CLAUSE_BREAKS:
-                clause += 1
             result.append(clause)
+            if tok.text in CLAUSE_BREAKS:  # a comma closes its clause; the next word opens the next one
+                clause += 1
         return result
 
     def token_at(self, offset: int) -> int | None:
@@ -264,7 +264,8 @@ class ClaimBuilder:
             first = self.token_at(amount.start)
             clause = self.clause_of[first] if first is not None else -1
             opener = self._clause_opener(first) if first is not None else ""
-            clause_words = {self.tokens[i].lemma for i, c in enumerate(self.clause_of) if c == clause}
+            clause_words = {w for i, c in enumerate(self.clause_of) if c == clause
+                            for w in (self.tokens[i].lemma, self.tokens[i].lower)}
             if (groups and amount.kind in CHANGE_KINDS and opener in {"что", "чем", "против"}
                     and (clause_words & set(self.lex["comparative"]) or opener == "против")):
                 groups[-1].comparison.append(amount)

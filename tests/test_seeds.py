@@ -66,3 +66,20 @@ def test_seed_entities_are_canonical(seeds_dir, tmp_path):
     china = entities.loc[ids["КНР"]]
     assert (china.canonical, china.type, str(china.first_seen), str(china.last_seen)) == \
         ("Китай", "LOC", "2025-11-28", "2026-01-16")
+
+
+def test_seed_claims(seeds_dir, tmp_path):
+    process_articles(inputs=[str(seeds_dir)], out_dir=str(tmp_path))
+    claims = pd.read_parquet(tmp_path / "claims.parquet")
+    articles = pd.read_parquet(tmp_path / "articles.parquet").set_index("article_id")
+    spend = claims.query("value == 57e9").iloc[0]
+    assert (spend.unit, spend.source_entity, str(spend.time_start), str(spend.time_end)) == \
+        ("USD", "UBS", "2025-01-01", "2025-12-31")
+    assert "интернет-гиганты" in spend.subject and spend.comparison_multiplier == 10.0
+    lag = claims.query("value == 4.0 and unit == 'month'").iloc[0]
+    assert (lag.qualifier, lag.relation, lag.source_entity) == ("at_most", "lag", "Epoch AI")
+    for claim in claims.itertuples():  # the evidence reads back from the article
+        assert articles.loc[claim.article_id].text[claim.evidence_start:claim.evidence_stop] == claim.evidence
+    links = pd.read_parquet(tmp_path / "claim_amounts.parquet")
+    assert set(links.claim_id) == set(claims.claim_id)
+    assert set(links.query("role == 'comparison'").claim_id) >= {spend.claim_id}

@@ -94,7 +94,8 @@ def test_merge_replaces_rows_of_reprocessed_articles_only(tmp_path):
                                 "mentions": [mention("a1", 1), mention("a1", 5), mention("b1", 1)]}, [], set())
     counts = merge_run(tmp_path, {"a1", "a2"}, {"articles": [article_row("a2", "a.txt")],
                                                 "mentions": [mention("a2", 7)]}, [], set())
-    assert counts == {"mentions": 2, "amounts": 0, "timex": 0, "articles": 2, "entities": 1, "rejects": 0}
+    assert counts == {"mentions": 2, "amounts": 0, "timex": 0, "claims": 0, "claim_amounts": 0, "articles": 2,
+                      "entities": 1, "rejects": 0}
     assert sorted(read_table(tmp_path, ARTICLES).column("article_id").to_pylist()) == ["a2", "b1"]
     assert sorted(read_table(tmp_path, MENTIONS).column("mention_id").to_pylist()) == ["a2:7-10", "b1:1-4"]
 

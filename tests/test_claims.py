@@ -1,0 +1,53 @@
+import pytest
+
+from pipeline.records import Article
+
+
+def claims_of(nlp, text, published=None):
+    from datetime import date
+
+    from pipeline.extract import process_article
+
+    article = Article("a", "a.txt", "txt", "a.txt", None, None, published or date(2025, 11, 28), "t", text, "utf-8")
+    result = process_article(article, nlp)
+    return result.claims, result
+
+
+def test_change_and_level_are_one_claim_with_the_level_primary(nlp):
+    claims, result = claims_of(nlp, "Чистая прибыль компании TSMC выросла на 39% до 452 млрд тайваньских долларов.")
+    assert len(claims) == 1
+    claim = claims[0]
+    assert (claim.value, claim.currency, claim.relation) == (452e9, "TWD", "profit")
+    assert len(result.claim_amounts) == 2 and result.claim_amounts[0].role == "primary"
+
+
+def test_two_levels_in_two_clauses_are_two_claims(nlp):
+    claims, _ = claims_of(nlp, "Доля Samsung выросла до 36%, тогда как доля SK hynix снизилась до 32%.")
+    assert [(c.value, c.relation) for c in claims] == [(36.0, "market_share"), (32.0, "market_share")]
+    assert [c.subject_entity for c in claims] == ["Samsung", "SK hynix"]
+
+
+def test_attribution_time_and_modality(nlp):
+    claims, _ = claims_of(nlp, "Аналитики Morgan Stanley ожидают, что в четвёртом квартале выручка TSMC составит 33 млрд долларов.")
+    [claim] = claims
+    assert claim.source_entity == "Morgan Stanley" and claim.modality == "forecast"
+    assert (str(claim.time_start), str(claim.time_end), claim.time_source) == ("2025-10-01", "2025-12-31", "sentence")
+    assert claim.relation == "revenue" and claim.subject_entity == "TSMC"
+
+
+def test_plan_and_article_date(nlp):
+    claims, _ = claims_of(nlp, "Сбербанк планирует потратить на развитие ИИ около 50 млрд рублей.")
+    [claim] = claims
+    assert (claim.modality, claim.relation, claim.qualifier, claim.time_source) == ("plan", "spend", "approx", "article")
+    assert claim.object == "на развитие ИИ"
+
+
+def test_rumor(nlp):
+    claims, _ = claims_of(nlp, "По слухам, компания Xiaomi потратила на разработку чипа $1 млрд.")
+    assert claims[0].modality == "rumor"
+
+
+@pytest.mark.parametrize("text", ["Компания представила новую модель.", ""])
+def test_no_amount_no_claim(nlp, text):
+    claims, _ = claims_of(nlp, text)
+    assert claims == []
