@@ -292,39 +292,33 @@ def score_clusters(pairs: Sequence[tuple[GoldDocument, Prediction]], types: Sequ
             metric_from_share("entities", ALL, "cluster:pure", pure)]
 
 
-def score_amounts(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
+def score_typed_spans(pairs: Iterable[tuple[GoldDocument, Prediction]], task: str, attr: str, check: str,
+                      same_value) -> list[Metric]:
+    """Strict/lenient span scores per kind and overall, plus `check`: a lenient match whose values agree."""
     by = defaultdict(Counts)
     for gold, pred in pairs:
-        g = [(a.start, a.stop, a.kind) for a in gold.amounts]
-        p = [(a.start, a.stop, a.kind) for a in pred.amounts]
+        gold_items, pred_items = getattr(gold, attr), getattr(pred, attr)
+        g = [(x.start, x.stop, x.kind) for x in gold_items]
+        p = [(x.start, x.stop, x.kind) for x in pred_items]
         for mode in ("strict", "lenient"):
             for kind in {s[2] for s in g} | {s[2] for s in p}:
                 by[(kind, mode)].add(span_counts(g, p, mode, kind))
             by[(ALL, mode)].add(span_counts(g, p, mode))
-        value = Counts(0, len(p), len(g))
+        agreed = Counts(0, len(p), len(g))
         for i, j in match_spans(g, p, "lenient"):
-            ga, pa = gold.amounts[i], pred.amounts[j]
-            value.correct += (_close(ga.value_min, pa.value_min) and _close(ga.value_max, pa.value_max)
-                              and ga.unit == pa.unit)
-        by[(ALL, "value")].add(value)
-    return [metric_from_counts("amounts", label, mode, counts) for (label, mode), counts in by.items()]
+            agreed.correct += same_value(gold_items[i], pred_items[j])
+        by[(ALL, check)].add(agreed)
+    return [metric_from_counts(task, label, mode, counts) for (label, mode), counts in by.items()]
+
+
+def score_amounts(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
+    return score_typed_spans(pairs, "amounts", "amounts", "value", lambda g, p: (
+        _close(g.value_min, p.value_min) and _close(g.value_max, p.value_max) and g.unit == p.unit))
 
 
 def score_timexes(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
-    by = defaultdict(Counts)
-    for gold, pred in pairs:
-        g = [(t.start, t.stop, t.kind) for t in gold.timexes]
-        p = [(t.start, t.stop, t.kind) for t in pred.timexes]
-        for mode in ("strict", "lenient"):
-            for kind in {s[2] for s in g} | {s[2] for s in p}:
-                by[(kind, mode)].add(span_counts(g, p, mode, kind))
-            by[(ALL, mode)].add(span_counts(g, p, mode))
-        resolved = Counts(0, len(p), len(g))
-        for i, j in match_spans(g, p, "lenient"):
-            gt, pt = gold.timexes[i], pred.timexes[j]
-            resolved.correct += gt.start_date == pt.start_date and gt.end_date == pt.end_date
-        by[(ALL, "resolved")].add(resolved)
-    return [metric_from_counts("timex", label, mode, counts) for (label, mode), counts in by.items()]
+    return score_typed_spans(pairs, "timex", "timexes", "resolved", lambda g, p: (
+        g.start_date == p.start_date and g.end_date == p.end_date))
 
 
 _WORD = re.compile(r"\w{3,}")
