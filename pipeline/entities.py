@@ -68,10 +68,11 @@ def product_patterns() -> tuple[dict, ...]:
             patterns.append({"label": "PRODUCT", "pattern": name, "id": canonical})
             patterns += [{"label": "PRODUCT", "pattern": f"{maker} {name}", "id": canonical} for maker in maker_names]
         elif kind == "family":
+            # no id: a version is a product of its own ("Ascend 950PR", "Kimi K2"); the canonical is the matched
+            # name without its maker
             version = [{"TEXT": {"REGEX": VERSION_TOKEN}, "OP": "?"}, {"TEXT": {"IN": EDITIONS}, "OP": "?"}]
-            patterns.append({"label": "PRODUCT", "pattern": [{"TEXT": name}, *version], "id": canonical})
-            patterns.append({"label": "PRODUCT", "pattern": [{"TEXT": {"IN": maker_names}}, {"TEXT": name}, *version],
-                             "id": canonical})
+            patterns.append({"label": "PRODUCT", "pattern": [{"TEXT": name}, *version]})
+            patterns.append({"label": "PRODUCT", "pattern": [{"TEXT": {"IN": maker_names}}, {"TEXT": name}, *version]})
     for line in (ENTITIES_DIR / "product_patterns.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
             pattern = json.loads(line)
