@@ -20,6 +20,7 @@ Pure: tokens and records in, records out.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,6 +72,12 @@ class ClaimBuilder:
                 self.children[tok.head].append(i)
         self.clause_of = self._clauses()
         self.subject_history: list[Mention] = []
+        self.starts = [t.start for t in tokens]
+        self.clause_tokens: dict[int, list[int]] = defaultdict(list)
+        self.sent_tokens: dict[int, list[int]] = defaultdict(list)
+        for i, tok in enumerate(tokens):
+            self.clause_tokens[self.clause_of[i]].append(i)
+            self.sent_tokens[tok.sent].append(i)
 
     # --- structure ---------------------------------------------------------
 
@@ -85,13 +92,18 @@ class ClaimBuilder:
         return result
 
     def token_at(self, offset: int) -> int | None:
-        for i, tok in enumerate(self.tokens):
-            if tok.start <= offset < tok.stop:
-                return i
-        return None
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i if i >= 0 and self.tokens[i].start <= offset < self.tokens[i].stop else None
 
     def span_tokens(self, start: int, stop: int) -> list[int]:
-        return [i for i, t in enumerate(self.tokens) if t.start >= start and t.stop <= stop]
+        first = bisect.bisect_left(self.starts, start)
+        out = []
+        for i in range(first, len(self.tokens)):
+            if self.tokens[i].start >= stop:
+                break
+            if self.tokens[i].stop <= stop:
+                out.append(i)
+        return out
 
     def subtree(self, i: int, limit: set[int]) -> list[int]:
         out, stack = [], [i]
@@ -116,7 +128,7 @@ class ClaimBuilder:
             return None
         top = next((i for i in inside if self.tokens[i].head not in inside), inside[0])
         clause = self.clause_of[top]
-        clause_verbs = [i for i, t in enumerate(self.tokens) if self.clause_of[i] == clause and t.pos == "VERB"]
+        clause_verbs = [i for i in self.clause_tokens[clause] if self.tokens[i].pos == "VERB"]
         k, steps = top, 0
         while k >= 0 and steps < 8:
             if self.tokens[k].pos in {"VERB", "AUX"} and k not in inside:
@@ -127,8 +139,7 @@ class ClaimBuilder:
             k, steps = self.tokens[k].head, steps + 1
         verbs = clause_verbs
         if not verbs:
-            sent = self.tokens[top].sent
-            verbs = [i for i, t in enumerate(self.tokens) if t.sent == sent and t.pos == "VERB"]
+            verbs = [i for i in self.sent_tokens[self.tokens[top].sent] if self.tokens[i].pos == "VERB"]
         return min(verbs, key=lambda i: abs(i - top)) if verbs else None
 
     def subject_of(self, predicate: int | None, sentence: set[int], excluded: set[int]) -> list[int]:
@@ -228,7 +239,7 @@ class ClaimBuilder:
         while k is not None and k >= 0 and len(chain) < 6 and k != predicate:
             chain.append(k)
             k = self.tokens[k].head
-        clause_tokens = [i for i, c in enumerate(self.clause_of) if c == clause]
+        clause_tokens = self.clause_tokens[clause]
         direction = None
         for group in (subject, chain, [predicate] if predicate is not None else [], clause_tokens):
             for i in group:
@@ -264,8 +275,7 @@ class ClaimBuilder:
             first = self.token_at(amount.start)
             clause = self.clause_of[first] if first is not None else -1
             opener = self._clause_opener(first) if first is not None else ""
-            clause_words = {w for i, c in enumerate(self.clause_of) if c == clause
-                            for w in (self.tokens[i].lemma, self.tokens[i].lower)}
+            clause_words = {w for i in self.clause_tokens[clause] for w in (self.tokens[i].lemma, self.tokens[i].lower)}
             if (groups and amount.kind in CHANGE_KINDS and opener in {"что", "чем", "против"}
                     and (clause_words & set(self.lex["comparative"]) or opener == "против")):
                 groups[-1].comparison.append(amount)
@@ -278,12 +288,10 @@ class ClaimBuilder:
         return groups
 
     def _clause_opener(self, i: int) -> str:
-        clause = self.clause_of[i]
-        first = min(k for k, c in enumerate(self.clause_of) if c == clause)
-        return self.tokens[first].lower
+        return self.tokens[self.clause_tokens[self.clause_of[i]][0]].lower
 
     def _clause_text(self, clause: int) -> str:
-        return self.phrase([k for k, c in enumerate(self.clause_of) if c == clause])
+        return self.phrase(self.clause_tokens[clause])
 
     @staticmethod
     def _joins(group: list[Amount], amount: Amount) -> bool:
@@ -304,7 +312,7 @@ class ClaimBuilder:
             if k is not None:
                 by_sentence[self.tokens[k].sent].append(amount)
         for sent, sentence_amounts in sorted(by_sentence.items()):
-            sentence = [i for i, t in enumerate(self.tokens) if t.sent == sent]
+            sentence = self.sent_tokens[sent]
             ev_start, ev_stop = self.tokens[sentence[0]].start, self.tokens[sentence[-1]].stop
             for group in self.groups(sentence_amounts):
                 claim, claim_links = self.make_claim(group, sentence, ev_start, ev_stop)
@@ -379,8 +387,9 @@ class ClaimBuilder:
         """'на развитие вычислительной инфраструктуры': the "на"-phrase of the clause that is not an amount."""
         clause = group.clause
         amount_starts = {a.start for a in group.amounts + group.comparison}
-        for i, tok in enumerate(self.tokens):
-            if self.clause_of[i] != clause or tok.lower != "на" or i + 1 >= len(self.tokens):
+        for i in self.clause_tokens[clause]:
+            tok = self.tokens[i]
+            if tok.lower != "на" or i + 1 >= len(self.tokens):
                 continue
             nxt = self.tokens[i + 1]
             if nxt.start in amount_starts or nxt.pos not in {"NOUN", "PROPN", "ADJ"}:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy
 import razdel
 import spacy
-from spacy.attrs import DEP, HEAD
+from spacy.attrs import DEP, HEAD, SENT_START
 from spacy.lang.ru.lemmatizer import RussianLemmatizer
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -159,8 +159,10 @@ def sentence_starts(text: str) -> set[int]:
 def razdel_sentencizer(doc: Doc) -> Doc:
     """Sentence starts from `sentence_starts` (whitespace tokens stay with the sentence before them)."""
     starts = sentence_starts(doc.text)
-    for token in doc:
-        token.is_sent_start = token.i == 0 or (not token.is_space and token.idx in starts)
+    # one array write: setting token.is_sent_start token by token re-checks the Doc's annotations each time
+    values = [1 if t.i == 0 or (not t.is_space and t.idx in starts) else -1 for t in doc]
+    if values:
+        doc.from_array([SENT_START], numpy.array(values, dtype="int32").astype("uint64").reshape(len(values), 1))
     return doc
 
 
@@ -258,11 +260,12 @@ class NatashaNER:
     """PER/LOC/ORG spans from Natasha's NER; a trailing "(Latin Name)" or "(ABBR)" becomes `span._.alias`."""
 
     def __call__(self, doc: Doc) -> Doc:
-        if not doc.text.strip():
+        full_text = doc.text  # Doc.text rebuilds the string on every access: read it once
+        if not full_text.strip():
             return doc
         spans = []
-        for found in natasha_models().ner(doc.text).spans:
-            text = doc.text[found.start:found.stop]
+        for found in natasha_models().ner(full_text).spans:
+            text = full_text[found.start:found.stop]
             match = _PAREN_ALIAS.match(text)
             stop = found.start + len(match["name"]) if match else found.stop
             span = doc.char_span(found.start, stop, label=found.type, alignment_mode="expand")

@@ -27,12 +27,15 @@ TARGETS = {
     "nlp_chars_per_second": 20_000,  # Natasha NER alone runs ~95k chars/s on one core; morph+syntax cost more
     "run_seconds": 60.0,  # `make run` on raw/, Prefect's temporary server start included
     "run_peak_rss_mb": 2_000.0,
+    "long_article_chars_per_second": 15_000,  # one ~47k-char article: per-article cost must stay linear
 }
 
 
 def bench_nlp(min_chars: int) -> dict:
     from pipeline.amounts import find_amounts
-    from pipeline.extract import adapt_tokens
+    from pipeline.claims import extract_claims
+    from pipeline.extract import adapt_amounts, adapt_mentions, adapt_tokens, adapt_timexes
+    from pipeline.extract import sentence_starts as doc_sentence_starts
     from pipeline.ingest import build_article, discover_inputs, read_inputs
     from pipeline.nlp import load_nlp
     from pipeline.timex import find_timexes
@@ -40,7 +43,9 @@ def bench_nlp(min_chars: int) -> dict:
     texts = [a.text for a in map(build_article, read_inputs(discover_inputs([ROOT / "raw"]))) if hasattr(a, "text")]
     nlp = load_nlp()
     nlp(texts[0])  # warm up: models load lazily
-    per_component = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}, "amounts": 0.0, "timex": 0.0}
+    per_component = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}, "amounts": 0.0, "timex": 0.0,
+                     "claims": 0.0}
+    articles = [a for a in map(build_article, read_inputs(discover_inputs([ROOT / "raw"]))) if hasattr(a, "text")]
     chars = 0
     started = time.perf_counter()
     while chars < min_chars:
@@ -59,9 +64,34 @@ def bench_nlp(min_chars: int) -> dict:
             t = time.perf_counter()
             find_timexes(text, None, tokens)
             per_component["timex"] += time.perf_counter() - t
+            article = next(a for a in articles if a.text == text)
+            starts = doc_sentence_starts(doc)
+            mentions = adapt_mentions(doc, "b")
+            amounts = adapt_amounts(text, tokens, starts, "b")
+            timexes = adapt_timexes(text, tokens, starts, article)
+            t = time.perf_counter()
+            extract_claims(text, tokens, mentions, amounts, timexes, article.published_at, "b")
+            per_component["claims"] += time.perf_counter() - t
             chars += len(text)
     elapsed = time.perf_counter() - started
     return {"chars": chars, "seconds": elapsed, "chars_per_second": chars / elapsed, "components": per_component}
+
+
+def bench_long_article(copies: int = 4) -> dict:
+    """All of raw/ joined into one article, processed whole (catches work that grows with article length)."""
+    from pipeline.extract import process_article
+    from pipeline.ingest import build_article, discover_inputs, read_inputs
+    from pipeline.nlp import load_nlp
+    from pipeline.records import Article
+
+    texts = [a.text for a in map(build_article, read_inputs(discover_inputs([ROOT / "raw"]))) if hasattr(a, "text")]
+    text = "\n\n".join(texts * copies)
+    article = Article("long", "long", "txt", "long", None, None, None, "long", text, "utf-8")
+    nlp = load_nlp()
+    started = time.perf_counter()
+    process_article(article, nlp)
+    seconds = time.perf_counter() - started
+    return {"chars": len(text), "seconds": seconds, "chars_per_second": len(text) / seconds}
 
 
 def bench_run(inputs: list[str]) -> dict:
@@ -94,12 +124,16 @@ def main() -> int:
     print(f"NLP layer + rule extractors: {nlp['chars']:,} chars in {nlp['seconds']:.2f} s = {nlp['chars_per_second']:,.0f} chars/s (one core)")
     for name, seconds in nlp["components"].items():
         print(f"  {name:<20} {seconds:7.2f} s  {seconds / nlp['seconds']:6.1%}")
+    long = bench_long_article()
+    print(f"one long article: {long['chars']:,} chars in {long['seconds']:.2f} s = {long['chars_per_second']:,.0f} chars/s")
     run = bench_run(args.inputs)
     print(f"whole run ({' '.join(args.inputs)}): {run['seconds']:.1f} s, peak RSS of the process tree {run['peak_rss_mb']:.0f} MB")
 
     failures = []
     if nlp["chars_per_second"] < TARGETS["nlp_chars_per_second"]:
         failures.append(f"NLP speed {nlp['chars_per_second']:,.0f} < {TARGETS['nlp_chars_per_second']:,} chars/s")
+    if long["chars_per_second"] < TARGETS["long_article_chars_per_second"]:
+        failures.append(f"long article {long['chars_per_second']:,.0f} < {TARGETS['long_article_chars_per_second']:,} chars/s")
     if run["seconds"] > TARGETS["run_seconds"]:
         failures.append(f"run time {run['seconds']:.1f} > {TARGETS['run_seconds']} s")
     if run["peak_rss_mb"] > TARGETS["run_peak_rss_mb"]:
