@@ -150,6 +150,13 @@ class ClaimBuilder:
             # a noun in the predicate's clause before a pronoun/determiner the parser also marked as subject
             subjects.sort(key=lambda c: (self.clause_of[c] != self.clause_of[k],
                                          self.tokens[c].pos not in {"NOUN", "PROPN"}, abs(c - k)))
+            if subjects and self.clause_of[subjects[0]] != self.clause_of[k]:
+                # the parser hung the subject on a verb of another clause ("X …, а Y …"): the predicate's own
+                # clause's first nominative noun before it is the better subject
+                local = [i for i in self.clause_tokens[self.clause_of[k]] if i < k and i not in excluded
+                         and self.tokens[i].pos in {"NOUN", "PROPN"} and self.tokens[i].case == "Nom"]
+                if local:
+                    subjects = [local[0]]
             if subjects:
                 head = subjects[0]
                 same_clause = {i for i in sentence if self.clause_of[i] == self.clause_of[head] or i == head}

@@ -64,8 +64,9 @@ def adapt_tokens(doc: Doc) -> list[Tok]:
         tense = (morph.get("Tense") or [""])[0] if t.pos_ in {"VERB", "AUX"} else ""
         aspect = (morph.get("Aspect") or [""])[0] if t.pos_ in {"VERB", "AUX"} else ""
         head = position.get(t.head.i, -1) if t.head.i != t.i else -1
+        case = (morph.get("Case") or [""])[0]
         tokens.append(Tok(t.text, t.idx, t.idx + len(t.text), t.lemma_, t.pos_, tense, aspect, head, sent_of[t.i],
-                          t.dep_))
+                          t.dep_, case))
     return tokens
 
 

@@ -39,6 +39,7 @@ class Tok:
     head: int = -1  # index of the head token in the same list, -1 for a root
     sent: int = 0
     dep: str = ""  # dependency relation to the head (UD), from Natasha's parser
+    case: str = ""  # grammatical case (UD: Nom, Gen, ...), from Natasha's morph tagger
 
     @property
     def lower(self) -> str:
