@@ -168,13 +168,14 @@ class ClaimBuilder:
             break
         return []
 
-    def mention_in(self, indices: Sequence[int], types: set[str]) -> Mention | None:
-        """The mention inside the tokens: an organisation, product or person before a place."""
+    def mention_in(self, indices: Sequence[int], types: set[str], person_first: bool = False) -> Mention | None:
+        """The mention inside the tokens: an organisation, product or person before a place (a person first
+        for a speaker: "генеральный директор «РТК-ЦОД» Андрей Заренин" is Заренин)."""
         if not indices:
             return None
         start, stop = self.tokens[min(indices)].start, self.tokens[max(indices)].stop
         inside = [m for m in self.mentions if start <= m.start and m.stop <= stop and m.type in types]
-        inside.sort(key=lambda m: (m.type == "LOC", m.start))
+        inside.sort(key=lambda m: (m.type != "PER" if person_first else False, m.type == "LOC", m.start))
         return inside[0] if inside else None
 
     def latest_mention(self, before: int, types: set[str]) -> Mention | None:
@@ -200,24 +201,32 @@ class ClaimBuilder:
     def source_of(self, sentence: list[int], predicate: int | None, subject: list[int]) -> tuple[str | None, Mention | None, str]:
         """(source text, its entity mention, modality hint) for the sentence."""
         in_sentence = set(sentence)
+        pronouns = {"его": {"PER"}, "её": {"PER", "ORG"}, "ее": {"PER", "ORG"}, "их": {"ORG", "PER"}}
         for i in sentence:
             tok = self.tokens[i]
-            nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
-            if tok.lower == "по" and nxt is not None and nxt.lemma in self.lex["attribution"]:
+            if tok.lower != "по" or i + 1 >= len(self.tokens):
+                continue
+            nxt = self.tokens[i + 1]
+            if nxt.lower in pronouns and i + 2 < len(self.tokens) and self.tokens[i + 2].lemma in self.lex["attribution"]:
+                # "По его словам": the person (or organisation) the article last named
+                mention = self.latest_mention(tok.start, pronouns[nxt.lower])
+                return nxt.text, mention, self.lex["attribution"][self.tokens[i + 2].lemma]
+            if nxt.lemma in self.lex["attribution"]:
                 rest = [k for k in sentence if k > i + 1 and self.clause_of[k] == self.clause_of[i + 1]]
                 if not rest:
                     continue
                 text = self.phrase(rest)
-                mention = self.mention_in(rest, {"ORG", "PER"})
-                if mention is None and self.tokens[rest[0]].lower in {"его", "её", "ее", "их"}:
-                    mention = self.latest_mention(tok.start, {"PER"} if self.tokens[rest[0]].lower == "его" else {"ORG", "PER"})
+                mention = self.mention_in(rest, {"ORG", "PER"}, person_first=True)
+                if mention is None and self.tokens[rest[0]].lower in pronouns:
+                    mention = self.latest_mention(tok.start, pronouns[self.tokens[rest[0]].lower])
                 return text, mention, self.lex["attribution"][nxt.lemma]
         for i in sentence:
             tok = self.tokens[i]
             if tok.lemma in self.lex["speech"] and i != predicate:
                 speaker = self.subject_of(i, in_sentence, set())
                 if speaker and not set(speaker) & set(subject):
-                    return self.phrase(speaker), self.mention_in(speaker, {"ORG", "PER"}), self.lex["speech"][tok.lemma]
+                    return (self.phrase(speaker), self.mention_in(speaker, {"ORG", "PER"}, person_first=True),
+                            self.lex["speech"][tok.lemma])
         return None, None, "fact"
 
     def time_of(self, clause: int, anchor_token: int) -> tuple[date | None, date | None, str]:
