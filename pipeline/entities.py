@@ -92,6 +92,11 @@ def not_entities() -> frozenset[str]:
     return frozenset(row[0] for row in _rows(ENTITIES_DIR / "not_entities.tsv"))
 
 
+@cache
+def descriptors() -> frozenset[str]:
+    return frozenset(row[0] for row in _rows(ENTITIES_DIR / "descriptors.tsv") if row[0] != "lemma")
+
+
 def non_entity_rule(text: str) -> str | None:
     """Which rule says a mention is not a named entity (None when it may be one)."""
     if ABBREVIATION_COMPOUND.fullmatch(text):

@@ -31,7 +31,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from pipeline.config import NLP_CONFIG_PATH
-from pipeline.entities import MentionView, link, non_entity_rule, product_patterns
+from pipeline.entities import MentionView, descriptors, link, non_entity_rule, product_patterns
 from pipeline.norm import NormToken, normalize_span, parse_word
 
 Span.set_extension("normal", default=None, force=True)
@@ -361,10 +361,22 @@ def _adjective_only(token) -> bool:
     return token.pos_ == "ADJ" and bool(parses) and all(p.tag.POS in {"ADJF", "ADJS"} for p in parses[:2])
 
 
+QUOTES = {"«", "»", '"', "„", "“", "”"}
+
+
+def _trim(doc: Doc, span: Span, start: int, end: int) -> Span:
+    """The same mention with new token bounds (its Latin alias kept)."""
+    alias = span._.alias
+    trimmed = Span(doc, start, end, label=span.label_)
+    trimmed._.alias = alias
+    return trimmed
+
+
 @Language.component("entity_filter")
 def entity_filter(doc: Doc) -> Doc:
-    """Drop mentions that are not names (pipeline.entities.non_entity_rule) and a leading adjective before a
-    Latin name ("Китайская Huawei" -> "Huawei"; a lone "Тайваньская" is dropped)."""
+    """Drop mentions that are not names (pipeline.entities.non_entity_rule); cut a leading adjective before a
+    Latin name ("Китайская Huawei" -> "Huawei"; a lone "Тайваньская" is dropped), a descriptor before a quoted or
+    Latin name ("Завод «Микрон»" -> "Микрон") and surrounding quotes."""
     kept = []
     for span in doc.ents:
         if span.label_ != "PRODUCT" and non_entity_rule(span.text):
@@ -373,9 +385,18 @@ def entity_filter(doc: Doc) -> Doc:
             if len(span) == 1:
                 continue
             if re.match(r"[A-Za-z]", span[1].text):
-                alias = span._.alias
-                span = Span(doc, span.start + 1, span.end, label=span.label_)
-                span._.alias = alias
+                span = _trim(doc, span, span.start + 1, span.end)
+        # "Завод «Микрон»", "Холдинг VK": a descriptor before a quoted or Latin name is not part of the name
+        if (span.label_ == "ORG" and len(span) > 1 and span[0].lemma_.lower() in descriptors()
+                and (span[1].text in QUOTES or re.match(r"[A-Za-z]", span[1].text))):
+            span = _trim(doc, span, span.start + 1, span.end)
+        start, end = span.start, span.end
+        while end - start > 1 and doc[start].text in QUOTES:
+            start += 1
+        while end - start > 1 and doc[end - 1].text in QUOTES:
+            end -= 1
+        if (start, end) != (span.start, span.end):
+            span = _trim(doc, span, start, end)
         kept.append(span)
     doc.ents = kept
     return doc
