@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from pipeline.lexicon import Lexicon, Tok, amount_lexicon, time_lexicon, tokens_from_text
 from pipeline.norm import parse_word
@@ -93,9 +94,15 @@ def _counted_noun(tokens: Sequence[Tok], i: int) -> tuple[str, int] | None:
     return None
 
 
+@cache
+def change_verbs() -> frozenset[str]:
+    """Lemmas after which "до X" is a target value (the change_verb rows of amounts.tsv)."""
+    return frozenset(e.patterns[0].pattern for e in amount_lexicon().by_category["change_verb"])
+
+
 def _is_target(tokens: Sequence[Tok], i: int, text: str) -> bool:
     """Whether the "до" at token i marks a target value (after a change verb or "с X"), not a bound."""
-    verbs = amount_lexicon().values("change_verb") | {e.patterns[0].pattern for e in amount_lexicon().by_category["change_verb"]}
+    verbs = change_verbs()
     for k in range(i - 1, max(i - 9, -1), -1):
         tok = tokens[k]
         if tok.sent != tokens[i].sent or tok.text in {".", ";"}:

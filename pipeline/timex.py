@@ -11,6 +11,7 @@ nothing is ever guessed from today's date. Words come from `models/lexicon/time_
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from collections.abc import Sequence
@@ -87,6 +88,11 @@ class TimexScanner:
         self.text, self.tokens, self.anchor = text, tokens, anchor
         self.lex = time_lexicon()
         self.found: list[FoundTimex] = []
+        self.starts = [t.start for t in tokens]
+        self.verbs_by_sent: dict[int, list[int]] = {}  # tokens with a tense, per sentence
+        for j, t in enumerate(tokens):
+            if t.tense:
+                self.verbs_by_sent.setdefault(t.sent, []).append(j)
 
     # --- helpers ---------------------------------------------------------
 
@@ -130,8 +136,8 @@ class TimexScanner:
             if self.tokens[k].tense:
                 return self._is_future(self.tokens[k])
             k = self.tokens[k].head
-        verbs = [(abs(j - i), t) for j, t in enumerate(self.tokens) if t.tense and t.sent == tok.sent]
-        return self._is_future(min(verbs, key=lambda v: v[0])[1]) if verbs else False
+        verbs = self.verbs_by_sent.get(tok.sent, [])
+        return self._is_future(self.tokens[min(verbs, key=lambda j: abs(j - i))]) if verbs else False
 
     @staticmethod
     def _is_future(tok: Tok) -> bool:
@@ -547,10 +553,8 @@ class TimexScanner:
         return None
 
     def _sent_of(self, offset: int) -> int:
-        for tok in self.tokens:
-            if tok.start <= offset < tok.stop:
-                return tok.sent
-        return -1
+        k = bisect.bisect_right(self.starts, offset) - 1
+        return self.tokens[k].sent if k >= 0 and self.tokens[k].start <= offset < self.tokens[k].stop else -1
 
 
 def find_timexes(text: str, anchor: date | None, tokens: Sequence[Tok] | None = None) -> list[FoundTimex]:
