@@ -16,6 +16,7 @@ Only `pipeline.extract` looks at spaCy objects; everything downstream gets plain
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -399,6 +400,48 @@ def entity_filter(doc: Doc) -> Doc:
             span = _trim(doc, span, start, end)
         kept.append(span)
     doc.ents = kept
+    return doc
+
+
+def _name_like(tokens) -> bool:
+    """Every word of the surface starts with a capital letter or a digit, and one is Latin or all-caps: the
+    surfaces whose repeated occurrence is the same name ("Mistral AI", "VK", "МТС"), not an inflected word."""
+    words = [t.text for t in tokens if t.text not in QUOTES]
+    if not words or not all(w[0].isupper() or w[0].isdigit() for w in words):
+        return False
+    return any(re.search(r"[A-Za-z]", w) or (len(w) > 1 and w.isupper()) for w in words)
+
+
+@Language.component("label_propagator")
+def label_propagator(doc: Doc) -> Doc:
+    """One name, one label per article: an untagged repetition of a tagged name-like surface gets the label
+    (Natasha tags "Mistral AI" in one sentence and misses it in another, or misses a name in a title)."""
+    labels: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for span in doc.ents:
+        if span.label_ in {"ORG", "PER", "LOC"} and _name_like(span):
+            labels[tuple(t.text for t in span)].add(span.label_)
+    surfaces = {words: next(iter(found)) for words, found in labels.items() if len(found) == 1}
+    if not surfaces:
+        return doc
+    taken = {i for span in doc.ents for i in range(span.start, span.end)}
+    added, longest = [], max(len(w) for w in surfaces)
+    i = 0
+    while i < len(doc):
+        for n in range(min(longest, len(doc) - i), 0, -1):
+            words = tuple(t.text for t in doc[i:i + n])
+            if words in surfaces and not taken & set(range(i, i + n)):
+                before = doc[i - 1] if i else None
+                after = doc[i + n] if i + n < len(doc) else None
+                # a name glued into a longer capitalised or hyphenated word is not this name
+                if not ((before is not None and not before.whitespace_ and before.text not in QUOTES | {"(", "/"})
+                        or (after is not None and not doc[i + n - 1].whitespace_ and after.text == "-")):
+                    added.append(Span(doc, i, i + n, label=surfaces[words]))
+                    taken.update(range(i, i + n))
+                    i += n - 1
+                    break
+        i += 1
+    if added:
+        doc.ents = sorted(list(doc.ents) + added, key=lambda s: s.start)
     return doc
 
 

@@ -82,3 +82,37 @@ def test_leading_adjective_before_a_latin_name_is_trimmed(nlp):
     doc = nlp("Китайская Huawei представила ускорители, а Тайваньская TSMC отчиталась.")
     names = [(e.text, e.label_) for e in doc.ents]
     assert ("Huawei", "ORG") in names and all(not t.startswith(("Китайская", "Тайваньская")) for t, _ in names)
+
+
+def test_label_propagator_tags_untagged_repetitions_of_a_name(nlp):
+    from spacy.tokens import Span
+
+    from pipeline.nlp import label_propagator
+
+    doc = nlp.make_doc("Стартап Mistral AI привлёк деньги. Глава Mistral AI и VK-шники рады; у МТС и мтс планы.")
+    words = [t.text for t in doc]
+    first = words.index("Mistral")
+    mts = words.index("МТС")
+    doc.ents = [Span(doc, first, first + 2, label="ORG"), Span(doc, mts, mts + 1, label="ORG")]
+    doc.ents = list(label_propagator(doc).ents)
+    found = [(e.text, e.label_, e.start) for e in doc.ents]
+    second = words.index("Mistral", first + 1)
+    assert ("Mistral AI", "ORG", second) in found  # the repetition is tagged
+    assert [e.text for e in doc.ents].count("Mistral AI") == 2
+    assert all(e.text.lower() != "мтс" or e.text == "МТС" for e in doc.ents)  # a lowercase word is not the name
+
+
+def test_label_propagator_skips_a_surface_with_two_labels_and_inflecting_words(nlp):
+    from spacy.tokens import Span
+
+    from pipeline.nlp import label_propagator
+
+    doc = nlp.make_doc("Вашингтон заявил. Вашингтон ответил. Вашингтон молчит. Apple и Apple спорят.")
+    words = [t.text for t in doc]
+    w = [i for i, t in enumerate(words) if t == "Вашингтон"]
+    a = [i for i, t in enumerate(words) if t == "Apple"]
+    doc.ents = [Span(doc, w[0], w[0] + 1, label="PER"), Span(doc, w[1], w[1] + 1, label="LOC"),
+                Span(doc, a[0], a[0] + 1, label="ORG")]
+    labels = [(e.start, e.label_) for e in label_propagator(doc).ents]
+    assert (w[2], "PER") not in labels and (w[2], "LOC") not in labels  # a Cyrillic word is not name-like; two labels
+    assert (a[1], "ORG") in labels
