@@ -35,6 +35,8 @@ ESTIMATE_VERBS = {"оценивать", "оценить"}  # "Аналитики
 KIND_PRIORITY = {"money": 0, "count": 1, "quantity": 2, "duration": 3, "percent": 4, "multiplier": 5}
 CHANGE_KINDS = {"percent", "multiplier"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
+# arcs along which a predicate inherits its subject; "root" is a second root the parse repair hung on the first
+CHAIN_DEPS = {"conj", "xcomp", "advcl", "ccomp", "root"}
 FUTURE_PLAN_VERBS = {"вложить", "потратить", "построить", "запустить", "направить", "выделить", "инвестировать",
                      "купить", "продать", "выпустить", "развернуть", "уволить", "ввести", "привлечь", "увеличить",
                      "сократить", "разместить", "вывести", "открыть", "удвоить", "расширить", "нарастить"}
@@ -71,6 +73,7 @@ class ClaimBuilder:
             if tok.head >= 0:
                 self.children[tok.head].append(i)
         self.clause_of = self._clauses()
+        self.attribution = self._attribution_tokens()
         self.subject_history: list[Mention] = []
         self.starts = [t.start for t in tokens]
         self.clause_tokens: dict[int, list[int]] = defaultdict(list)
@@ -82,14 +85,73 @@ class ClaimBuilder:
     # --- structure ---------------------------------------------------------
 
     def _clauses(self) -> list[int]:
-        clause, result, sent = 0, [], -1
-        for tok in self.tokens:
-            if tok.sent != sent:
-                sent, clause = tok.sent, clause + 1
-            result.append(clause)
-            if tok.text in CLAUSE_BREAKS:  # a comma closes its clause; the next word opens the next one
-                clause += 1
+        """Clause index per token. Segments split at , ; : — and brackets (a break belongs to the segment it
+        closes); verbless insertions are not clauses of their own: "SoftBank, ещё один участник Stargate, в
+        феврале вложила …" and "Общие инвестиции, по оценке «Коммерсанта», составляют …" are one clause."""
+        segments: list[list[int]] = []
+        sent = -1
+        for i, tok in enumerate(self.tokens):
+            if tok.sent != sent or not segments or self.tokens[segments[-1][-1]].text in CLAUSE_BREAKS:
+                segments.append([])
+            sent = tok.sent
+            segments[-1].append(i)
+        amount_starts = {a.start for a in self.amounts}
+        result = [0] * len(self.tokens)
+        clause, k = 0, 0
+        while k < len(segments):
+            clause += 1
+            head = segments[k]
+            members = [head]
+            if not self._has_verb(head):
+                j = k + 1
+                # absorb verbless insertions up to and including the first segment with a verb
+                while j < len(segments) and self.tokens[segments[j][0]].sent == self.tokens[head[0]].sent:
+                    seg = segments[j]
+                    words = [i for i in seg if self.tokens[i].text not in CLAUSE_BREAKS]
+                    if not words:
+                        members.append(seg)
+                        j += 1
+                        continue
+                    first = self.tokens[words[0]]
+                    if {first.lower, first.lemma} & set(self.lex["clause_opener"]) or (
+                            not self._has_verb(seg) and any(self.tokens[i].start in amount_starts for i in words)):
+                        break  # a new clause, or a verbless one with an amount of its own ("прибыль — 2 млрд")
+                    members.append(seg)
+                    j += 1
+                    if self._has_verb(seg):
+                        break
+                if len(members) > 1 and self._has_verb(members[-1]):
+                    k = j
+                else:
+                    members, k = [head], k + 1
+            else:
+                k += 1
+            for seg in members:
+                for i in seg:
+                    result[i] = clause
         return result
+
+    def _has_verb(self, segment: list[int]) -> bool:
+        return any(self.tokens[i].pos in {"VERB", "AUX"} and self.tokens[i].dep not in {"amod", "acl"}
+                   for i in segment)
+
+    def _attribution_tokens(self) -> set[int]:
+        """Tokens of "по оценкам X" / "по его словам" phrases up to the end of their segment: never a subject."""
+        out: set[int] = set()
+        for i, tok in enumerate(self.tokens):
+            if tok.lower != "по":
+                continue
+            k = i + 1
+            if k < len(self.tokens) and self.tokens[k].lower in {"его", "её", "ее", "их"}:
+                k += 1
+            if k < len(self.tokens) and self.tokens[k].lemma in self.lex["attribution"]:
+                j = i
+                while j < len(self.tokens) and self.tokens[j].sent == tok.sent:
+                    out.add(j)
+                    if self.tokens[j].text in CLAUSE_BREAKS:
+                        break
+                    j += 1
+        return out
 
     def token_at(self, offset: int) -> int | None:
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -146,27 +208,44 @@ class ClaimBuilder:
         k, seen = predicate, set()
         while k is not None and k >= 0 and k not in seen:
             seen.add(k)
-            subjects = [c for c in self.children.get(k, []) if self.tokens[c].dep in SUBJECT_DEPS and c in sentence]
+            subjects = [c for c in self.children.get(k, []) if self.tokens[c].dep in SUBJECT_DEPS and c in sentence
+                        and c not in excluded]
             # a noun in the predicate's clause before a pronoun/determiner the parser also marked as subject
+            # ("SoftBank, ещё один участник Stargate, вложила": the first of two is the subject, the other its apposition)
             subjects.sort(key=lambda c: (self.clause_of[c] != self.clause_of[k],
-                                         self.tokens[c].pos not in {"NOUN", "PROPN"}, abs(c - k)))
-            if subjects and self.clause_of[subjects[0]] != self.clause_of[k]:
+                                         self.tokens[c].pos not in {"NOUN", "PROPN"}, c))
+            local = [i for i in self.clause_tokens[self.clause_of[k]] if i < k and i not in excluded
+                     and self._nominative_noun(i)]
+            if subjects and self.clause_of[subjects[0]] != self.clause_of[k] and local:
                 # the parser hung the subject on a verb of another clause ("X …, а Y …"): the predicate's own
                 # clause's first nominative noun before it is the better subject
-                local = [i for i in self.clause_tokens[self.clause_of[k]] if i < k and i not in excluded
-                         and self.tokens[i].pos in {"NOUN", "PROPN"} and self.tokens[i].case == "Nom"]
-                if local:
-                    subjects = [local[0]]
+                subjects = [local[0]]
+            if not subjects and local:
+                subjects = [local[0]]  # no nsubj arc ("государство … компенсирует"): the clause's nominative noun
             if subjects:
                 head = subjects[0]
                 same_clause = {i for i in sentence if self.clause_of[i] == self.clause_of[head] or i == head}
                 tree = [i for i in self.subtree(head, same_clause) if i not in excluded]
                 return [i for i in tree if abs(i - head) <= 8]
-            if self.tokens[k].dep in {"conj", "xcomp", "advcl", "ccomp"} and self.tokens[k].head >= 0:
-                k = self.tokens[k].head  # an elided subject: "выросла … и составила"
+            if self.tokens[k].dep in CHAIN_DEPS and self.tokens[k].head >= 0:
+                head = self.tokens[k].head
+                if head > k:
+                    # a later head is a parser slip: a coordinated predicate shares the subject of the previous one
+                    earlier = [i for i in sorted(sentence) if i < k and self.tokens[i].pos == "VERB"
+                               and self.tokens[i].dep not in {"amod", "acl"}]
+                    head = earlier[-1] if earlier else head
+                k = head  # an elided subject: "выросла … и составила", "… а в следующем году должен вырасти"
                 continue
             break
         return []
+
+    def _nominative_noun(self, i: int) -> bool:
+        """A noun in the nominative, or an indeclinable Latin name ("ByteDance", "OpenAI") outside a phrase."""
+        tok = self.tokens[i]
+        if tok.pos == "NOUN" or (tok.pos == "PROPN" and tok.case):
+            return tok.case == "Nom"
+        return tok.pos in {"PROPN", "X"} and not tok.case and tok.dep not in {"nmod", "flat:foreign", "flat", "appos"} \
+            and tok.text[:1].isupper()
 
     def mention_in(self, indices: Sequence[int], types: set[str], person_first: bool = False) -> Mention | None:
         """The mention inside the tokens: an organisation, product or person before a place (a person first
@@ -174,7 +253,9 @@ class ClaimBuilder:
         if not indices:
             return None
         start, stop = self.tokens[min(indices)].start, self.tokens[max(indices)].stop
-        inside = [m for m in self.mentions if start <= m.start and m.stop <= stop and m.type in types]
+        allowed = set(indices)
+        inside = [m for m in self.mentions if start <= m.start and m.stop <= stop and m.type in types
+                  and self.token_at(m.start) in allowed]
         inside.sort(key=lambda m: (m.type != "PER" if person_first else False, m.type == "LOC", m.start))
         return inside[0] if inside else None
 
@@ -347,17 +428,18 @@ class ClaimBuilder:
         primary = self.primary(group.amounts)
         amount_tokens = {i for a in group.amounts + group.comparison for i in self.span_tokens(a.start, a.stop)}
         predicate = self.predicate_of(primary)
-        subject = self.subject_of(predicate, set(sentence), amount_tokens)
+        subject = self.subject_of(predicate, set(sentence), amount_tokens | self.attribution)
         if predicate is not None and self.tokens[predicate].lemma in ESTIMATE_VERBS:
             objects = [c for c in self.children.get(predicate, []) if self.tokens[c].dep == "obj"]
             if objects:
                 subject = [i for i in self.subtree(objects[0], set(sentence)) if i not in amount_tokens]
         if not subject:  # no nsubj: an entity of the clause, else the nearest one earlier in the sentence
-            clause_tokens = [i for i in sentence if self.clause_of[i] == group.clause]
+            clause_tokens = [i for i in sentence if self.clause_of[i] == group.clause and i not in self.attribution]
             mention = self.mention_in(clause_tokens, {"ORG", "PER", "PRODUCT", "LOC"})
             if mention is None:
                 earlier = [m for m in self.mentions if self.tokens[sentence[0]].start <= m.start < primary.start
-                           and m.type in {"ORG", "PER", "PRODUCT"}]
+                           and m.type in {"ORG", "PER", "PRODUCT"}
+                           and self.token_at(m.start) not in self.attribution]
                 mention = earlier[-1] if earlier else None
             if mention is not None:
                 subject = self.span_tokens(mention.start, mention.stop)
