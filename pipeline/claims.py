@@ -31,7 +31,6 @@ from pipeline.lexicon import LEXICON_DIR, Tok
 from pipeline.records import Amount, Claim, ClaimAmount, Mention, Timex
 
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
-ESTIMATE_VERBS = {"оценивать", "оценить"}  # "Аналитики оценивают рынок в 205 млрд": the object is the subject
 KIND_PRIORITY = {"money": 0, "count": 1, "quantity": 2, "duration": 3, "percent": 4, "multiplier": 5}
 CHANGE_KINDS = {"percent", "multiplier"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
@@ -202,7 +201,8 @@ class ClaimBuilder:
         verbs = clause_verbs
         if not verbs:
             verbs = [i for i in self.sent_tokens[self.tokens[top].sent] if self.tokens[i].pos == "VERB"]
-        return min(verbs, key=lambda i: abs(i - top)) if verbs else None
+        # an amount mostly follows its verb ("оценивают расходы … в 330 млрд и считают, что …")
+        return min(verbs, key=lambda i: (i > top, abs(i - top))) if verbs else None
 
     def subject_of(self, predicate: int | None, sentence: set[int], excluded: set[int]) -> list[int]:
         k, seen = predicate, set()
@@ -238,6 +238,38 @@ class ClaimBuilder:
                 continue
             break
         return []
+
+    def framed_subject(self, predicate: int | None, sentence: set[int], excluded: set[int]) -> list[int]:
+        """Verbs whose measured thing is not their subject (`subject_role` in the lexicon): "Аналитики оценивают
+        рынок в 205 млрд" (obj), "обойдётся Constellation в $1,6 млрд" (dative), "на X пришлось 70%" (на)."""
+        if predicate is None:
+            return []
+        role = self.lex["subject_role"].get(self.tokens[predicate].lemma)
+        if not role:
+            return []
+        for c in sorted(self.children.get(predicate, [])):
+            if c in excluded or self.tokens[c].pos not in {"NOUN", "PROPN", "X"}:
+                continue
+            tok = self.tokens[c]
+            markers = {self.tokens[m].lower for m in self.children.get(c, []) if self.tokens[m].dep == "case"}
+            if ((role == "obj" and tok.dep == "obj") or (role == "dat" and tok.case == "Dat" and not markers)
+                    or (role not in {"obj", "dat"} and role in markers)):
+                return [i for i in self.subtree(c, sentence) if i not in excluded]
+        return []
+
+    def gapped_subject(self, clause: int) -> list[int]:
+        """Gapping: "…, а показатель EBITDA — на 29%", "тогда как американские — более $100 млрд": a verbless
+        clause after a verbless "X —" takes X as its subject."""
+        words = [i for i in self.clause_tokens.get(clause, []) if self.tokens[i].text not in CLAUSE_BREAKS]
+        before = self.clause_tokens.get(clause - 1, [])
+        if (not words or not before or self._has_verb(words) or self._has_verb(before)
+                or self.tokens[before[-1]].text not in {"—", "–"}
+                or self.tokens[before[0]].sent != self.tokens[words[0]].sent):
+            return []
+        subject = [i for i in before if self.tokens[i].text not in CLAUSE_BREAKS]
+        while subject and {self.tokens[subject[0]].lower} & set(self.lex["clause_opener"]):
+            subject = subject[1:]
+        return subject
 
     def _nominative_noun(self, i: int) -> bool:
         """A noun in the nominative, or an indeclinable Latin name ("ByteDance", "OpenAI") outside a phrase."""
@@ -429,10 +461,9 @@ class ClaimBuilder:
         amount_tokens = {i for a in group.amounts + group.comparison for i in self.span_tokens(a.start, a.stop)}
         predicate = self.predicate_of(primary)
         subject = self.subject_of(predicate, set(sentence), amount_tokens | self.attribution)
-        if predicate is not None and self.tokens[predicate].lemma in ESTIMATE_VERBS:
-            objects = [c for c in self.children.get(predicate, []) if self.tokens[c].dep == "obj"]
-            if objects:
-                subject = [i for i in self.subtree(objects[0], set(sentence)) if i not in amount_tokens]
+        framed = self.framed_subject(predicate, set(sentence), amount_tokens)
+        gapped = self.gapped_subject(group.clause)
+        subject = gapped or framed or subject
         if not subject:  # no nsubj: an entity of the clause, else the nearest one earlier in the sentence
             clause_tokens = [i for i in sentence if self.clause_of[i] == group.clause and i not in self.attribution]
             mention = self.mention_in(clause_tokens, {"ORG", "PER", "PRODUCT", "LOC"})

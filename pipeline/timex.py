@@ -267,6 +267,8 @@ class TimexScanner:
             return None
         if year is None or self.anchor is None:
             return self.make(i, after, "interval", None, "year")
+        if date(year, 1, 1) > self.anchor:
+            return self.make(i, after, "interval", None, "year", "starts after the publication date")
         return self.make(i, after, "interval", (date(year, 1, 1), self.anchor), "year")
 
     def within(self, i: int):
@@ -310,6 +312,8 @@ class TimexScanner:
             # "за девять месяцев" in a report: the first N months of the publication year
             return self.make(i, end, "interval", (date(self.anchor.year, 1, 1), month_range(self.anchor.year, n)[1]), "month")
         months = {"year": 12 * n, "month": n, "quarter": 3 * n}.get(unit)
+        if n > 1000 * (1 if months is not None else 365):  # "за 2000 лет": beyond the calendar's range
+            return self.make(i, end, "interval", None, unit, "too long a period to place")
         if months is None:
             days = n * (7 if unit == "week" else 1)
             window = (self.anchor, self.anchor + timedelta(days=days)) if future else (self.anchor - timedelta(days=days), self.anchor)

@@ -51,3 +51,35 @@ def test_rumor(nlp):
 def test_no_amount_no_claim(nlp, text):
     claims, _ = claims_of(nlp, text)
     assert claims == []
+
+
+@pytest.mark.parametrize(
+    "text, subject_word, entity",
+    [
+        # an apposition between commas: the name before it is the subject
+        ("Немецкая Siemens, крупнейший заказчик проекта, в марте вложила в стартап $2 млрд.", "Siemens", "Siemens"),
+        # a parenthetical attribution is neither a clause break nor the subject
+        ("Капитальные затраты оператора, по оценке аналитиков «Атона», составят 90 млрд рублей.", "затраты", None),
+        # gapping: "а X — на N" takes X
+        ("Выручка холдинга выросла на 12%, а показатель OIBDA — на 7%.", "OIBDA", None),
+    ],
+)
+def test_subject_mechanisms(nlp, text, subject_word, entity):
+    claims, _ = claims_of(nlp, text)
+    claim = claims[-1]
+    assert subject_word in (claim.subject or ""), claim
+    if entity:
+        assert claim.subject_entity == entity
+    assert "Атона" not in (claim.subject or "")
+
+
+def test_coordinated_predicate_inherits_the_subject(nlp):
+    claims, _ = claims_of(nlp, "Продажи смартфонов в прошлом году составили 30 млн штук, а в этом году должны вырасти ещё в 1,2 раза.")
+    assert [("Продажи" in (c.subject or "")) for c in claims] == [True, True]
+
+
+def test_a_framed_verb_takes_the_measured_thing(nlp):
+    claims, _ = claims_of(nlp, "Эксперты оценивают мировой рынок серверов в $300 млрд.")
+    assert "рынок" in claims[0].subject
+    claims, _ = claims_of(nlp, "На облачные сервисы пришлось 40% выручки Oracle.")
+    assert "облачные сервисы" in claims[0].subject

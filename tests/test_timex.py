@@ -95,3 +95,10 @@ def test_scanner_is_total(text, anchor):
         if t.start_date and t.end_date:
             assert t.start_date <= t.end_date
         assert t.resolved or t.reason
+
+
+@pytest.mark.parametrize("text", ["С2001Г", "с 2031 года", "ЗА 2000ГОД", "за 5000 лет"])
+def test_since_after_the_anchor_and_huge_periods_stay_unresolved(text):
+    """Found by the property test: a start after the anchor gave start > end; 'за 2000 лет' left the calendar."""
+    for t in TimexScanner(text, tokens_from_text(text), date(2000, 1, 1)).scan():
+        assert t.start_date is None or t.start_date <= t.end_date
