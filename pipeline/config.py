@@ -15,6 +15,8 @@ from pipeline import __version__
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "raw"
 PROCESSED_DIR = ROOT / "processed"
+# the folder the scheduled `ingest` deployment watches (override with PIPELINE_INBOX or `serve --inbox`)
+INBOX_DIR = Path(os.environ.get("PIPELINE_INBOX", ROOT / "inbox"))
 MODELS_DIR = Path(os.environ.get("PIPELINE_MODELS_DIR", ROOT / "models"))
 GOLD_DIR = ROOT / "gold"
 
@@ -27,10 +29,12 @@ DEFAULT_BATCH_SIZE = 16
 
 @cache
 def pipeline_version() -> str:
-    """Code version plus a fingerprint of the data in models/ (docs excluded): editing a lexicon changes it."""
+    """Code version plus a fingerprint of the package's source and of the data in models/ (docs excluded):
+    editing a rule or a lexicon changes it, so stored rows and cached extractions of another version are redone."""
     digest = hashlib.sha256()
-    for path in sorted(MODELS_DIR.rglob("*")):
-        if path.is_file() and not path.name.startswith(".") and path.suffix != ".md":
-            digest.update(path.relative_to(MODELS_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
+    for base in (MODELS_DIR, Path(__file__).resolve().parent):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and not path.name.startswith(".") and path.suffix not in {".md", ".pyc"}:
+                digest.update(path.relative_to(base).as_posix().encode())
+                digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:8]}"

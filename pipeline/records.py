@@ -47,6 +47,10 @@ class Article:
     def n_chars(self) -> int:
         return len(self.text)
 
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
 
 @dataclass(frozen=True)
 class Mention:

@@ -8,6 +8,7 @@ dictionary, so code and documentation cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import pyarrow as pa
 
@@ -49,6 +50,9 @@ ARTICLES = Table(
     columns=(
         Column("article_id", pa.string(), "Stable id: first 16 hex digits of sha256(source_id, cleaned text). "
                "Changes when the text changes.", nullable=False),
+        Column("content_hash", pa.string(), "sha256 (hex) of the cleaned text: what incremental ingestion compares "
+               "(an article whose source and content hash are stored is not processed again); null in rows written "
+               "before the column existed."),
         Column("source_id", pa.string(), "Where the article came from: the file name for .txt inputs; the `id` "
                "(else `url`, else `<file>:<line>`) for JSONL records.", nullable=False),
         Column("source_format", pa.string(), "Input format: `txt` or `jsonl`.", nullable=False),
@@ -274,6 +278,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, MENTIONS, ENTITIES, AM
                                                 REJECTS, EVAL_METRICS)}
 # tables whose rows belong to an article (replaced together when an article is reprocessed)
 ARTICLE_TABLES: tuple[Table, ...] = (MENTIONS, AMOUNTS, TIMEX, CLAIMS, CLAIM_AMOUNTS)
+# the stages `reprocess` can re-run, and the tables each one replaces
+Stage = Literal["entities", "amounts", "timex", "claims"]
+STAGES: tuple[str, ...] = get_args(Stage)
+STAGE_TABLES: dict[str, tuple[Table, ...]] = {"entities": (MENTIONS,), "amounts": (AMOUNTS,), "timex": (TIMEX,),
+                                              "claims": (CLAIMS, CLAIM_AMOUNTS)}
 # the tables `process_articles` writes (eval_metrics is written by `evaluate`)
 PROCESS_TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES, REJECTS)}
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.schema import ARTICLE_TABLES, ARTICLES, ENTITIES, MENTIONS, REJECTS, Table
+from pipeline.records import Article
+from pipeline.schema import ARTICLE_TABLES, ARTICLES, ENTITIES, MENTIONS, REJECTS, STAGES, Table
 
 
 class SchemaError(ValueError):
@@ -133,10 +135,12 @@ class IngestPlan:
         return set().union(*(self.replaces[article_id] for article_id in landed))
 
 
-def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = False) -> IngestPlan:
-    """Skip articles already stored with this pipeline version; a changed text replaces its source's old rows."""
+def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = False,
+                any_version: bool = False) -> IngestPlan:
+    """Skip articles already stored with this pipeline version (with `any_version`: stored at all — the
+    incremental ingest); a changed text replaces its source's old rows."""
     stored_rows = stored.select(["article_id", "source_id", "pipeline_version"]).to_pylist()
-    current = {row["article_id"] for row in stored_rows if row["pipeline_version"] == version}
+    current = {row["article_id"] for row in stored_rows if any_version or row["pipeline_version"] == version}
     by_source: dict[str, set[str]] = {}
     for row in stored_rows:
         by_source.setdefault(row["source_id"], set()).add(row["article_id"])
@@ -148,6 +152,59 @@ def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = Fa
         (skipped if article.article_id in current and not force else process).append(article)
     replaces = {a.article_id: {a.article_id} | by_source.get(a.source_id, set()) for a in process}
     return IngestPlan(process, skipped, replaces)
+
+
+def keep_run_metadata(stored: pa.Table, rows: list[dict], columns: Sequence[str] = ("ingested_at", "run_id")) -> list[dict]:
+    """An article re-processed by the same pipeline version keeps its stored `ingested_at` and `run_id`: a re-run
+    on the same input leaves the tables byte-identical."""
+    if not rows or stored.num_rows == 0:
+        return rows
+    previous = {(r["article_id"], r["pipeline_version"]): r
+                for r in stored.select(["article_id", "pipeline_version", *columns]).to_pylist()}
+    out = []
+    for row in rows:
+        before = previous.get((row["article_id"], row["pipeline_version"]))
+        out.append({**row, **{c: before[c] for c in columns}} if before else row)
+    return out
+
+
+def select_articles(stored: pa.Table, article_ids: Sequence[str] | None = None, published_from: date | None = None,
+                    published_to: date | None = None) -> list[Article]:
+    """Stored articles by id and/or publication date range (inclusive; an article without a date is only
+    selected by id or when no range is given). Unknown ids are an error: a typo must not pass silently."""
+    rows = stored.to_pylist()
+    if article_ids:
+        known = {r["article_id"] for r in rows}
+        unknown = sorted(set(article_ids) - known)
+        if unknown:
+            raise ValueError(f"article ids not in the articles table: {', '.join(unknown)}")
+        rows = [r for r in rows if r["article_id"] in set(article_ids)]
+    if published_from and published_to and published_from > published_to:
+        raise ValueError(f"published_from {published_from} is after published_to {published_to}")
+    if published_from or published_to:
+        rows = [r for r in rows if r["published_at"] is not None
+                and (published_from is None or r["published_at"] >= published_from)
+                and (published_to is None or r["published_at"] <= published_to)]
+    fields = Article.__dataclass_fields__
+    return [Article(**{k: (tuple(v) if k == "warnings" else v) for k, v in r.items() if k in fields})
+            for r in sorted(rows, key=lambda r: r["article_id"])]
+
+
+def stage_closure(stages: Iterable[str]) -> list[str]:
+    """The stages to re-run, in pipeline order: a stage claims are built from brings claims along."""
+    chosen = set(stages)
+    unknown = chosen - set(STAGES)
+    if unknown:
+        raise ValueError(f"unknown stages {sorted(unknown)}; expected some of {list(STAGES)}")
+    if chosen & {"entities", "amounts", "timex"}:
+        chosen.add("claims")
+    return [s for s in STAGES if s in chosen]
+
+
+def stale_amount_links(stored_amounts: pa.Table, results: Iterable) -> set[str]:
+    """Articles whose fresh claims link amount ids the stored amounts table does not have."""
+    stored = set(stored_amounts.select(["amount_id"]).column("amount_id").to_pylist())
+    return {r.article.article_id for r in results if any(link.amount_id not in stored for link in r.claim_amounts)}
 
 
 def write_entities(out_dir: Path) -> int:
@@ -188,14 +245,19 @@ def merge_run(
     rows: Mapping[str, list[Mapping]],
     rejects: list[Mapping],
     settled_paths: set[tuple[str, int | None]],
+    tables: Iterable[Table] | None = None,
 ) -> dict[str, int]:
     """Merge one run's rows into the stored tables; returns the row count of each table after the merge.
 
     Article tables first, `articles` last, so an interrupted run leaves no article row without its children
     (the next run reprocesses it). Rejects whose input now parses, or that were rejected again, are replaced.
+    `tables` limits the merge to some article tables (a reprocess of some stages); default: all of them.
     """
     counts = {}
+    chosen = {t.name for t in tables} if tables is not None else None
     for table in (*ARTICLE_TABLES, ARTICLES):
+        if chosen is not None and table.name not in chosen:
+            continue
         kept = _drop(read_table(out_dir, table), "article_id", replaced_ids)
         merged = pa.concat_tables([kept, to_arrow(table, rows.get(table.name, []))])
         write_table(out_dir, table, merged)
