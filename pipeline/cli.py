@@ -7,14 +7,17 @@ input path); 1 the run itself failed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 # No network here: Prefect must not try to send telemetry (set before Prefect is imported).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from pipeline.config import DEFAULT_BATCH_SIZE, PROCESSED_DIR, RAW_DIR  # noqa: E402
+from pipeline.schema import STAGES  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +40,28 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also run Natasha's MoneyExtractor and DatesExtractor on the gold split and compare")
     evaluate.add_argument("--write-floor", action="store_true",
                           help="write the dev metrics to gold/metrics.json as the new regression floor")
+
+    reprocess = commands.add_parser("reprocess", help="re-run extraction over stored articles (the `reprocess` flow)")
+    reprocess.add_argument("--ids", nargs="+", metavar="ARTICLE_ID", help="articles to reprocess (default: all)")
+    reprocess.add_argument("--from", dest="published_from", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                           help="first publication date (inclusive)")
+    reprocess.add_argument("--to", dest="published_to", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                           help="last publication date (inclusive)")
+    reprocess.add_argument("--stages", nargs="+", choices=list(STAGES), help="stages whose tables to replace (default all)")
+    reprocess.add_argument("--force", action="store_true", help="also articles already at this pipeline version")
+    reprocess.add_argument("--dry-run", action="store_true", help="only report what would be reprocessed")
+    reprocess.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
+
+    serve = commands.add_parser("serve", help="serve the ingest/reprocess/evaluate deployments (starts a local "
+                                "Prefect server when none is reachable)")
+    serve.add_argument("--host", default="127.0.0.1", help="address of the local server (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port of the local server (default 4200, or "
+                       "PIPELINE_PREFECT_PORT)")
+    serve.add_argument("--inbox", default=None, help="folder the scheduled ingest reads (default inbox/, or PIPELINE_INBOX)")
+    serve.add_argument("--out", default=None, help=f"output folder (default: {PROCESSED_DIR})")
+    serve.add_argument("--cron", default=None, help="ingest schedule (default '*/15 * * * *', or PIPELINE_INGEST_CRON)")
+    serve.add_argument("--timezone", default="UTC", help="time zone of the cron schedule (default UTC)")
+    serve.add_argument("--limit", type=int, default=2, help="flow runs executed at once (default 2)")
 
     gold = commands.add_parser("gold", help="build or check the gold set from gold/src/*.ann")
     gold.add_argument("action", choices=["build", "check", "stats"])
@@ -73,8 +98,6 @@ def run_gold(action: str) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    import json
-
     from pipeline.config import GOLD_DIR
     from pipeline.evaluate import Metric, floor_values, format_report
 
@@ -128,6 +151,23 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "gold":
         return run_gold(args.action)
+    if args.command == "serve":
+        from pipeline.serve import DEFAULT_CRON, DEFAULT_PORT, serve
+
+        return serve(host=args.host, port=args.port or DEFAULT_PORT, inbox=args.inbox, out_dir=args.out,
+                     cron=args.cron or DEFAULT_CRON, timezone_name=args.timezone, limit=args.limit)
+    if args.command == "reprocess":
+        from pipeline.flows import reprocess
+
+        try:
+            summary = reprocess(article_ids=args.ids, published_from=args.published_from,
+                                published_to=args.published_to, stages=args.stages, force=args.force,
+                                dry_run=args.dry_run, out_dir=args.out)
+        except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
+            print(f"pipeline: reprocess failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+        return 0
     if args.command == "eval":
         return run_eval(args)
 

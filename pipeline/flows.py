@@ -27,10 +27,10 @@ from pipeline.extract import process_articles as extract_articles
 from pipeline.ingest import build_article, discover_inputs, read_inputs
 from pipeline.nlp import load_nlp
 from pipeline.records import Article, ArticleResult, Reject
-from pipeline.schema import (AMOUNTS, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, PROCESS_TABLES, STAGE_TABLES,
-                             STAGES, TIMEX, Stage, render_data_dictionary)
-from pipeline.store import (keep_run_metadata, merge_run, output_lock, plan_ingest, read_table, select_articles,
-                            stage_closure, stale_amount_links, write_text)
+from pipeline.schema import (AMOUNTS, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, PROCESS_TABLES, REJECTS,
+                             STAGE_TABLES, STAGES, TIMEX, Stage, render_data_dictionary)
+from pipeline.store import (keep_run_metadata, merge_run, output_lock, plan_ingest, read_table,
+                            select_articles, stage_closure, stale_amount_links, table_row_counts, write_text)
 
 # ---------------------------------------------------------------------------
 # record -> row (run-level columns are added here, at persistence time)
@@ -143,6 +143,11 @@ def write_tables_task(out_dir: str, replaced_ids: set[str], rows: dict[str, list
 # ---------------------------------------------------------------------------
 
 
+def stored_reject_inputs(out_dir: Path) -> set[tuple[str, int | None]]:
+    rejects = read_table(out_dir, REJECTS).select(["path", "line"]).to_pylist()
+    return {(r["path"], r["line"]) for r in rejects}
+
+
 def batched(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), max(size, 1))]
 
@@ -188,7 +193,11 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
     rejects += failed
     replaced = plan.replaced_ids(r.article.article_id for r in results)
     rows = result_rows(results, run_id, version, now)
-    written = write_tables_task(out_dir, replaced, rows, [reject_row(r, run_id, version, now) for r in rejects], settled)
+    if results or rejects or settled & stored_reject_inputs(Path(out_dir)):
+        written = write_tables_task(out_dir, replaced, rows, [reject_row(r, run_id, version, now) for r in rejects],
+                                    settled)
+    else:  # nothing new (the usual scheduled run): leave the files untouched
+        written = {"table_rows": table_row_counts(Path(out_dir)), "new_entities": []}
     summary = {
         "run_id": run_id, "out_dir": out_dir, "pipeline_version": version,
         "articles_read": len(articles), "processed": len(results), "skipped": len(plan.skipped),

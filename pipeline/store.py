@@ -96,6 +96,15 @@ def write_text(path: Path, content: str) -> None:
     os.replace(tmp, path)
 
 
+def table_row_counts(out_dir: Path) -> dict[str, int]:
+    """Row counts of the stored article tables, entities and rejects (from Parquet metadata, no data read)."""
+    counts = {}
+    for table in (*ARTICLE_TABLES, ARTICLES, ENTITIES, REJECTS):
+        path = table_path(out_dir, table)
+        counts[table.name] = pq.ParquetFile(path).metadata.num_rows if path.exists() else 0
+    return counts
+
+
 def read_table(out_dir: Path, table: Table) -> pa.Table:
     """A stored table in the current schema; an empty one when it was never written."""
     path = table_path(out_dir, table)

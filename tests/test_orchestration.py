@@ -1,0 +1,199 @@
+"""Scheduled ingestion and re-runs: incremental ingest, reprocess by ids / dates / stages, two runs at once,
+missed scheduled runs, the task-runner hook. Flows run against the session's temporary Prefect server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from uuid import uuid4
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.flows import configured_task_runner, ingest, reprocess
+from pipeline.schema import PROCESS_TABLES
+from pipeline.serve import PendingRun, missed_runs_to_skip
+from pipeline.store import read_table, select_articles, stage_closure
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = ROOT / "raw"
+ARTICLE_FILES = ["001_tsmc_arizona.txt", "002_yandex_gpt.txt", "006_samsung_hbm.txt"]
+
+
+def snapshot(out: Path) -> dict:
+    return {name: pq.read_table(out / f"{name}.parquet") for name in PROCESS_TABLES if (out / f"{name}.parquet").exists()}
+
+
+def assert_same(before: dict, after: dict) -> None:
+    assert before.keys() == after.keys()
+    for name in before:
+        assert after[name].equals(before[name]), name
+
+
+def no_orphans(out: Path) -> None:
+    """Every article-table row belongs to a stored article, ids are unique, claim links resolve."""
+    articles = set(pd.read_parquet(out / "articles.parquet").article_id)
+    assert pd.read_parquet(out / "articles.parquet").article_id.is_unique
+    for name, key in [("mentions", "mention_id"), ("amounts", "amount_id"), ("timex", "timex_id"), ("claims", "claim_id")]:
+        frame = pd.read_parquet(out / f"{name}.parquet")
+        assert set(frame.article_id) <= articles, name
+        assert frame[key].is_unique, name
+    links = pd.read_parquet(out / "claim_amounts.parquet")
+    assert set(links.amount_id) <= set(pd.read_parquet(out / "amounts.parquet").amount_id)
+    assert set(links.claim_id) <= set(pd.read_parquet(out / "claims.parquet").claim_id)
+
+
+@pytest.fixture
+def inbox(tmp_path) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ARTICLE_FILES[:2]:
+        shutil.copy(RAW_DIR / name, folder)
+    return folder
+
+
+# --- pure parts ------------------------------------------------------------------------------------------
+
+
+def test_missed_runs_keep_only_the_latest_and_never_a_manual_one():
+    now = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+    runs = [PendingRun(uuid4(), now - timedelta(minutes=m), auto) for m, auto in
+            [(60, True), (45, True), (30, False), (15, True), (0, True)]]
+    skipped = missed_runs_to_skip(runs, now)
+    assert skipped == [runs[0].id, runs[1].id]  # the 15-minutes-late run still runs; the manual one is kept
+    assert missed_runs_to_skip(runs[-1:], now) == [] and missed_runs_to_skip([], now) == []
+
+
+def test_stage_closure():
+    assert stage_closure(["claims"]) == ["claims"]
+    assert stage_closure(["amounts"]) == ["amounts", "claims"]
+    assert stage_closure(["timex", "entities"]) == ["entities", "timex", "claims"]
+    with pytest.raises(ValueError, match="unknown stages"):
+        stage_closure(["mentions"])
+
+
+def test_task_runner_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PIPELINE_TASK_RUNNER", "threads:3")
+    assert configured_task_runner()._max_workers == 3
+    monkeypatch.setenv("PIPELINE_TASK_RUNNER", "processes")
+    with pytest.raises(ValueError, match="threads"):
+        configured_task_runner()
+    monkeypatch.setenv("PIPELINE_TASK_RUNNER", "dask")
+    try:
+        import prefect_dask  # noqa: F401
+    except ImportError:
+        with pytest.raises(RuntimeError, match="prefect-dask"):
+            configured_task_runner()
+    else:
+        assert type(configured_task_runner()).__name__ == "DaskTaskRunner"
+
+
+# --- flows -----------------------------------------------------------------------------------------------
+
+pytestmark_flow = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytestmark_flow
+def test_ingest_is_incremental(inbox, tmp_path):
+    out = tmp_path / "out"
+    first = ingest(inbox=str(inbox), out_dir=str(out))
+    assert (first["processed"], first["skipped"]) == (2, 0)
+    before = snapshot(out)
+    again = ingest(inbox=str(inbox), out_dir=str(out))
+    assert (again["processed"], again["skipped"]) == (0, 2)
+    assert_same(before, snapshot(out))  # nothing new: the files are left as they were
+    shutil.copy(RAW_DIR / ARTICLE_FILES[2], inbox)
+    third = ingest(inbox=str(inbox), out_dir=str(out))
+    assert (third["processed"], third["skipped"]) == (1, 2)
+    articles = pd.read_parquet(out / "articles.parquet")
+    assert len(articles) == 3 and articles.content_hash.str.len().eq(64).all()
+    no_orphans(out)
+
+
+@pytestmark_flow
+def test_ingest_of_a_missing_inbox_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="inbox folder does not exist"):
+        ingest(inbox=str(tmp_path / "nope"), out_dir=str(tmp_path / "out"))
+
+
+@pytestmark_flow
+def test_reprocess_selects_replaces_and_is_idempotent(inbox, tmp_path):
+    out = tmp_path / "out"
+    ingest(inbox=str(inbox), out_dir=str(out))
+    stored = read_table(out, PROCESS_TABLES["articles"])
+    dates = dict(zip(stored.column("source_id").to_pylist(), stored.column("published_at").to_pylist()))
+    ids = dict(zip(stored.column("source_id").to_pylist(), stored.column("article_id").to_pylist()))
+    before = snapshot(out)
+
+    # already at the current version: nothing to do; a dry run writes nothing
+    assert reprocess(out_dir=str(out))["processed"] == 0
+    dry = reprocess(out_dir=str(out), force=True, dry_run=True)
+    assert (dry["processed"], sorted(dry["would_process"])) == (0, sorted(ids.values()))
+    assert_same(before, snapshot(out))
+
+    # a forced re-run of everything leaves byte-identical tables (same version, same rows, same run metadata)
+    forced = reprocess(out_dir=str(out), force=True)
+    assert forced["processed"] == 2
+    assert_same(before, snapshot(out))
+
+    # by date range, one stage: only that article's claims are replaced
+    day = dates["001_tsmc_arizona.txt"]
+    one = reprocess(published_from=day, published_to=day, stages=["claims"], force=True, out_dir=str(out))
+    assert (one["selected"], one["processed"], one["stages"]) == (1, 1, "claims")
+    assert set(one["table_rows"]) == {"claims", "claim_amounts", "entities", "rejects"}
+    assert_same(before, snapshot(out))
+    no_orphans(out)
+
+    # by id; an unknown id or an inverted range is an error, not a silent no-op
+    assert reprocess(article_ids=[ids["002_yandex_gpt.txt"]], force=True, out_dir=str(out))["processed"] == 1
+    with pytest.raises(ValueError, match="not in the articles table"):
+        reprocess(article_ids=["0000"], out_dir=str(out))
+    with pytest.raises(ValueError, match="after"):
+        reprocess(published_from=date(2026, 1, 2), published_to=date(2026, 1, 1), out_dir=str(out))
+
+
+def test_select_articles_by_date_leaves_undated_articles_out(tmp_path):
+    from pipeline.flows import article_row
+    from pipeline.ingest import build_article
+    from pipeline.records import RawDocument
+    from pipeline.schema import ARTICLES
+    from pipeline.store import to_arrow
+
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    docs = [RawDocument(f"{i}.txt", "txt", f"{i}.txt", f"Заголовок {i}\n\nТекст {i}.", "utf-8", published_at=d,
+                        header_in_text=False) for i, d in enumerate([date(2025, 1, 5), date(2025, 3, 1), None])]
+    table = to_arrow(ARTICLES, [article_row(build_article(d), "r", "v", now) for d in docs])
+    picked = select_articles(table, published_from=date(2025, 1, 1), published_to=date(2025, 1, 31))
+    assert [a.source_id for a in picked] == ["0.txt"]
+    assert len(select_articles(table)) == 3
+    assert [a.source_id for a in select_articles(table, published_from=date(2025, 2, 1))] == ["1.txt"]
+
+
+@pytestmark_flow
+def test_two_ingest_runs_at_once_never_duplicate_rows(inbox, tmp_path):
+    """A scheduled run and a manual one over the same inbox, in two processes against one Prefect server."""
+    from prefect.settings import PREFECT_API_URL
+
+    shutil.copy(RAW_DIR / ARTICLE_FILES[2], inbox)
+    out = tmp_path / "out"
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    code = ("import sys; from pipeline.flows import ingest; "
+            "s = ingest(inbox=sys.argv[1], out_dir=sys.argv[2]); print('PROCESSED', s['processed'])")
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(inbox), str(out)], env=env, cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    processed = [int(line.split()[1]) for o in outputs for line in o.splitlines() if line.startswith("PROCESSED")]
+    assert len(processed) == 2 and max(processed) == 3  # whichever planned first processed all three
+    articles = pd.read_parquet(out / "articles.parquet")
+    assert len(articles) == 3 and articles.article_id.is_unique
+    no_orphans(out)
+    alone = tmp_path / "alone"
+    ingest(inbox=str(inbox), out_dir=str(alone))
+    for name in ("mentions", "amounts", "timex", "claims", "claim_amounts", "entities"):
+        assert len(pd.read_parquet(out / f"{name}.parquet")) == len(pd.read_parquet(alone / f"{name}.parquet")), name
