@@ -231,6 +231,11 @@ def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch
 
     Incremental: an article whose id (a hash of its source and cleaned text) is already stored is skipped, by
     whatever pipeline version it was processed; apply a new version to stored articles with `reprocess`.
+
+    Args:
+        inbox: Folder of .txt / .jsonl articles to pick up (read recursively).
+        out_dir: Folder of the Parquet tables.
+        batch_size: Articles per extraction task.
     """
     if not Path(inbox).is_dir():
         raise FileNotFoundError(f"inbox folder does not exist: {inbox}")
@@ -260,6 +265,16 @@ def reprocess(
     stored article. Articles already processed by the current pipeline version are skipped unless `force`.
     `stages` (entities, amounts, timex, claims; default all) limits which tables are replaced; a stage upstream
     of claims brings claims along. `dry_run` only reports what would be reprocessed.
+
+    Args:
+        article_ids: Article ids (articles.article_id) to reprocess; empty = select by date, or all.
+        published_from: First publication date to include (ISO date, inclusive).
+        published_to: Last publication date to include (ISO date, inclusive).
+        stages: Stages whose tables are replaced: entities, amounts, timex, claims (default all).
+        force: Also reprocess articles already processed by the current pipeline version.
+        dry_run: Only report which articles would be reprocessed; write nothing.
+        out_dir: Folder of the Parquet tables.
+        batch_size: Articles per extraction task.
     """
     started = time.perf_counter()
     logger = get_run_logger()
@@ -391,7 +406,8 @@ def evaluate(
     metrics = score_documents(docs, predictions, token_level=True, entity_types=types)
     rows = [metric_row(m, dataset, split_name, run_id, version, now) for m in metrics]
     with output_lock(Path(out_dir)):
-        replace_partition(Path(out_dir), EVAL_METRICS, rows, {"dataset": dataset, "split": split_name})
+        replace_partition(Path(out_dir), EVAL_METRICS, rows, {"dataset": dataset, "split": split_name},
+                          run_columns=("run_id", "evaluated_at"))
         write_text(Path(out_dir) / "DATA_DICTIONARY.md", render_data_dictionary())
     report = format_report(metrics, f"{dataset} / {split_name} ({len(docs)} documents, pipeline {version})")
     create_markdown_artifact(report, key="evaluation", description=f"Evaluation on {dataset}/{split_name}")

@@ -227,17 +227,26 @@ def write_entities(out_dir: Path) -> int:
     return len(rows)
 
 
-def replace_partition(out_dir: Path, table: Table, rows: list[Mapping], where: Mapping[str, str]) -> int:
+def replace_partition(out_dir: Path, table: Table, rows: list[Mapping], where: Mapping[str, str],
+                      run_columns: Sequence[str] = ()) -> int:
     """Replace every stored row whose columns equal `where` with `rows` (e.g. one dataset+split of
-    eval_metrics); returns the table's row count."""
+    eval_metrics); returns the table's row count. When the new rows equal the stored partition except for
+    `run_columns` (run id, timestamp), nothing is written: a repeated run leaves the file identical."""
     stored = read_table(out_dir, table)
+    kept = stored
     if stored.num_rows:
         mask = None
         for column, value in where.items():
             equal = pc.equal(stored.column(column), pa.scalar(value, pa.string()))
             mask = equal if mask is None else pc.and_(mask, equal)
-        stored = stored.filter(pc.invert(pc.fill_null(mask, False)))
-    merged = pa.concat_tables([stored, to_arrow(table, rows)])
+        mask = pc.fill_null(mask, False)
+        kept = stored.filter(pc.invert(mask))
+        compare = [c for c in table.column_names if c not in run_columns]
+        old = sort_rows(stored.filter(mask), table).select(compare)
+        new = sort_rows(to_arrow(table, rows), table).select(compare)
+        if old.num_rows and old.equals(new):
+            return stored.num_rows
+    merged = pa.concat_tables([kept, to_arrow(table, rows)])
     write_table(out_dir, table, merged)
     return merged.num_rows
 

@@ -224,5 +224,7 @@ def test_evaluate_flow_writes_metrics_and_reports_unbuilt_stages(tmp_path):
     value = metrics.query("task == 'amounts' and type == 'ALL' and match == 'value'").iloc[0]
     resolved = metrics.query("task == 'timex' and type == 'ALL' and match == 'resolved'").iloc[0]
     assert value.f1 > 0.8 and resolved.f1 > 0.8
-    evaluate(split="dev", out_dir=str(tmp_path))  # re-run replaces, never duplicates
+    before = pq.read_table(tmp_path / "eval_metrics.parquet")
+    evaluate(split="dev", out_dir=str(tmp_path))  # re-run replaces, never duplicates; same metrics: same file
     assert len(pd.read_parquet(tmp_path / "eval_metrics.parquet")) == len(rows)
+    assert pq.read_table(tmp_path / "eval_metrics.parquet").equals(before)

@@ -197,3 +197,27 @@ def test_two_ingest_runs_at_once_never_duplicate_rows(inbox, tmp_path):
     ingest(inbox=str(inbox), out_dir=str(alone))
     for name in ("mentions", "amounts", "timex", "claims", "claim_amounts", "entities"):
         assert len(pd.read_parquet(out / f"{name}.parquet")) == len(pd.read_parquet(alone / f"{name}.parquet")), name
+
+
+@pytestmark_flow
+def test_extraction_is_cached_by_content_and_version(inbox, tmp_path, monkeypatch):
+    """The same batch under the same pipeline version is not extracted again (here: into another folder);
+    `force` refreshes the cache, a new version misses it."""
+    import pipeline.flows as flows
+
+    first = flows.process_articles(inputs=[str(inbox)], out_dir=str(tmp_path / "a"))
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("extraction ran although the batch is cached")
+
+    monkeypatch.setattr(flows, "extract_articles", must_not_run)
+    second = flows.process_articles(inputs=[str(inbox)], out_dir=str(tmp_path / "b"))
+    assert second["processed"] == first["processed"] == 2 and second["claims"] == first["claims"]
+    a, b = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+    for name in ("mentions", "amounts", "timex", "claims", "claim_amounts", "entities"):
+        assert b[name].equals(a[name]), name
+    with pytest.raises(AssertionError, match="extraction ran"):
+        flows.process_articles(inputs=[str(inbox)], out_dir=str(tmp_path / "c"), force=True)
+    monkeypatch.setattr(flows, "pipeline_version", lambda: "0.0.0+other")
+    with pytest.raises(AssertionError, match="extraction ran"):
+        flows.process_articles(inputs=[str(inbox)], out_dir=str(tmp_path / "d"))
