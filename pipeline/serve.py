@@ -164,7 +164,13 @@ def build_deployments(inbox: str, out_dir: str, cron: str, timezone_name: str = 
 async def serve_deployments(deployments: list, limit: int) -> None:
     from prefect.runner import Runner
 
-    runner = Runner(name="ru-technews-pipeline", pause_on_shutdown=False, limit=limit)
+    class QuietRunner(Runner):
+        def handle_sigterm(self, *args, **kwargs) -> None:
+            # Prefect 3.8's handler calls the async `stop` without awaiting it ("coroutine 'Runner.astop' was
+            # never awaited"): treat SIGTERM like Ctrl-C, which unwinds the runner's own shutdown
+            raise KeyboardInterrupt
+
+    runner = QuietRunner(name="ru-technews-pipeline", pause_on_shutdown=False, limit=limit)
     ids = [await runner.aadd_deployment(d) for d in deployments]
     skipped = await skip_missed_runs(ids)
     if skipped:
