@@ -28,6 +28,7 @@ from datetime import date
 from functools import cache
 
 from pipeline.lexicon import LEXICON_DIR, Tok
+from pipeline.norm import parse_word
 from pipeline.records import Amount, Claim, ClaimAmount, Mention, Timex
 
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
@@ -143,7 +144,7 @@ class ClaimBuilder:
             k = i + 1
             if k < len(self.tokens) and self.tokens[k].lower in {"его", "её", "ее", "их"}:
                 k += 1
-            if k < len(self.tokens) and self.tokens[k].lemma in self.lex["attribution"]:
+            if self.attribution_word(k):
                 j = i
                 while j < len(self.tokens) and self.tokens[j].sent == tok.sent:
                     out.add(j)
@@ -311,32 +312,64 @@ class ClaimBuilder:
                     mention = mention or self.latest_mention(start, {"ORG"})
         return mention
 
-    def source_of(self, sentence: list[int], predicate: int | None, subject: list[int]) -> tuple[str | None, Mention | None, str]:
-        """(source text, its entity mention, modality hint) for the sentence."""
+    def attribution_word(self, i: int) -> str | None:
+        """The attribution lemma of token i ("оценкам", "словам", "данным"), else None. The lemmatizer leaves
+        "данным" as it is when the tagger calls it a noun, so pymorphy3's normal forms are tried too."""
+        if i >= len(self.tokens):
+            return None
+        tok = self.tokens[i]
+        for lemma in (tok.lemma, tok.lower):
+            if lemma in self.lex["attribution"]:
+                return lemma
+        return next((p.normal_form for p in parse_word(tok.lower) if p.normal_form in self.lex["attribution"]), None)
+
+    def source_of(self, sentence: list[int], predicate: int | None, subject: list[int],
+                  clause: int | None = None) -> tuple[str | None, Mention | None, str]:
+        """(source text, its entity mention, modality hint) for a claim in `clause` of the sentence. An
+        attribution that opens the sentence covers all of it; one inside covers only its own clause
+        ("…, а весь проект, по словам Альтмана, потребует …")."""
         in_sentence = set(sentence)
+        first_clause = self.clause_of[sentence[0]]
         pronouns = {"его": {"PER"}, "её": {"PER", "ORG"}, "ее": {"PER", "ORG"}, "их": {"ORG", "PER"}}
         for i in sentence:
             tok = self.tokens[i]
             if tok.lower != "по" or i + 1 >= len(self.tokens):
                 continue
+            if clause is not None and self.clause_of[i] not in {clause, first_clause}:
+                continue
+            if clause is not None and self.clause_of[i] == first_clause != clause and i != sentence[0]:
+                continue  # inside the first clause, not opening the sentence: that clause's own source
             nxt = self.tokens[i + 1]
-            if nxt.lower in pronouns and i + 2 < len(self.tokens) and self.tokens[i + 2].lemma in self.lex["attribution"]:
+            word = self.attribution_word(i + 2) if nxt.lower in pronouns else None
+            if word:
                 # "По его словам": the person (or organisation) the article last named
                 mention = self.latest_mention(tok.start, pronouns[nxt.lower])
-                return nxt.text, mention, self.lex["attribution"][self.tokens[i + 2].lemma]
-            if nxt.lemma in self.lex["attribution"]:
-                rest = [k for k in sentence if k > i + 1 and self.clause_of[k] == self.clause_of[i + 1]]
+                return nxt.text, mention, self.lex["attribution"][word]
+            word = self.attribution_word(i + 1)
+            if word:
+                rest = []
+                for k in range(i + 2, len(self.tokens)):  # the phrase runs to the end of its segment
+                    if k not in in_sentence or self.tokens[k].text in CLAUSE_BREAKS:
+                        break
+                    rest.append(k)
                 if not rest:
                     continue
                 text = self.phrase(rest)
                 mention = self.mention_in(rest, {"ORG", "PER"}, person_first=True)
                 if mention is None and self.tokens[rest[0]].lower in pronouns:
                     mention = self.latest_mention(tok.start, pronouns[self.tokens[rest[0]].lower])
-                return text, mention, self.lex["attribution"][nxt.lemma]
+                return text, mention, self.lex["attribution"][word]
         for i in sentence:
             tok = self.tokens[i]
-            if tok.lemma in self.lex["speech"] and i != predicate:
+            # a speech verb other than the predicate; or the predicate itself when its object is the measured
+            # thing ("Аналитики ЦСР оценивают рынок в 205 млрд": the analysts are the source)
+            if tok.lemma in self.lex["speech"] and (i != predicate or tok.lemma in self.lex["subject_role"]):
                 speaker = self.subject_of(i, in_sentence, set())
+                if not speaker:  # "Как рассказал на презентации руководитель … Колесов, …": the speaker follows
+                    after = [k for k in self.clause_tokens[self.clause_of[i]] if k > i and self._nominative_noun(k)]
+                    if after:
+                        clause_set = set(self.clause_tokens[self.clause_of[i]])
+                        speaker = [k for k in self.subtree(after[0], clause_set) if abs(k - after[0]) <= 8]
                 if speaker and not set(speaker) & set(subject):
                     return (self.phrase(speaker), self.mention_in(speaker, {"ORG", "PER"}, person_first=True),
                             self.lex["speech"][tok.lemma])
@@ -477,7 +510,7 @@ class ClaimBuilder:
         subject_mention = self.entity_for(subject)
         if subject_mention is not None:
             self.subject_history.append(subject_mention)
-        source_text, source_mention, hint = self.source_of(sentence, predicate, subject)
+        source_text, source_mention, hint = self.source_of(sentence, predicate, subject, group.clause)
         modality = self.modality_of(sentence, predicate, subject_mention, hint)
         anchor = self.token_at(primary.start)
         time_start, time_end, time_source = self.time_of(group.clause, anchor)

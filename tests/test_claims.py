@@ -83,3 +83,19 @@ def test_a_framed_verb_takes_the_measured_thing(nlp):
     assert "рынок" in claims[0].subject
     claims, _ = claims_of(nlp, "На облачные сервисы пришлось 40% выручки Oracle.")
     assert "облачные сервисы" in claims[0].subject
+
+
+def test_attribution_scope_and_inverted_speaker(nlp):
+    # "по данным X" opening the sentence covers every clause
+    claims, _ = claims_of(nlp, "По данным аналитиков Canalys, поставки ноутбуков выросли на 4%, а планшетов — на 2%.")
+    assert [c.source_entity for c in claims] == ["Canalys", "Canalys"]
+    # one inside a later clause covers only that clause
+    claims, _ = claims_of(nlp, "Выручка Ozon выросла на 40%, а расходы, по словам финансового директора Игоря Петрова, "
+                               "превысят 90 млрд рублей.")
+    assert claims[0].source is None and claims[-1].source_entity == "Игорь Петров"
+    # a speaker after "Как рассказал"
+    claims, _ = claims_of(nlp, "Как рассказал на конференции директор по технологиям Павел Сидоров, модель обучали на 2 тыс. серверов.")
+    assert claims[0].source_entity == "Павел Сидоров"
+    # the subject of an estimate verb is the source, its object the subject
+    claims, _ = claims_of(nlp, "Аналитики Gartner оценивают рынок облачных услуг в $700 млрд.")
+    assert claims[0].source_entity == "Gartner" and "рынок" in claims[0].subject
