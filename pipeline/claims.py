@@ -34,6 +34,7 @@ from pipeline.records import Amount, Claim, ClaimAmount, Mention, Timex
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 KIND_PRIORITY = {"money": 0, "count": 1, "quantity": 2, "duration": 3, "percent": 4, "multiplier": 5}
 CHANGE_KINDS = {"percent", "multiplier"}
+PRONOUNS = {"его": {"PER"}, "её": {"PER", "ORG"}, "ее": {"PER", "ORG"}, "их": {"ORG", "PER"}}  # "по его словам"
 SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
 # arcs along which a predicate inherits its subject; "root" is a second root the parse repair hung on the first
 CHAIN_DEPS = {"conj", "xcomp", "advcl", "ccomp", "root"}
@@ -73,6 +74,7 @@ class ClaimBuilder:
             if tok.head >= 0:
                 self.children[tok.head].append(i)
         self.clause_of = self._clauses()
+        self.attributions = self._attribution_phrases()
         self.attribution = self._attribution_tokens()
         self.subject_history: list[Mention] = []
         self.starts = [t.start for t in tokens]
@@ -135,22 +137,36 @@ class ClaimBuilder:
         return any(self.tokens[i].pos in {"VERB", "AUX"} and self.tokens[i].dep not in {"amod", "acl"}
                    for i in segment)
 
-    def _attribution_tokens(self) -> set[int]:
-        """Tokens of "по оценкам X" / "по его словам" phrases up to the end of their segment: never a subject."""
-        out: set[int] = set()
+    def _attribution_phrases(self) -> dict[int, tuple[str | None, str, list[int]]]:
+        """Every "по оценкам X" / "по его словам" phrase, found once: index of "по" -> (pronoun or None,
+        attribution lemma, the tokens after it up to the end of its segment)."""
+        phrases = {}
         for i, tok in enumerate(self.tokens):
             if tok.lower != "по":
                 continue
             k = i + 1
-            if k < len(self.tokens) and self.tokens[k].lower in {"его", "её", "ее", "их"}:
-                k += 1
-            if self.attribution_word(k):
-                j = i
-                while j < len(self.tokens) and self.tokens[j].sent == tok.sent:
-                    out.add(j)
-                    if self.tokens[j].text in CLAUSE_BREAKS:
-                        break
-                    j += 1
+            pronoun = self.tokens[k].lower if k < len(self.tokens) and self.tokens[k].lower in PRONOUNS else None
+            word = self.attribution_word(k + 1 if pronoun else k)
+            if not word:
+                continue
+            j = (k + 1 if pronoun else k) + 1  # after the attribution word
+            rest = []
+            while j < len(self.tokens) and self.tokens[j].sent == tok.sent and self.tokens[j].text not in CLAUSE_BREAKS:
+                rest.append(j)
+                j += 1
+            phrases[i] = (pronoun, word, rest)
+        return phrases
+
+    def _attribution_tokens(self) -> set[int]:
+        """Tokens of the attribution phrases up to and including the break that closes them: never a subject."""
+        out: set[int] = set()
+        for i in self.attributions:
+            j = i
+            while j < len(self.tokens) and self.tokens[j].sent == self.tokens[i].sent:
+                out.add(j)
+                if self.tokens[j].text in CLAUSE_BREAKS:
+                    break
+                j += 1
         return out
 
     def token_at(self, offset: int) -> int | None:
@@ -330,35 +346,23 @@ class ClaimBuilder:
         ("…, а весь проект, по словам Альтмана, потребует …")."""
         in_sentence = set(sentence)
         first_clause = self.clause_of[sentence[0]]
-        pronouns = {"его": {"PER"}, "её": {"PER", "ORG"}, "ее": {"PER", "ORG"}, "их": {"ORG", "PER"}}
         for i in sentence:
-            tok = self.tokens[i]
-            if tok.lower != "по" or i + 1 >= len(self.tokens):
+            if i not in self.attributions:
                 continue
             if clause is not None and self.clause_of[i] not in {clause, first_clause}:
                 continue
             if clause is not None and self.clause_of[i] == first_clause != clause and i != sentence[0]:
                 continue  # inside the first clause, not opening the sentence: that clause's own source
-            nxt = self.tokens[i + 1]
-            word = self.attribution_word(i + 2) if nxt.lower in pronouns else None
-            if word:
-                # "По его словам": the person (or organisation) the article last named
-                mention = self.latest_mention(tok.start, pronouns[nxt.lower])
-                return nxt.text, mention, self.lex["attribution"][word]
-            word = self.attribution_word(i + 1)
-            if word:
-                rest = []
-                for k in range(i + 2, len(self.tokens)):  # the phrase runs to the end of its segment
-                    if k not in in_sentence or self.tokens[k].text in CLAUSE_BREAKS:
-                        break
-                    rest.append(k)
-                if not rest:
-                    continue
-                text = self.phrase(rest)
-                mention = self.mention_in(rest, {"ORG", "PER"}, person_first=True)
-                if mention is None and self.tokens[rest[0]].lower in pronouns:
-                    mention = self.latest_mention(tok.start, pronouns[self.tokens[rest[0]].lower])
-                return text, mention, self.lex["attribution"][word]
+            pronoun, word, rest = self.attributions[i]
+            start = self.tokens[i].start
+            if pronoun:  # "По его словам": the person (or organisation) the article last named
+                return self.tokens[i + 1].text, self.latest_mention(start, PRONOUNS[pronoun]), self.lex["attribution"][word]
+            if not rest:
+                continue
+            mention = self.mention_in(rest, {"ORG", "PER"}, person_first=True)
+            if mention is None and self.tokens[rest[0]].lower in PRONOUNS:
+                mention = self.latest_mention(start, PRONOUNS[self.tokens[rest[0]].lower])
+            return self.phrase(rest), mention, self.lex["attribution"][word]
         for i in sentence:
             tok = self.tokens[i]
             # a speech verb other than the predicate; or the predicate itself when its object is the measured

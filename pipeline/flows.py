@@ -244,8 +244,11 @@ def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch
 
 @task(name="select-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def select_articles_task(out_dir: str, article_ids: list[str] | None, published_from: date | None,
-                         published_to: date | None) -> list[Article]:
-    return select_articles(read_table(Path(out_dir), ARTICLES), article_ids, published_from, published_to)
+                         published_to: date | None) -> tuple[list[Article], dict[str, str]]:
+    """The stored articles selected, and the pipeline version each was stored by (one read of the table)."""
+    stored = read_table(Path(out_dir), ARTICLES)
+    versions = dict(zip(stored.column("article_id").to_pylist(), stored.column("pipeline_version").to_pylist()))
+    return select_articles(stored, article_ids, published_from, published_to), versions
 
 
 @flow(name="reprocess", task_runner=configured_task_runner())
@@ -280,9 +283,7 @@ def reprocess(
     logger = get_run_logger()
     run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
     chosen = stage_closure(stages or list(STAGES))
-    selected = select_articles_task(out_dir, article_ids, published_from, published_to)
-    stored_versions = {r["article_id"]: r["pipeline_version"]
-                       for r in read_table(Path(out_dir), ARTICLES).select(["article_id", "pipeline_version"]).to_pylist()}
+    selected, stored_versions = select_articles_task(out_dir, article_ids, published_from, published_to)
     todo = [a for a in selected if force or stored_versions.get(a.article_id) != version]
     logger.info("%d articles selected, %d to reprocess (stages %s), %d already at version %s",
                 len(selected), len(todo), ", ".join(chosen), len(selected) - len(todo), version)
