@@ -17,6 +17,7 @@ from pathlib import Path
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from pipeline.config import DEFAULT_BATCH_SIZE, PROCESSED_DIR, RAW_DIR  # noqa: E402
+from pipeline.evaluate import TASKS as ERROR_TASKS  # noqa: E402
 from pipeline.schema import STAGES  # noqa: E402
 
 
@@ -34,12 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score the pipeline on the gold set or a public corpus")
     evaluate.add_argument("--split", default="dev", choices=["dev", "test", "all"], help="gold split (default dev)")
     evaluate.add_argument("--corpus", nargs=2, metavar=("KIND", "PATH"),
-                          help="a public corpus instead of the gold set: `factru DIR` or `brat DIR`")
+                          help="a corpus instead of the gold set: `news-real DIR` or `ann DIR` (folders of .ann "
+                               "sources in the gold format, every task scored; --split selects by their headers), "
+                               "`factru DIR` or `brat DIR` (PER/ORG/LOC)")
     evaluate.add_argument("--out", default=str(PROCESSED_DIR), help="folder for eval_metrics.parquet")
     evaluate.add_argument("--baseline", action="store_true",
                           help="also run Natasha's MoneyExtractor and DatesExtractor on the gold split and compare")
     evaluate.add_argument("--write-floor", action="store_true",
-                          help="write the dev metrics to gold/metrics.json as the new regression floor")
+                          help="write the metrics as the new regression floor (gold dev: gold/metrics.json; "
+                               "news-real: gold/metrics.news-real.json)")
+    evaluate.add_argument("--errors", choices=ERROR_TASKS, metavar="TASK",
+                          help="also list where the pipeline and the annotation disagree for TASK "
+                               f"({', '.join(ERROR_TASKS)}); for error analysis on dev material only")
 
     reprocess = commands.add_parser("reprocess", help="re-run extraction over stored articles (the `reprocess` flow)")
     reprocess.add_argument("--ids", nargs="+", metavar="ARTICLE_ID", help="articles to reprocess (default: all)")
@@ -98,15 +105,14 @@ def run_gold(action: str) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from pipeline.config import GOLD_DIR
-    from pipeline.evaluate import Metric, floor_values, format_report
+    from pipeline.evaluate import Metric, floor_path, floor_values, format_report
 
     kind, path = args.corpus if args.corpus else (None, None)
     if path is not None and not Path(path).is_dir():
         print(f"pipeline: error: corpus folder does not exist: {path}", file=sys.stderr)
         return 2
-    if args.write_floor and (kind is not None or args.split != "dev"):
-        print("pipeline: error: --write-floor records the gold dev split only", file=sys.stderr)
+    if args.write_floor and not (kind is None and args.split == "dev" or kind == "news-real"):
+        print("pipeline: error: --write-floor records the gold dev split or the news-real corpus", file=sys.stderr)
         return 2
     from pipeline.flows import evaluate
 
@@ -117,8 +123,9 @@ def run_eval(args: argparse.Namespace) -> int:
         return 1
     fields = set(Metric.__dataclass_fields__)
     metrics = [Metric(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+    dataset = rows[0]["dataset"]
     print()
-    print(format_report(metrics, f"{rows[0]['dataset']} / {rows[0]['split']}"))
+    print(format_report(metrics, f"{dataset} / {rows[0]['split']}"))
     if args.baseline and kind is None:
         from pipeline.baseline import compare, format_comparison
         from pipeline.evaluate import predict
@@ -128,12 +135,21 @@ def run_eval(args: argparse.Namespace) -> int:
         docs = load_gold(args.split)
         print(f"\n### amounts and time expressions vs Natasha's extractors ({args.split})\n")
         print(format_comparison(compare(docs, predict(docs, load_nlp()))))
+    if args.errors:
+        from pipeline.corpora import load_eval_documents
+        from pipeline.disagreements import list_disagreements
+        from pipeline.evaluate import predict
+        from pipeline.nlp import load_nlp
+
+        _, _, docs = load_eval_documents(args.split, kind, path)
+        print(f"\n### disagreements: {args.errors} ({dataset})\n")
+        print("\n".join(list_disagreements(docs, predict(docs, load_nlp()), args.errors)) or "none")
     if args.write_floor:
-        floor_path = GOLD_DIR / "metrics.json"
-        floor = {"dataset": "gold", "split": "dev", "pipeline_version": rows[0]["pipeline_version"],
+        target = floor_path(dataset)
+        floor = {"dataset": dataset, "split": rows[0]["split"], "pipeline_version": rows[0]["pipeline_version"],
                  "metrics": floor_values(metrics)}
-        floor_path.write_text(json.dumps(floor, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        print(f"\nwrote the regression floor to {floor_path}")
+        target.write_text(json.dumps(floor, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"\nwrote the regression floor to {target}")
     return 0
 
 

@@ -1,4 +1,9 @@
-"""Public NER corpora as gold documents: factRuEval-2016 and BRAT standoff.
+"""Evaluation corpora as gold documents: folders of our own `.ann` sources, factRuEval-2016 and BRAT standoff.
+
+`.ann` folders (`load_ann_corpus`): any folder of annotation sources in the project's gold format
+(`gold/GUIDELINES.md`) whose `article:` paths are relative to that folder, such as `news-real` (real third-party
+articles annotated under our guidelines). They compile with the same `pipeline.gold.compile_source` as the gold
+set, so every task (entities with PRODUCT, amounts, time expressions, claims) is scored exactly like a gold split.
 
 factRuEval-2016 (`<name>.txt`, `.spans`, `.objects`): objects are mapped to PER/ORG/LOC the way Natasha's
 naeval does it, so the numbers are comparable with Natasha's published ones: a `Person` object is one PER span
@@ -15,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.gold import GoldDocument, GoldEntity
+from pipeline.gold import SPLITS, GoldDocument, GoldEntity, GoldError, compile_source
 
 FACTRU_TYPES = {"Person": "PER", "Org": "ORG", "Location": "LOC", "LocOrg": "LOC"}
 FACTRU_PARTS = {"Org": {"org_name"}, "Location": {"loc_name"}, "LocOrg": {"loc_name"}}
@@ -29,7 +34,16 @@ BRAT_TYPES = {
 Span = tuple[int, int, str]
 
 
-CORPUS_ENTITY_TYPES = ("PER", "ORG", "LOC")
+CORPUS_ENTITY_TYPES = ("PER", "ORG", "LOC")  # what factRuEval and most BRAT corpora annotate
+ANN_CORPORA = ("ann", "news-real")  # corpus kinds read by load_ann_corpus (all four entity types)
+CORPUS_KINDS = ("factru", "brat", *ANN_CORPORA)
+
+
+def corpus_dataset(kind: str, folder: Path) -> str:
+    """The `dataset` of a corpus's eval_metrics rows: `factru`, `news-real`, `ann:<folder>`, `brat:<folder>`."""
+    if kind in {"factru", "news-real"}:
+        return kind
+    return f"{kind}:{Path(folder).resolve().name}"
 
 
 class CorpusError(ValueError):
@@ -132,3 +146,69 @@ def load_brat(directory: Path, types: dict[str, str] = BRAT_TYPES) -> list[Corpu
     if not docs:
         raise CorpusError(f"no .txt + .ann pairs in {directory}")
     return docs
+
+
+# ---------------------------------------------------------------------------
+# folders of .ann sources (news-real and the like)
+# ---------------------------------------------------------------------------
+
+
+def load_ann_corpus(directory: Path, split: str = "all") -> list[GoldDocument]:
+    """Every `*.ann` source under `directory` (recursively), compiled against articles named relative to it.
+    `split` keeps the documents whose header says that split (`all` keeps every one). A source that does not
+    compile is an error naming the file: a corpus is scored whole or not at all."""
+    directory = Path(directory)
+    if split != "all" and split not in SPLITS:
+        raise CorpusError(f"unknown split {split!r}; expected one of {SPLITS} or 'all'")
+    sources = sorted(directory.rglob("*.ann"))
+    if not sources:
+        raise CorpusError(f"no .ann sources under {directory}")
+    docs: list[GoldDocument] = []
+    seen: set[str] = set()
+    for source in sources:
+        try:
+            doc = compile_source(source, root=directory)
+        except (GoldError, OSError, ValueError) as exc:
+            raise CorpusError(f"{source.relative_to(directory)}: {exc}") from exc
+        if doc.doc_id in seen:
+            raise CorpusError(f"{source.relative_to(directory)}: a second source named {doc.doc_id!r}")
+        seen.add(doc.doc_id)
+        if split == "all" or doc.split == split:
+            docs.append(doc)
+    if not docs:
+        raise CorpusError(f"no source under {directory} is in split {split!r}")
+    return docs
+
+
+# ---------------------------------------------------------------------------
+# what `pipeline eval` scores
+# ---------------------------------------------------------------------------
+
+
+def load_eval_documents(split: str, corpus: str | None, corpus_path: str | Path | None) -> tuple[str, str, list[GoldDocument]]:
+    """(dataset, split name, documents) to evaluate on: the gold split when `corpus` is None, else a corpus
+    folder of kind factru, brat, news-real or ann (for the last two, `split` selects by the sources' headers)."""
+    from pipeline.gold import load_gold
+
+    if corpus is None:
+        return "gold", split, load_gold(split)
+    if corpus not in CORPUS_KINDS:
+        raise CorpusError(f"unknown corpus {corpus!r}; expected one of {', '.join(CORPUS_KINDS)}")
+    if corpus_path is None:
+        raise CorpusError(f"corpus {corpus!r} needs a path")
+    folder = Path(corpus_path)
+    if not folder.is_dir():
+        raise CorpusError(f"corpus folder does not exist: {folder}")
+    dataset = corpus_dataset(corpus, folder)
+    if corpus == "factru":
+        return dataset, folder.name, [d.as_gold() for d in load_factru(folder)]
+    if corpus == "brat":
+        return dataset, "all", [d.as_gold() for d in load_brat(folder)]
+    return dataset, split, load_ann_corpus(folder, split)
+
+
+def scored_entity_types(corpus: str | None) -> tuple[str, ...]:
+    """Entity types a corpus annotates: all four for the gold set and .ann folders, PER/ORG/LOC otherwise."""
+    from pipeline.gold import ENTITY_TYPES
+
+    return tuple(ENTITY_TYPES) if corpus is None or corpus in ANN_CORPORA else CORPUS_ENTITY_TYPES

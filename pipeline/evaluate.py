@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import razdel
 
@@ -229,7 +230,8 @@ def token_counts(text: str, gold: Sequence[Span], pred: Sequence[Span], label: s
 # ---------------------------------------------------------------------------
 
 
-def _close(a: float | None, b: float | None) -> bool:
+def close_values(a: float | None, b: float | None) -> bool:
+    """Two amount values agree (0.5% relative tolerance: '$2,38 млрд' written from 2.381e9)."""
     if a is None or b is None:
         return a is b
     return math.isclose(a, b, rel_tol=5e-3, abs_tol=1e-9)
@@ -313,7 +315,7 @@ def score_typed_spans(pairs: Iterable[tuple[GoldDocument, Prediction]], task: st
 
 def score_amounts(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
     return score_typed_spans(pairs, "amounts", "amounts", "value", lambda g, p: (
-        _close(g.value_min, p.value_min) and _close(g.value_max, p.value_max) and g.unit == p.unit))
+        close_values(g.value_min, p.value_min) and close_values(g.value_max, p.value_max) and g.unit == p.unit))
 
 
 def score_timexes(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
@@ -487,6 +489,14 @@ def evaluate_documents(docs: Sequence[GoldDocument], nlp, token_level: bool = Tr
 # ---------------------------------------------------------------------------
 
 FLOOR_TOLERANCE = 0.01
+
+
+def floor_path(dataset: str) -> Path:
+    """The committed floor of a dataset: gold/metrics.json for the gold dev split, gold/metrics.<dataset>.json
+    for a corpus (news-real)."""
+    from pipeline.config import GOLD_DIR
+
+    return GOLD_DIR / ("metrics.json" if dataset == "gold" else f"metrics.{dataset}.json")
 
 
 def floor_values(metrics: Iterable[Metric]) -> dict[str, float]:

@@ -356,20 +356,10 @@ def metric_row(metric, dataset: str, split: str, run_id: str, version: str, now:
 
 @task(name="load-evaluation-documents", cache_policy=NO_CACHE)
 def load_documents_task(split: str, corpus: str | None, corpus_path: str | None) -> tuple[str, str, list]:
-    """The documents to evaluate on: the gold split, or a public corpus folder."""
-    from pipeline.corpora import load_brat, load_factru
-    from pipeline.gold import load_gold
+    """The documents to evaluate on: the gold split, or a corpus folder (see pipeline.corpora)."""
+    from pipeline.corpora import load_eval_documents
 
-    if corpus is None:
-        return "gold", split, load_gold(split)
-    if corpus_path is None:
-        raise ValueError(f"corpus {corpus!r} needs a path")
-    folder = Path(corpus_path)
-    if corpus == "factru":
-        return "factru", folder.name, [d.as_gold() for d in load_factru(folder)]
-    if corpus == "brat":
-        return f"brat:{folder.name}", "all", [d.as_gold() for d in load_brat(folder)]
-    raise ValueError(f"unknown corpus {corpus!r}; expected factru or brat")
+    return load_eval_documents(split, corpus, corpus_path)
 
 
 @task(name="score-batch", cache_policy=NO_CACHE)
@@ -388,8 +378,9 @@ def evaluate(
     corpus_path: str | None = None,
     batch_size: int = 32,
 ) -> list[dict]:
-    """Score the pipeline on the gold set (`split`: dev, test or all) or on a public corpus (`corpus`: factru
-    or brat, with `corpus_path`); writes `eval_metrics.parquet` and a Markdown artifact; returns the rows."""
+    """Score the pipeline on the gold set (`split`: dev, test or all) or on a corpus folder (`corpus`: factru,
+    brat, news-real or ann, with `corpus_path`); writes `eval_metrics.parquet` and a Markdown artifact; returns
+    the rows."""
     from pipeline.evaluate import format_report, score_documents
     from pipeline.schema import EVAL_METRICS
     from pipeline.store import replace_partition
@@ -400,11 +391,9 @@ def evaluate(
     predictions = []
     for batch in batched(docs, batch_size):
         predictions += predict_batch_task(batch)
-    from pipeline.corpora import CORPUS_ENTITY_TYPES
-    from pipeline.gold import ENTITY_TYPES
+    from pipeline.corpora import scored_entity_types
 
-    types = ENTITY_TYPES if dataset == "gold" else CORPUS_ENTITY_TYPES
-    metrics = score_documents(docs, predictions, token_level=True, entity_types=types)
+    metrics = score_documents(docs, predictions, token_level=True, entity_types=scored_entity_types(corpus))
     rows = [metric_row(m, dataset, split_name, run_id, version, now) for m in metrics]
     with output_lock(Path(out_dir)):
         replace_partition(Path(out_dir), EVAL_METRICS, rows, {"dataset": dataset, "split": split_name},
