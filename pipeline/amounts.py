@@ -2,33 +2,45 @@
 
 A left-to-right scan over tokens. At each position it tries, in order:
 
-    [qualifier [на|за|до]]  multiplier idiom                      "вдвое", "почти в два раза", "в 1,5 раза"
-    [qualifier [на|за|до]]  [currency symbol] number|range [scale] [unit]
-        unit: currency word | currency symbol | % | процент | SI unit | duration noun | (adjectives) counted noun
+    [qualifier [на|за|до]]  multiplier idiom                   "вдвое", "почти в два раза", "в 2,5 раза", "раза в два"
+    [qualifier [на|до]]     fraction                           "более трети", "три четверти", "пятую часть"
+    range                   "от A до B", "между A и B"         "от 2 млрд до 15 млрд руб.", "от 10 МВт до 1 ГВт"
+    [qualifier [на|за|до]]  [+|−|минус] [currency] number [scale] [unit]
+        unit: currency word | currency symbol | % | процент | SI unit | duration noun | counted noun (pipeline.counted)
 
-Ranges: "40–42", "от 5 до 7", "два-три"; "с 95% до нуля" gives two amounts, the second inheriting the unit.
-"до" is a bound (`up_to`) unless it marks a target value: after a change verb ("выросла на 78% до …") or
-after "с X". Words come from `models/lexicon/amounts.tsv` and `numerals.tsv`. Years, days of months, numbers
-glued to names ("H200", "5G", "GTC 2025" is a year-like code) and ordinals are not amounts.
-The scanner is total: any input gives a (possibly empty) list, never an exception.
+The two ends of a range share what is written once: "от 5 до 7 млрд рублей", "от $31,8 до $33 млрд"; different
+units of one dimension are converted to the first one ("от 10 МВт до 1 ГВт" = 10..1000 MW). "с 92,5 до 95,8 %"
+is two amounts (a level before and after), the first taking the unit written once. "до" is a bound (`up_to`)
+unless it marks a target value: after a change verb or noun, after another amount ("на 36%, до 17,1 млрд руб.")
+or after "с X". A number without a unit is an amount only when its sentence says what it counts (a measure word:
+"число закупок … 11 700"), it continues a list ("у «джунов» — 18,6 резюме, у «мидлов» — 14,7") or it is the end
+of a "с X до Y". Words come from `models/lexicon/amounts.tsv` and `numerals.tsv`. Not amounts: years, days of
+months, numbers glued to names ("H200", "5G"), ordinals ("на третьем месте"), vague plurals ("тысячами чипов"),
+"с нуля", a period after "за" or "через" (time expressions). The scanner is total: any input gives a (possibly
+empty) list, never an exception.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.lexicon import Lexicon, Tok, amount_lexicon, time_lexicon, tokens_from_text
-from pipeline.norm import parse_word
-from pipeline.numbers import NumberMatch, match_number, word_value
+from pipeline.counted import counted_noun, measure_noun
+from pipeline.lexicon import Tok, amount_lexicon, time_lexicon, tokens_from_text
+from pipeline.numbers import ZERO_WORDS, NumberMatch, match_number, word_reading
 
 PREPOSITIONS_AFTER_QUALIFIER = {"на", "за", "до"}
-HYPHEN_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)-(нм|летн\w*|месячн\w*|дневн\w*)", re.IGNORECASE)
-NOT_COUNTED = {"год", "процент", "тысяча", "миллион", "миллиард", "триллион"}
+GOVERNING = {"на", "за", "до", "от", "с", "из", "около", "более", "менее", "свыше", "порядка", "почти", "больше",
+             "меньше", "примерно", "приблизительно", "максимум", "минимум"}  # an ambiguous "тысячи" is singular after these
+HYPHEN_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)-(нм|летн\w*|месячн\w*|дневн\w*|процентн\w*)", re.IGNORECASE)
 ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл"}  # "млрд." at a sentence end is the sentence's period
 INTERVAL_MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
+TIME_PREPOSITIONS = {"за", "через"}  # "за два года", "через пять лет": time expressions, not amounts
+PLUS, MINUS = {"+"}, {"−", "минус"}
+LIST_CONTINUATION = {",", "и", "у", "в", ")", ";", "."}
 
 
 @dataclass(frozen=True)
@@ -48,70 +60,55 @@ class FoundAmount:
     scale_word: str | None
 
 
-def _is_year(tokens: Sequence[Tok], number: NumberMatch, lex_time: Lexicon) -> bool:
-    """'2024 году', '2026–2028 годы', '16 января': calendar expressions, not amounts."""
+@dataclass(frozen=True)
+class Measure:
+    """A number with what follows it, before it becomes an amount: one end of a range, or a whole amount."""
+
+    low: float
+    high: float
+    end: int  # token index after the measure
+    kind: str | None = None
+    unit: str | None = None
+    scale: float = 1.0
+    scale_word: str | None = None
+
+
+def _is_year(tokens: Sequence[Tok], number: NumberMatch, lex_time) -> bool:
+    """'2024 году', '1899 года', '2026–2028 годы', '16 января': calendar expressions, not amounts."""
     if number.end < len(tokens):
         nxt = tokens[number.end].lower
-        if 1900 <= number.low <= 2100 and number.low == int(number.low) and (nxt.startswith("год") or nxt in {"г", "гг"}):
+        if 1000 <= number.low <= 2100 and number.low == int(number.low) and (nxt.startswith("год") or nxt in {"г", "гг"}):
             return True
         if 1 <= number.low <= 31 and lex_time.match("month", tokens, number.end):
             return True
     return False
 
 
-def _counted_noun(tokens: Sequence[Tok], i: int) -> tuple[str, int] | None:
-    """'(китайских) компаний' -> ('компания', index after the noun); up to three adjectives before the noun."""
-    j = i
-    for _ in range(4):
-        if j >= len(tokens) or (j > 0 and tokens[j].sent != tokens[j - 1].sent):
-            return None
-        word = tokens[j].text
-        last = word.split("-")[-1]
-        if not last.isalpha() or not re.search("[а-яё]", last, re.IGNORECASE):
-            return None
-        parses = parse_word(last.lower())
-        if not parses:
-            return None
-        tags = {p.tag.POS for p in parses[:2]}
-        can_modify = any(p.tag.POS in {"ADJF", "PRTF", "NPRO"} for p in parses)
-        if can_modify and (tokens[j].pos in {"ADJ", "DET"} or (not tokens[j].pos and "NOUN" not in tags)):
-            j += 1
-            continue
-        if tokens[j].pos:  # Natasha's tag decides when there is one
-            if tokens[j].pos not in {"NOUN", "PROPN"}:
-                return None
-            noun = next((p for p in parses if p.tag.POS == "NOUN"), None)
-        else:  # plain text: the most likely reading must be a noun ("45 и" is no count)
-            noun = parses[0] if parses[0].tag.POS == "NOUN" else None
-        if noun is None:
-            return None
-        if word[:1].isupper() and j == i and tokens[j].pos == "PROPN":
-            return None
-        lemma = noun.normal_form.replace("ё", "е")
-        if lemma in NOT_COUNTED or time_lexicon().match("month", tokens, j):
-            return None
-        return lemma, j + 1
-    return None
-
-
 @cache
-def change_verbs() -> frozenset[str]:
-    """Lemmas after which "до X" is a target value (the change_verb rows of amounts.tsv)."""
+def change_words() -> frozenset[str]:
+    """Lemmas after which "до X" is a target value (the change_verb rows of amounts.tsv: verbs and nouns)."""
     return frozenset(e.patterns[0].pattern for e in amount_lexicon().by_category["change_verb"])
 
 
-def _is_target(tokens: Sequence[Tok], i: int, text: str) -> bool:
-    """Whether the "до" at token i marks a target value (after a change verb or "с X"), not a bound."""
-    verbs = change_verbs()
-    for k in range(i - 1, max(i - 9, -1), -1):
-        tok = tokens[k]
-        if tok.sent != tokens[i].sent or tok.text in {".", ";"}:
-            break
-        if tok.lemma in verbs or tok.lower in verbs:
-            return True
-        if tok.lower == "с" and k + 1 < i and match_number(tokens, k + 1, text) is not None:
-            return True
-    return False
+@cache
+def unit_sizes() -> dict[str, tuple[str, float]]:
+    """Unit code -> (dimension, size in the dimension's base unit), from the unit_size rows of amounts.tsv."""
+    sizes = {}
+    for entry in amount_lexicon().by_category["unit_size"]:
+        dimension, size = entry.value.split()
+        sizes[entry.patterns[0].pattern] = (dimension, float(size))
+    return sizes
+
+
+def _tidy(value: float) -> float:
+    """12 significant digits: 4,1 × 10⁹ is 4100000000, not 4099999999.9999995."""
+    return float(f"{value:.12g}")
+
+
+def percent_of(fraction: str, times: float = 1.0) -> float:
+    """'1/3' -> 33.33; times 2 -> 66.67 (a fraction of the lexicon as a percent, two decimals)."""
+    numerator, _, denominator = fraction.partition("/")
+    return round(100 * times * float(numerator) / float(denominator or 1), 2)
 
 
 def _end_with_dot(tokens: Sequence[Tok], j: int) -> int:
@@ -128,22 +125,35 @@ class AmountScanner:
         self.tokens = tokens
         self.lex = amount_lexicon()
         self.time = time_lexicon()
+        self.starts = [t.start for t in tokens]
+        self.found: list[FoundAmount] = []
 
     def scan(self) -> list[FoundAmount]:
-        found: list[FoundAmount] = []
         i = 0
         while i < len(self.tokens):
-            result = self.match_at(i, found[-1] if found else None)
+            result = self.match_at(i)
             if result is None:
                 i += 1
                 continue
             amount, end = result
-            found.append(amount)
+            self.found.append(amount)
             i = max(end, i + 1)
-        return found
+        return self.found
 
-    def _same_sentence(self, offset: int, index: int) -> bool:
-        return _same_sentence_tokens(self.tokens, offset, index)
+    # --- helpers -------------------------------------------------------------
+
+    def low(self, i: int) -> str:
+        return self.tokens[i].lower if 0 <= i < len(self.tokens) else ""
+
+    def index_of(self, offset: int) -> int:
+        """The index of the token starting at or covering `offset`."""
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def previous(self) -> FoundAmount | None:
+        return self.found[-1] if self.found else None
+
+    def sentences_back(self, amount: FoundAmount, i: int) -> int:
+        return self.tokens[i].sent - self.tokens[self.index_of(amount.start)].sent
 
     def make(self, first: int, last: int, kind: str, low: float, high: float, unit: str | None,
              qualifier: str, scale: str | None) -> FoundAmount:
@@ -151,124 +161,255 @@ class AmountScanner:
         while stop > start and self.text[stop - 1] in ",;:":  # razdel glues a comma to "000,"
             stop -= 1
         currency = unit if kind == "money" else None
+        low, high = _tidy(low), _tidy(high)
         return FoundAmount(start, stop, self.text[start:stop], kind, None if low != high else low, low, high,
                            unit, currency, qualifier, scale)
 
-    def match_at(self, i: int, previous: FoundAmount | None) -> tuple[FoundAmount, int] | None:
+    def is_target(self, i: int) -> bool:
+        """Whether the "до" at token i marks a target value, not a bound: after a change verb or noun, right
+        after another amount ("на 29 % до $191,8 млн", "на 36%, до 17,1 млрд руб.") or after "с X"."""
+        previous = self.previous()
+        if previous is not None:
+            gap = self.text[previous.stop:self.tokens[i].start]
+            if gap.strip() in {"", ","}:
+                return True
+        words = change_words()
+        for k in range(i - 1, max(i - 16, -1), -1):
+            tok = self.tokens[k]
+            if tok.sent != self.tokens[i].sent or tok.text in {".", ";"}:
+                break
+            if tok.lemma in words or tok.lower in words:
+                return True
+            if tok.lower == "с" and k + 1 < i and match_number(self.tokens, k + 1, self.text) is not None:
+                return True
+        return False
+
+    # --- patterns ------------------------------------------------------------
+
+    def match_at(self, i: int) -> tuple[FoundAmount, int] | None:
         tokens, lex = self.tokens, self.lex
         first, j, qualifier = i, i, "none"
         hit = lex.match("qualifier", tokens, j)
+        comparative = lex.match("comparative", tokens, j)
+        if comparative and match_number(tokens, comparative[1], self.text) is not None:
+            hit = comparative  # "ниже 50%"; "выше в 62 раза" compares, it does not qualify the multiplier
         if hit:
             entry, j = hit
             qualifier = entry.value
-            if qualifier == "up_to" and _is_target(tokens, i, self.text):
+            if qualifier == "up_to" and self.is_target(i):
                 first, qualifier = j, "none"  # "выросла … до 452 млрд": the target, outside the span
-            elif qualifier != "up_to" and j < len(tokens) and tokens[j].lower in PREPOSITIONS_AFTER_QUALIFIER:
+            elif qualifier != "up_to" and self.low(j) in PREPOSITIONS_AFTER_QUALIFIER:
                 j += 1
             if j >= len(tokens):
                 return None
+        for pattern in (self.multiplier, self.fraction, self.glued_unit, self.range):
+            result = pattern(first, j, qualifier)
+            if result is not None:
+                return result
+        if self.low(j) == "в" and qualifier != "none":
+            return None
+        return self.plain(first, j, qualifier)
 
-        # multiplier idioms: "вдвое", "в 1,5 раза", "в два-три раза"
-        hit = lex.match("multiplier_word", tokens, j)
+    def multiplier(self, first: int, j: int, qualifier: str):
+        """'вдвое', 'в 1,5 раза', 'в два с половиной раза', 'раза в два' (inverted: approximately)."""
+        hit = self.lex.match("multiplier_word", self.tokens, j)
         if hit:
-            entry, end = hit
-            value = float(entry.value)
-            return self.make(first, end, "multiplier", value, value, "times", qualifier, None), end
-        if tokens[j].lower == "в":
-            number = match_number(tokens, j + 1, self.text)
-            if number and number.end < len(tokens) and tokens[number.end].lower.startswith("раз"):
-                return (self.make(first, number.end + 1, "multiplier", number.low, number.high, "times", qualifier, None),
-                        number.end + 1)
-            if qualifier != "none":
+            value = float(hit[0].value)
+            return self.make(first, hit[1], "multiplier", value, value, "times", qualifier, None), hit[1]
+        if self.low(j) == "в":
+            number = match_number(self.tokens, j + 1, self.text)
+            if number and self.low(number.end).startswith("раз"):
+                end = number.end + 1
+                return self.make(first, end, "multiplier", number.low, number.high, "times", qualifier, None), end
+        if self.low(j).startswith("раз") and self.low(j + 1) == "в":
+            number = match_number(self.tokens, j + 2, self.text)
+            if number and not self.low(number.end).startswith("раз") and not self.is_unit_after(number.end):
+                return (self.make(first, number.end, "multiplier", number.low, number.high, "times",
+                                  "approx" if qualifier == "none" else qualifier, None), number.end)
+        return None
+
+    def in_name(self, first: int, end: int) -> bool:
+        """A bare number right after a capitalised word, or followed by a closing quote, is part of a name."""
+        before = self.tokens[first - 1] if first > 0 else None
+        after = self.tokens[end] if end < len(self.tokens) else None
+        if before is not None and before.text[:1].isupper() and before.stop + 1 >= self.tokens[first].start:
+            return True
+        return after is not None and after.text in {"»", '"', "”"}
+
+    def is_unit_after(self, j: int) -> bool:
+        return any(self.lex.match(c, self.tokens, j) for c in ("scale", "unit", "currency_word", "duration_unit"))
+
+    def fraction(self, first: int, j: int, qualifier: str):
+        """'более трети', 'на треть', 'три четверти' (a numerator times the fraction), 'пятую часть'."""
+        hit = self.lex.match("fraction_part", self.tokens, j)
+        if hit:
+            value = percent_of(hit[0].value)
+            return self.make(first, hit[1], "percent", value, value, "percent", qualifier, None), hit[1]
+        numerator, k = 1.0, j
+        reading = word_reading(self.tokens[j].text) if j < len(self.tokens) else None
+        if reading and reading[1] == "any" and 1 < reading[0] < 10:
+            numerator, k = reading[0], j + 1
+        hit = self.lex.match("fraction", self.tokens, k)
+        if not hit:
+            return None
+        governed = qualifier != "none" or self.low(first - 1) in {"на", "до"}
+        if numerator == 1 and not governed:
+            return None  # "половина сотрудников" is a fraction only with a qualifier or "на/до"
+        value = percent_of(hit[0].value, numerator)
+        return self.make(first, hit[1], "percent", value, value, "percent", qualifier, None), hit[1]
+
+    def glued_unit(self, first: int, j: int, qualifier: str):
+        """'3-нм', '20-летний', '5-процентном'."""
+        glued = HYPHEN_UNIT.fullmatch(self.tokens[j].text)
+        if not glued or (j > 0 and self.text[self.tokens[j].start - 1:self.tokens[j].start].isalpha()):
+            return None
+        value = float(glued[1].replace(",", "."))
+        suffix = glued[2].lower()
+        if suffix == "нм":
+            return self.make(first, j + 1, "quantity", value, value, "nm", qualifier, None), j + 1
+        if suffix.startswith("процент"):
+            return self.make(first, j + 1, "percent", value, value, "percent", qualifier, None), j + 1
+        unit = {"л": "year", "м": "month", "д": "day"}[suffix[0]]
+        return self.make(first, j + 1, "duration", value, value, unit, qualifier, None), j + 1
+
+    def range(self, first: int, j: int, qualifier: str):
+        """'от A до B', 'между A и B': one amount whose ends share what is written once."""
+        opener = self.low(j)
+        if opener not in {"от", "между"}:
+            return None
+        low = self.measure(j + 1)
+        if low is None or self.low(low.end) != ("до" if opener == "от" else "и"):
+            return None
+        high = self.measure(low.end + 1)
+        if high is None or high.kind is None:
+            return None
+        combined = self.join(low, high)
+        if combined is None:
+            return None
+        low_value, high_value = combined
+        return (self.make(first, high.end, high.kind, low_value, high_value, low.unit or high.unit, qualifier,
+                          high.scale_word or low.scale_word), high.end)
+
+    def join(self, low: Measure, high: Measure) -> tuple[float, float] | None:
+        """The bounds of a range in the first end's unit, or None when the ends do not measure one thing."""
+        scale = low.scale if low.scale_word else high.scale
+        low_value, high_value = low.low * scale, high.high * high.scale
+        if low.kind is not None and low.unit != high.unit:
+            sizes = unit_sizes()
+            if low.kind != high.kind or low.unit not in sizes or high.unit not in sizes:
                 return None
+            (dim_low, size_low), (dim_high, size_high) = sizes[low.unit], sizes[high.unit]
+            if dim_low != dim_high:
+                return None
+            high_value = high_value * size_high / size_low
+        elif low.kind is not None and low.kind != high.kind:
+            return None
+        return (low_value, high_value) if low_value < high_value else None
 
-        # fractions: "треть", "более половины"
-        hit = lex.match("fraction", tokens, j)
-        if hit and (qualifier != "none" or tokens[j - 1].lower in {"на", "до"} if j > 0 else False):
-            entry, end = hit
-            value = float(entry.value)
-            return self.make(first, end, "percent", value, value, "percent", qualifier, None), end
-
-        # "3-нм", "20-летний"
-        glued_unit = HYPHEN_UNIT.fullmatch(tokens[j].text)
-        if glued_unit and not (j > 0 and self.text[tokens[j].start - 1:tokens[j].start].isalpha()):
-            value = float(glued_unit[1].replace(",", "."))
-            if glued_unit[2].lower() == "нм":
-                return self.make(first, j + 1, "quantity", value, value, "nm", qualifier, None), j + 1
-            unit = {"л": "year", "м": "month", "д": "day"}[glued_unit[2][0].lower()]
-            return self.make(first, j + 1, "duration", value, value, unit, qualifier, None), j + 1
-
+    def measure(self, j: int, governed: bool = True) -> Measure | None:
+        """A number at token j with its scale word and unit (money, percent, quantity, duration, count), if any.
+        `governed`: a qualifier or preposition comes before it (an ambiguous "тысячи" is then singular)."""
+        tokens, lex = self.tokens, self.lex
         currency = None
         hit = lex.match("currency_symbol", tokens, j)
         if hit:
             currency, j = hit[0].value, hit[1]
-            if j >= len(tokens):
-                return None
-
-        # "от 5 до 7 млрд рублей"
-        if tokens[j].lower == "от" and currency is None:
-            low = match_number(tokens, j + 1, self.text)
-            if low and low.end < len(tokens) and tokens[low.end].lower == "до":
-                high = match_number(tokens, low.end + 1, self.text)
-                if high and high.low > low.low:
-                    return self._finish(first, NumberMatch(low.low, high.high, high.end), currency, qualifier, previous)
+        number = match_number(tokens, j, self.text, singular_governed=governed)
+        if number is None or (currency is None and _is_year(tokens, number, self.time)):
             return None
-        number = match_number(tokens, j, self.text)
-        if number is None:
-            return None
-        if currency is None and _is_year(tokens, number, self.time):
-            return None
-        return self._finish(first, number, currency, qualifier, previous)
-
-    def _finish(self, first: int, number: NumberMatch, currency: str | None, qualifier: str,
-                previous: FoundAmount | None) -> tuple[FoundAmount, int] | None:
-        tokens, lex = self.tokens, self.lex
-        low, high, j = number.low, number.high, number.end
-        scale_word, scale = None, 1.0
-        hit = lex.match("scale", tokens, j)
+        k, scale_word, scale = number.end, None, 1.0
+        hit = lex.match("scale", tokens, k)
         if hit:
-            scale_word, scale, j = tokens[j].text, float(hit[0].value), hit[1]
-            j = _end_with_dot(tokens, j)
-        low, high = low * scale, high * scale
+            scale_word, scale, k = tokens[k].text, float(hit[0].value), _end_with_dot(tokens, hit[1])
+        if currency:
+            return Measure(number.low, number.high, k, "money", currency, scale, scale_word)
+        for category, kind in (("currency_word", "money"), ("currency_symbol", "money"), ("unit", "quantity")):
+            hit = lex.match(category, tokens, k)
+            if hit:
+                return Measure(number.low, number.high, _end_with_dot(tokens, hit[1]), kind, hit[0].value, scale,
+                               scale_word)
+        if k < len(tokens) and (tokens[k].text == "%" or tokens[k].lower.startswith("процент")):
+            return Measure(number.low, number.high, k + 1, "percent", "percent", scale, scale_word)
+        hit = lex.match("duration_unit", tokens, k)
+        if hit and not scale_word:
+            return Measure(number.low, number.high, hit[1], "duration", hit[0].value)
+        noun = counted_noun(tokens, k)
+        if noun:
+            return Measure(number.low, number.high, noun[1], "count", noun[0], scale, scale_word)
+        return Measure(number.low, number.high, k, None, None, scale, scale_word)
+
+    def plain(self, first: int, j: int, qualifier: str):
+        """[+|−|минус] [currency] number [scale] [unit]."""
+        tokens = self.tokens
+        sign = 1.0
+        if self.low(j) in PLUS | MINUS and j + 1 < len(tokens) and tokens[j + 1].text[:1].isdigit():
+            sign = -1.0 if self.low(j) in MINUS else 1.0
+            j += 1
+        reading = word_reading(tokens[j].text) if tokens[j].text.isalpha() else None
+        zero = reading is not None and reading[0] == 0
+        governed = qualifier != "none" or self.low(first - 1) in GOVERNING
+        measure = self.measure(j, governed=governed)
+        if measure is None:
+            return None
+        if sign < 0:
+            measure = Measure(-measure.high, -measure.low, measure.end, measure.kind, measure.unit, measure.scale,
+                              measure.scale_word)
+        return self.finish(first, j, measure, qualifier, zero)
+
+    def finish(self, first: int, j: int, m: Measure, qualifier: str, zero: bool):
+        tokens = self.tokens
+        low, high = m.low * m.scale, m.high * m.scale
 
         def done(kind: str, unit: str | None, end: int) -> tuple[FoundAmount, int]:
             end = _end_with_dot(tokens, end)
-            return self.make(first, end, kind, low, high, unit, qualifier, scale_word), end
+            return self.make(first, end, kind, low, high, unit, qualifier, m.scale_word), end
 
-        if currency:
-            return done("money", currency, j)
-        for category in ("currency_word", "currency_symbol"):
-            hit = lex.match(category, tokens, j)
-            if hit:
-                return done("money", hit[0].value, hit[1])
-        if j < len(tokens) and (tokens[j].text == "%" or tokens[j].lower.startswith("процент")):
-            return done("percent", "percent", j + 1)
-        hit = lex.match("unit", tokens, j)
-        if hit:
-            return done("quantity", hit[0].value, hit[1])
-        hit = lex.match("duration_unit", tokens, j)
-        if hit and not scale_word:
+        if not zero and m.kind in {"money", "quantity", "percent"}:
+            return done(m.kind, m.unit, m.end)
+        if not zero and m.kind == "duration":
             before = first - 1
             if before >= 0 and tokens[before].lower.startswith(INTERVAL_MODIFIERS):
                 before -= 1
-            if before >= 0 and tokens[before].lower == "за":
-                return None  # "за два года" is an interval (a time expression), not an amount
-            return done("duration", hit[0].value, hit[1])
-        noun = _counted_noun(tokens, j) if j < len(tokens) else None
-        if noun and not (low == high == 1 and not tokens[number.end - 1].text[:1].isdigit()):
-            return done("count", noun[0], noun[1])
-        # "к 100 тыс. ускорителей добавлены ещё 50 тыс.": an elliptical count takes the noun of the one before
-        if scale_word and previous and previous.kind == "count" and self._same_sentence(previous.start, first):
-            return done("count", previous.unit, j)
-        # "с 95% до нуля": a bare number after "до" continues the amount before it
-        if (previous and first > 0 and tokens[first - 1].lower == "до" and previous.unit
-                and tokens[first - 1].start - previous.stop <= 2):
-            return done(previous.kind, previous.unit, j)
+            if before >= 0 and tokens[before].lower in TIME_PREPOSITIONS:
+                return None  # "за два года", "через пять лет": a time expression, not an amount
+            return done("duration", m.unit, m.end)
+        if not zero and m.kind == "count" and not (low == high == 1 and not tokens[j].text[:1].isdigit()):
+            return done("count", m.unit, m.end)
+        if m.kind is not None and not zero:
+            return None
+        return self.elliptical(first, j, m, zero, done)
+
+    def elliptical(self, first: int, j: int, m: Measure, zero: bool, done):
+        """A number whose unit is written elsewhere: the end of "с X до Y", the first number of "с X до Y unit",
+        a measure word of the sentence, a list after an amount. Only digits (a word number needs its noun) and
+        never part of a name ("«Бюро 1440»", "PlayStation 2")."""
+        tokens, previous = self.tokens, self.previous()
+        before = self.low(first - 1)
+        # "с 95% до нуля": the end of a from-to continues the amount before it
+        if (previous and before == "до" and previous.unit and tokens[first - 1].start - previous.stop <= 2
+                and self.low(self.index_of(previous.start) - 1) == "с"):
+            return done(previous.kind, previous.unit, m.end)
+        if zero or not tokens[j].text[:1].isdigit() or self.in_name(first, m.end):
+            return None  # "с нуля", "за пять летБлагодаря", "«Бюро 1440»"
+        # "с 92,5 до 95,8 %": the unit is written once, after the second number
+        if before == "с" and self.low(m.end) == "до" and not m.scale_word:
+            target = self.measure(m.end + 1)
+            if target is not None and target.kind is not None and target.kind != "count":
+                return done(target.kind, target.unit, m.end)
+        unit = measure_noun(tokens, j)
+        if unit:
+            return done("count", unit, m.end)
+        if previous is None or not previous.unit or previous.kind in {"duration", "multiplier"}:
+            return None
+        # "к 100 тыс. ускорителей добавлены ещё 50 тыс.": a scale word repeats the count before it
+        if m.scale_word and previous.kind == "count" and self.sentences_back(previous, j) == 0:
+            return done("count", previous.unit, m.end)
+        # "у «джунов» — 18,6 резюме, у «мидлов» — 14,7": a bare number in a list after an amount
+        listed = before in {"—", "–"} or self.low(m.end) in LIST_CONTINUATION
+        decimal = "," in tokens[j].text or before in {"—", "–"}
+        if listed and decimal and not m.scale_word and self.sentences_back(previous, j) <= 1:
+            return done(previous.kind, previous.unit, m.end)
         return None
-
-
-def _same_sentence_tokens(tokens: Sequence[Tok], offset: int, index: int) -> bool:
-    return any(t.start <= offset < t.stop and t.sent == tokens[index].sent for t in tokens)
 
 
 def find_amounts(text: str, tokens: Sequence[Tok] | None = None) -> list[FoundAmount]:

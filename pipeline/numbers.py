@@ -1,5 +1,11 @@
-"""Numbers in Russian news text: digits ("33,1", "68 000", "4,8–4,99") and words in any case ("семью",
-"двухсот", "полутора", "два-три"), through pymorphy3 lemmas and `models/lexicon/numerals.tsv`."""
+"""Numbers in Russian news text: digits ("33,1", "68 000", "4,8–4,99", "40−60" with the Unicode minus as a dash)
+and words in any case ("семью", "двухсот", "полутора", "два-три", "два с половиной", "миллиона"), through
+pymorphy3 lemmas and `models/lexicon/numerals.tsv`.
+
+A number noun names a value only in the singular ("тысячу", "более миллиона"); in the plural it is vague
+("тысячами чипов", "миллионы пользователей", "сотни миллиардов") and no number at all. "тысячи" is both (singular
+genitive, plural nominative): a caller that knows a qualifier or preposition governs it ("более тысячи") asks
+for the singular reading."""
 
 from __future__ import annotations
 
@@ -12,10 +18,12 @@ from pipeline.lexicon import Tok, numerals
 from pipeline.norm import parse_word
 
 DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
-DIGIT_RANGE = re.compile(r"(\d+(?:[.,]\d+)?)[–—-](\d+(?:[.,]\d+)?)")
+DASHES = "–—−‒-"  # en and em dash, the Unicode minus, the figure dash and the hyphen all join a range
+DASH_CLASS = "[" + re.escape(DASHES) + "]"
+DIGIT_RANGE = re.compile(rf"(\d+(?:[.,]\d+)?){DASH_CLASS}(\d+(?:[.,]\d+)?)")
 GROUP = re.compile(r"\d{3}")
-DASHES = "–—-"
-NOUN_NUMERALS = {"тысяча", "ноль", "нуль"}  # number words pymorphy3 tags as nouns
+NOUN_NUMERALS = {"тысяча", "миллион", "миллиард", "триллион", "ноль", "нуль"}  # number words pymorphy3 tags as nouns
+ZERO_WORDS = {"ноль", "нуль"}
 
 
 def parse_digits(text: str) -> float | None:
@@ -26,23 +34,41 @@ def parse_digits(text: str) -> float | None:
 
 
 @lru_cache(maxsize=20000)
-def word_value(word: str) -> float | None:
-    """The value of a number word in any case ('семью' -> 7.0), None for other words."""
+def word_reading(word: str) -> tuple[float, str] | None:
+    """(value, grammatical number) of a number word in any case: ('семью' -> (7.0, 'any'), 'тысячу' -> (1000.0,
+    'sing'), 'тысячами' -> (1000.0, 'plur'), 'тысячи' -> (1000.0, 'both')); None for other words."""
     if not word.isalpha():
         return None
     table = numerals()
     parses = parse_word(word.lower())
     for parse in sorted(parses, key=lambda p: p.tag.POS != "NUMR"):  # the numeral reading first ("семью")
         if parse.normal_form in table and parse.tag.POS in {"NUMR", "NOUN", "ADJF"}:
-            if parse.tag.POS == "NOUN" and parse.normal_form not in NOUN_NUMERALS:
+            if parse.tag.POS != "NOUN":
+                return table[parse.normal_form], "any"
+            if parse.normal_form not in NOUN_NUMERALS:
                 continue
-            return table[parse.normal_form]
+            numbers = {p.tag.number for p in parses if p.normal_form == parse.normal_form and p.tag.POS == "NOUN"}
+            grammatical = "both" if numbers >= {"sing", "plur"} else ("plur" if numbers == {"plur"} else "sing")
+            return table[parse.normal_form], grammatical
     return None
+
+
+def word_value(word: str, singular_governed: bool = False) -> float | None:
+    """The value of a number word in any case ('семью' -> 7.0); None for other words and for a plural number
+    noun, which is vague ('тысячами'). `singular_governed`: the word follows a qualifier or preposition, so an
+    ambiguous form ('тысячи') is the singular genitive ('более тысячи')."""
+    reading = word_reading(word)
+    if reading is None:
+        return None
+    value, grammatical = reading
+    if grammatical == "plur" or (grammatical == "both" and not singular_governed):
+        return None
+    return value
 
 
 def word_range(word: str) -> tuple[float, float] | None:
     """'два-три' -> (2, 3); 'полтора-два' -> (1.5, 2)."""
-    parts = re.split(r"[–—-]", word)
+    parts = re.split(DASH_CLASS, word)
     if len(parts) != 2:
         return None
     low, high = word_value(parts[0]), word_value(parts[1])
@@ -68,7 +94,14 @@ def glued(text: str, tok: Tok) -> bool:
     return before.isalpha() or (before in "-‑" and tok.start > 1 and text[tok.start - 2].isalpha())
 
 
-def match_number(tokens: Sequence[Tok], i: int, text: str) -> NumberMatch | None:
+def _half_after(tokens: Sequence[Tok], j: int) -> int | None:
+    """'с половиной' at token j ('два с половиной раза'): the index after it."""
+    if j + 1 < len(tokens) and tokens[j].lower == "с" and tokens[j + 1].lower in {"половиной"}:
+        return j + 2
+    return None
+
+
+def match_number(tokens: Sequence[Tok], i: int, text: str, singular_governed: bool = False) -> NumberMatch | None:
     """A number or a range of numbers starting at token i (digits with thousands groups, words, 'A–B')."""
     if i >= len(tokens):
         return None
@@ -89,16 +122,19 @@ def match_number(tokens: Sequence[Tok], i: int, text: str) -> NumberMatch | None
                and "," not in tokens[j - 1].text and "." not in tokens[j - 1].text):
             value = value * 1000 + float(tokens[j].text.rstrip(","))
             j += 1
-        # "30 – 35" written with spaces
+        # "30 – 35" written with spaces, "40−60" with the minus sign
         if j + 1 < len(tokens) and tokens[j].text in DASHES and tokens[j + 1].text[:1].isdigit():
             high = parse_digits(tokens[j + 1].text)
             if high is not None and high > value:
                 return NumberMatch(value, high, j + 2)
+        half = _half_after(tokens, j)
+        if half is not None and value == int(value):
+            return NumberMatch(value + 0.5, value + 0.5, half)
         return NumberMatch(value, value, j)
-    if "-" in tok.text or "–" in tok.text:
+    if any(dash in tok.text for dash in DASHES):
         pair = word_range(tok.text)
         return NumberMatch(pair[0], pair[1], i + 1) if pair else None
-    value = word_value(tok.text)
+    value = word_value(tok.text, singular_governed)
     if value is None:
         return None
     j = i + 1
@@ -109,4 +145,7 @@ def match_number(tokens: Sequence[Tok], i: int, text: str) -> NumberMatch | None
             break
         value += nxt
         j += 1
+    half = _half_after(tokens, j)
+    if half is not None and 0 < value < 1000:
+        return NumberMatch(value + 0.5, value + 0.5, half)
     return NumberMatch(value, value, j)

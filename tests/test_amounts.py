@@ -85,6 +85,94 @@ def test_elliptical_count_inherits_the_noun():
                                              ("200 тыс.", "ускоритель")]
 
 
+# --- forms of real news (news-real): numbers, ranges, signs, fractions, units --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # ranges are one amount; what is written once is shared, units of one dimension are converted
+        ("стоимость от $12,5 до $14 млрд", ("от $12,5 до $14 млрд", "money", 12.5e9, 14e9, "USD", "none")),
+        ("компании с оборотом от 3 млрд до 9 млрд руб.", ("от 3 млрд до 9 млрд руб.", "money", 3e9, 9e9, "RUB", "none")),
+        ("площадки потребляют от 20 МВт до 2 ГВт", ("от 20 МВт до 2 ГВт", "quantity", 20, 2000, "MW", "none")),
+        ("доля от 15% до 25% выручки", ("от 15% до 25%", "percent", 15, 25, "percent", "none")),
+        ("цена между $300 и $350 за штуку", ("между $300 и $350", "money", 300, 350, "USD", "none")),
+        ("закупят от 2 до 3 млн модулей", ("от 2 до 3 млн модулей", "count", 2e6, 3e6, "модуль", "none")),
+        ("займёт от трёх до пяти лет", ("от трёх до пяти лет", "duration", 3, 5, "year", "none")),
+        ("зарплаты 70−90 тысяч рублей", ("70−90 тысяч рублей", "money", 70e3, 90e3, "RUB", "none")),
+        # signs
+        ("убыток составил минус 4,1 млрд руб.", ("минус 4,1 млрд руб.", "money", -4.1e9, -4.1e9, "RUB", "none")),
+        ("продажи игр (+21% за год)", ("+21%", "percent", 21, 21, "percent", "none")),
+        # qualifiers
+        ("собрали чуть больше 15 миллионов зрителей",
+         ("чуть больше 15 миллионов зрителей", "count", 15e6, 15e6, "зритель", "more_than")),
+        ("маржа опустилась ниже 12%", ("ниже 12%", "percent", 12, 12, "percent", "less_than")),
+        ("стало дешевле раза в три", ("раза в три", "multiplier", 3, 3, "times", "approx")),
+        ("подорожали почти в три с половиной раза",
+         ("почти в три с половиной раза", "multiplier", 3.5, 3.5, "times", "less_than")),
+        # fractions
+        ("более трети опрошенных", ("более трети", "percent", 33.33, 33.33, "percent", "more_than")),
+        ("две трети заказов пришлись на Китай", ("две трети", "percent", 66.67, 66.67, "percent", "none")),
+        ("на десятую часть сократился", ("десятую часть", "percent", 10, 10, "percent", "none")),
+        # percentages written as adjectives
+        ("показал 7-процентный рост", ("7-процентный", "percent", 7, 7, "percent", "none")),
+        # units and currencies
+        ("мощность 2,4 гигаватт", ("2,4 гигаватт", "quantity", 2.4, 2.4, "GW", "none")),
+        ("выработка 3 ТВт·ч", ("3 ТВт·ч", "quantity", 3, 3, "TWh", "none")),
+        ("штраф 40 млн шведских крон", ("40 млн шведских крон", "money", 40e6, 40e6, "SEK", "none")),
+        ("выручка 900 млн индийских рупий", ("900 млн индийских рупий", "money", 900e6, 900e6, "INR", "none")),
+        ("штраф 12 млн злотых", ("12 млн злотых", "money", 12e6, 12e6, "PLN", "none")),
+        ("работа заняла 36 часов", ("36 часов", "quantity", 36, 36, "hour", "none")),
+        # counted nouns: participles and hyphenated nouns, terms, singular number nouns
+        ("отгрузили 42 млн выпущенных чипов", ("42 млн выпущенных чипов", "count", 42e6, 42e6, "чип", "none")),
+        ("построят 12 дата-центров", ("12 дата-центров", "count", 12, 12, "дата-центр", "none")),
+        ("проект даст 3 тысячи рабочих мест", ("3 тысячи рабочих мест", "count", 3e3, 3e3, "рабочее место", "none")),
+        ("подключили более миллиона абонентов", ("более миллиона абонентов", "count", 1e6, 1e6, "абонент", "more_than")),
+    ],
+)
+def test_real_news_forms(text, expected):
+    assert amounts(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a level after a change keeps its own unit; "до" after an amount or a change noun is a target
+        ("прибыль выросла на 12%, до 4,5 млрд руб.", [("12%", "percent"), ("4,5 млрд руб.", "money")]),
+        ("рост выручки на 8 % до $730 млн", [("8 %", "percent"), ("$730 млн", "money")]),
+        # "с X до Y %": the unit written once belongs to both levels
+        ("загрузка поднялась с 81,5 до 88,2 %", [("81,5", "percent"), ("88,2 %", "percent")]),
+        # a number without a unit counts what the sentence's measure word governs
+        ("число жалоб упало на 9% до 4100", [("9%", "percent"), ("4100", "count")]),
+        ("количество собранных за месяц серверов выросло до 1,2 тыс. штук", [("1,2 тыс. штук", "count")]),
+        # a bare decimal continuing a list after a counted amount
+        ("у новичков — 11,4 отклика на место, у опытных — 6,2", [("11,4 отклика", "count"), ("6,2", "count")]),
+    ],
+)
+def test_units_written_elsewhere(text, expected):
+    assert [(a[0], a[1]) for a in amounts(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [("число жалоб упало на 9% до 4100", "жалоба"), ("количество собранных за месяц серверов выросло до 1,2 тыс. штук", "сервер"),
+     ("у новичков — 11,4 отклика на место, у опытных — 6,2", "отклик")],
+)
+def test_the_unit_comes_from_the_counted_thing(text, unit):
+    assert amounts(text)[-1][4] == unit
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["на третьем месте по продажам", "заказы исчисляются тысячами штук", "миллионы пользователей",
+     "сотни миллиардов рублей", "компанию создали с нуля", "за три года выручка удвоилась",
+     "менее чем через пять лет", "итоги за десять летПродажи выросли", "в 1899 году открылся завод",
+     "офис «Альфа 2000» в центре", "во второй половине года"],
+)
+def test_not_amounts_in_real_news(text):
+    assert amounts(text) == []
+
+
 @pytest.mark.parametrize(
     "text",
     ["в 2024 году", "с 2026 по 2028 год", "16 января 2026 года", "ускорители H200 и 5G", "на конференции GTC 2025",
