@@ -1,0 +1,239 @@
+"""Calendar units named as a point: days, months, quarters and halves, seasons, years, and parts of them.
+
+    "вчера", "на днях", "в четверг"                  day words (a weekday: the most recent one, by tense)
+    "16 января 2026 года", "9 апреля"               a day of a month
+    "апреле", "октябре–декабре", "марте следующего года"
+    "2020 году", "2026–2028 годы", "2022 и 2023 гг."
+    "четвёртом квартале 2023 года", "III квартале уходящего года", "первое полугодие"
+    "осенью 2024 года", "летом", "летнего периода"  a season (without a year: placed by tense)
+    "прошлом году", "этой неделе", "прошлом квартале"
+    "прошлогоднего"                                 a year named by an adjective
+    "начале 2024 года", "конце года", "середине декабря", "начале лета"; "(на) конец 2024 г." (its last day)
+
+A unit without a year is placed by the tense of its clause (see `TimexScanner.future`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from pipeline.lexicon import Tok
+from pipeline.timex.calendar import (month_part, month_range, period_range, season_part, season_range, shift,
+                                     year_part)
+from pipeline.timex.words import QUARTER_WORD, YEAR_NUMBER, YEAR_ORDINAL, YEAR_RANGE, YEAR_WORD, YEAR_ADJECTIVE
+
+POINT_PREPOSITIONS = {"на", "к"}  # "на конец 2024 г.": the state at the last day, not the last quarter
+
+
+class PointPatterns:
+    def day_words(self, i: int):
+        """'вчера', 'на днях', weekdays ('в четверг' → 'четверг')."""
+        hit = self.lex.match("day_word", self.tokens, i)
+        if hit:
+            if self.anchor is None:
+                return self.make(i, hit[1], "date", None, "day")
+            day = self.anchor + timedelta(days=int(hit[0].value))
+            return self.make(i, hit[1], "date", (day, day), "day")
+        if self.low(i) == "на" and self.low(i + 1) == "днях":
+            span = (self.anchor - timedelta(days=7), self.anchor) if self.anchor else None
+            return self.make(i, i + 2, "date", span, "day")
+        hit = self.lex.match("weekday", self.tokens, i)
+        if hit and self.low(i - 1) in {"в", "во"}:
+            if self.anchor is None:
+                return self.make(i, hit[1], "date", None, "day")
+            weekday = int(hit[0].value)
+            if self.future(i):
+                day = self.anchor + timedelta(days=(weekday - self.anchor.weekday()) % 7)
+            else:
+                day = self.anchor - timedelta(days=(self.anchor.weekday() - weekday) % 7)
+            return self.make(i, hit[1], "date", (day, day), "day")
+        return None
+
+    def day_month(self, i: int):
+        """'16 января 2026', '6 октября 2025 года', '9 апреля'."""
+        tok = self.tok(i)
+        if tok is None or not re.fullmatch(r"[0-9]{1,2}", tok.text) or not 1 <= int(tok.text) <= 31:
+            return None
+        month = self.lex.match("month", self.tokens, i + 1)
+        if not month:
+            return None
+        day, m, j = int(tok.text), int(month[0].value), month[1]
+        year = None
+        year_hit = self.year_after(j)
+        if year_hit:
+            year, j = year_hit
+        elif self.tok(j) is not None and YEAR_NUMBER.fullmatch(self.tokens[j].text.rstrip(",")):
+            year, j = int(self.tokens[j].text.rstrip(",")), j + 1
+        if year is not None:
+            return self.make(i, j, "date", (date(year, m, day),) * 2, "day")
+        return self.make(i, j, "date", self.placed(i, lambda y: (date(y, m, day),) * 2), "day")
+
+    def months(self, i: int):
+        """'апреле', 'январе 2025 года', 'марте следующего года', 'октябре–декабре', 'январь–сентябрь 2026 года'."""
+        numbers = self.month_numbers(i)
+        if numbers is None:
+            return None
+        months, j = numbers
+        year, after = self.year_of(j)
+        j = max(j, after)
+        kind = "interval" if len(months) == 2 else "date"
+
+        def span_of(y: int):
+            return month_range(y, months[0])[0], month_range(y, months[-1])[1]
+
+        if year is None:
+            return self.make(i, j, kind, self.placed(i, span_of), "month")
+        return self.make(i, j, kind, span_of(year), "month")
+
+    def month_numbers(self, i: int) -> tuple[list[int], int] | None:
+        """One month or a range of two at token i ('октябре–декабре', 'октябре – декабре'): (numbers, index after)."""
+        tok = self.tok(i)
+        if tok is None:
+            return None
+        numbers = []
+        for part in re.split(r"[–—-]", tok.text):
+            hit = self.lex.match("month", [Tok(part, 0, 0)], 0)
+            if not hit:
+                return None
+            numbers.append(int(hit[0].value))
+        j = i + 1
+        if len(numbers) == 1 and self.low(j) in {"–", "—", "-"}:
+            hit = self.lex.match("month", self.tokens, j + 1)
+            if hit:
+                numbers.append(int(hit[0].value))
+                j = hit[1]
+        if len(numbers) > 2 or (len(numbers) == 2 and numbers[0] >= numbers[1]):
+            return None
+        return numbers, j
+
+    def years(self, i: int):
+        """'2020 году', '2023 календарного года', '2026–2028 годы', '2028-м', '2022 и 2023 гг.'."""
+        tok = self.tok(i)
+        if tok is None:
+            return None
+        ordinal = YEAR_ORDINAL.fullmatch(tok.text)
+        if ordinal:
+            return self.make(i, i + 1, "date", period_range(int(ordinal[1]), "year", 1), "year")
+        pair = YEAR_RANGE.fullmatch(tok.text)
+        if pair and self.tok(i + 1) is not None and YEAR_WORD.fullmatch(self.tokens[i + 1].text):
+            low, high = int(pair[1]), int(pair[2])
+            if low < high:
+                return self.make(i, i + 2, "interval", (date(low, 1, 1), date(high, 12, 31)), "year")
+        if YEAR_NUMBER.fullmatch(tok.text) and self.low(i + 1) == "и":
+            second = self.year_after(i + 2)
+            if second and second[0] == int(tok.text) + 1:  # "2022 и 2023 гг.": two years in a row, one stretch
+                return self.make(i, second[1], "interval", (date(int(tok.text), 1, 1), date(second[0], 12, 31)), "year")
+        hit = self.year_after(i)
+        if hit:
+            return self.make(i, hit[1], "date", period_range(hit[0], "year", 1), "year")
+        return None
+
+    def ordinal_period(self, i: int):
+        """'четвёртом квартале 2023 года', 'III квартале уходящего года', 'первое полугодие', 'III четвертью 2024 года'."""
+        hit = self.lex.match("ordinal", self.tokens, i)
+        if not hit or not self.low(hit[1]).startswith((*QUARTER_WORD, "полугод")):
+            return None
+        period = "half" if self.low(hit[1]).startswith("полугод") else "quarter"
+        index, j = int(hit[0].value), hit[1] + 1
+        if index > (2 if period == "half" else 4):
+            return None
+        year, after = self.year_of(j)
+        j = max(j, after)
+        if self.low(hit[1]).startswith("четверт") and after == hit[1] + 1:
+            return None  # "первой четверти" without a year is not a quarter of the calendar
+        if year is not None and index == -1:
+            index = 4 if period == "quarter" else 2
+        if year is not None:
+            return self.make(i, j, "date", period_range(year, period, index), period)
+        if index == -1:
+            return self.make(i, j, "date", None, period)
+        return self.make(i, j, "date", self.placed(i, lambda y: period_range(y, period, index)), period)
+
+    def season(self, i: int):
+        """'осенью 2024 года', 'осени 2026 года', 'летом', 'летнего периода' (without a year: placed by tense)."""
+        hit = self.lex.match("season", self.tokens, i)
+        if not hit:
+            return None
+        first_month, j = int(hit[0].value), hit[1]
+        year, after = self.year_of(j)
+        if year is not None:
+            return self.make(i, after, "date", season_range(year, first_month), "season")
+        if after > j:  # a relative year without a publication date
+            return self.make(i, after, "date", None, "season")
+        return self.make(i, j, "date", self.placed(i, lambda y: season_range(y, first_month)), "season")
+
+    def relative_period(self, i: int):
+        """'прошлом году', 'этом году', 'следующем году', 'прошлом месяце', 'прошлой неделе', 'прошлом квартале'."""
+        hit = self.lex.match("relative", self.tokens, i)
+        if not hit:
+            return None
+        offset, j = int(hit[0].value), hit[1]
+        if YEAR_ADJECTIVE.fullmatch(self.low(j)):
+            j += 1
+        period_hit = self.lex.match("period", self.tokens, j)
+        if not period_hit or self.low(j) in {"г", "гг"}:
+            return None
+        period, end = period_hit[0].value, period_hit[1]
+        if period not in {"year", "month", "week", "quarter"}:
+            return None
+        if self.anchor is None:
+            return self.make(i, end, "date", None, period)
+        a = self.anchor
+        if period == "year":
+            return self.make(i, end, "date", period_range(a.year + offset, "year", 1), "year")
+        if period == "month":
+            point = shift(a, months=offset)
+            return self.make(i, end, "date", month_range(point.year, point.month), "month")
+        if period == "quarter":
+            point = shift(a, months=3 * offset)
+            return self.make(i, end, "date", period_range(point.year, "quarter", (point.month - 1) // 3 + 1), "quarter")
+        monday = a - timedelta(days=a.weekday()) + timedelta(weeks=offset)
+        return self.make(i, end, "date", (monday, monday + timedelta(days=6)), "week")
+
+    def year_adjective(self, i: int):
+        """'прошлогоднего (показателя)': the year before publication, named by an adjective."""
+        hit = self.lex.match("year_adjective", self.tokens, i)
+        if not hit:
+            return None
+        if self.anchor is None:
+            return self.make(i, hit[1], "date", None, "year")
+        return self.make(i, hit[1], "date", period_range(self.anchor.year + int(hit[0].value), "year", 1), "year")
+
+    def part_of(self, i: int):
+        """'начале 2024 года' (its first quarter), 'конце года', 'середине декабря' (its middle ten days),
+        'начале лета' (its first month); 'конец 2024 г.' after "на" is its last day (a state at that point)."""
+        hit = self.lex.match("part", self.tokens, i)
+        if not hit:
+            return None
+        part, j = hit[0].value, hit[1]
+        point = self.low(i - 1) in POINT_PREPOSITIONS and self.low(i) in {"конец", "начало"}
+
+        def as_point(span):
+            if not point or span is None:
+                return span
+            day = span[1] if part == "end" else span[0]
+            return day, day
+
+        granularity = "day" if point else None
+        year, after = self.year_of(j)
+        if year is not None or after > j:
+            span = year_part(year, part) if year is not None else None
+            return self.make(i, after, "date", as_point(span), granularity or ("month" if part == "middle" else "quarter"))
+        if self.bare_year_word(j):
+            return self.make(i, j + 1, "date", as_point(self.placed(i, lambda y: year_part(y, part))),
+                             granularity or ("month" if part == "middle" else "quarter"))
+        month = self.lex.match("month", self.tokens, j)
+        if month:
+            m, end = int(month[0].value), month[1]
+            year, after = self.year_of(end)
+            span = month_part(year, m, part) if year is not None else self.placed(i, lambda y: month_part(y, m, part))
+            return self.make(i, max(end, after), "date", as_point(span), "day")
+        season = self.lex.match("season", self.tokens, j)
+        if season:
+            first_month, end = int(season[0].value), season[1]
+            year, after = self.year_of(end)
+            span = (season_part(year, first_month, part) if year is not None
+                    else self.placed(i, lambda y: season_part(y, first_month, part)))
+            return self.make(i, max(end, after), "date", as_point(span), granularity or "month")
+        return None

@@ -1,0 +1,355 @@
+"""Stretches of time: bounds, starts, periods after "за" and "через", and lengths.
+
+    "до конца 2026 года", "к концу года", "как минимум до 2028 года"     up to a boundary (from publication)
+    "с 2020 года", "с начала августа", "с начала года", "С января по август 2025 года", "с 2026 по 2028 год"
+    "за девять месяцев (года)"        year to date in a report (not a rolling window)
+    "за первые три квартала"          the first quarters of the calendar year; days and weeks count from an event
+    "за предыдущие четыре квартала"   the whole quarters before the period the text reports on
+    "за два года", "за квартал"       up to publication (past) or from it (future)
+    "за 2024 год", "за первое полугодие"  not here: a named period is its own expression, without "за"
+    "за шесть месяцев (после релиза)", "за всё время"                 counted from an event: unresolved
+    "через месяц", "менее чем через пять лет"   from publication (future), from an unnamed event (past: unresolved)
+    "в течение четырёх месяцев", "четыре месяца", "20-летний"         durations
+    "семью месяцами ранее", "два года назад"                          that long before publication
+    "несколько лет назад"                                             unresolved
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pipeline.lexicon import amount_lexicon
+from pipeline.numbers import match_number
+from pipeline.timex.calendar import month_range, period_range, season_range, shift, units_before, year_part
+from pipeline.timex.words import DURATION_ADJECTIVE, DURATION_CODE, DURATION_FACTOR, YEAR_NUMBER
+
+MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
+CALENDAR_UNITS = {"month", "quarter", "half", "year"}
+VAGUE_COUNTS = ("нескольк", "пар", "много", "считанн")
+WITHIN_QUALIFIERS = (("менее", "чем"), ("меньше", "чем"), ("не", "позднее", "чем"), ("не", "позже", "чем"),
+                     ("не", "более", "чем"), ("в", "пределах"))
+
+
+class SpanPatterns:
+    # --- up to a boundary ----------------------------------------------------------
+
+    def boundary(self, i: int):
+        """'до конца 2026 года', 'к концу года', 'как минимум до 2028 года', 'до 2030 года'."""
+        first = i
+        if self.low(i) == "как" and self.low(i + 1) == "минимум":
+            i += 2
+        if self.low(i) not in {"до", "к"}:
+            return None
+        j = i + 1
+        end_of = self.low(j) in {"конца", "концу"}
+        if end_of:
+            j += 1
+        elif self.low(i) == "к":
+            return None  # "к 2030 году" is the target year itself
+        period, index = "year", 1
+        ordinal = self.lex.match("ordinal", self.tokens, j)
+        if end_of and ordinal and self.low(ordinal[1]).startswith(("квартал", "полугод")):
+            index = int(ordinal[0].value)
+            period = "quarter" if self.low(ordinal[1]).startswith("квартал") else "half"
+            j = ordinal[1] + 1
+        elif end_of and self.low(j).startswith(("года", "месяца", "квартала")) and not YEAR_NUMBER.fullmatch(self.low(j)):
+            period = {"г": "year", "м": "month", "к": "quarter"}[self.low(j)[0]]
+            index = 0
+            j += 1
+        year, after = self.year_of(j)
+        if year is None and period == "year" and index == 1 and not end_of:
+            return None  # "до 40%" or "до конца" of something else
+        j = max(j, after)
+        if not end_of and year is None:
+            return None
+        future = self.future(i)
+        if self.anchor is None:
+            return self.make(first, j, "interval", None, period)
+        if index == 0:  # "до конца года/квартала/месяца": the current one
+            if period == "year":
+                y = year or self.anchor.year
+                end = date(y, 12, 31)
+                if not future and end > self.anchor:
+                    end = date(y - 1, 12, 31)
+            elif period == "quarter":
+                end = period_range(self.anchor.year, "quarter", (self.anchor.month - 1) // 3 + 1)[1]
+            else:
+                end = month_range(self.anchor.year, self.anchor.month)[1]
+        else:
+            y = year if year is not None else (self.anchor.year if future else None)
+            if y is None:
+                return self.make(first, j, "interval", None, period)
+            end = period_range(y, period, index)[1]
+        if self.low(i) == "к" and not future:  # "к концу года в стране работали …": the state at that point
+            return self.make(first, j, "date", (end, end), "day")
+        if end < self.anchor:
+            return self.make(first, j, "interval", None, period, "the boundary is before the publication date")
+        return self.make(first, j, "interval", (self.anchor, end), period)
+
+    # --- from a start ---------------------------------------------------------------
+
+    def since(self, i: int):
+        """'с прошлого года', 'с 2020 года', 'с начала августа', 'С января по август 2025 года', 'с 2026 по 2028 год'
+        -> from then to the publication date, or to the second bound. "с прошлым годом" compares: not here."""
+        if self.low(i) != "с":
+            return None
+        j = i + 1
+        if self.low(j) == "начала":
+            start = self.period_at(j + 1, i)
+            if start is None:
+                return None
+            span, end, granularity = start
+            return self.until_anchor(i, end, span[0] if span else None, granularity)
+        months = self.month_numbers(j)
+        if months and len(months[0]) == 1:
+            first_month, k = months[0][0], months[1]
+            if self.low(k) == "по":
+                second = self.month_numbers(k + 1)
+                if second and len(second[0]) == 1 and second[0][0] > first_month:
+                    last_month, k = second[0][0], second[1]
+                    year, after = self.year_of(k)
+
+                    def span_of(y: int):
+                        return month_range(y, first_month)[0], month_range(y, last_month)[1]
+
+                    span = span_of(year) if year is not None else self.placed(i, span_of)
+                    return self.make(i, max(k, after), "interval", span, "month")
+            year, after = self.year_of(k)
+            start = (month_range(year, first_month) if year is not None
+                     else self.placed_past(lambda y: month_range(y, first_month)))
+            return self.until_anchor(i, max(k, after), start[0] if start else None, "month")
+        if YEAR_NUMBER.fullmatch(self.low(j)) and self.low(j + 1) == "по":  # "с 2021 по 2023 год"
+            last = self.year_after(j + 2)
+            if last and last[0] > int(self.low(j)):
+                return self.make(i, last[1], "interval", (date(int(self.low(j)), 1, 1), date(last[0], 12, 31)), "year")
+        year, after = self.year_of(j)
+        if after == j or self.low(after - 1) in {"годом", "году"}:
+            return None
+        return self.until_anchor(i, after, date(year, 1, 1) if year is not None else None, "year")
+
+    def until_anchor(self, first: int, end: int, start: date | None, granularity: str):
+        if start is None or self.anchor is None:
+            return self.make(first, end, "interval", None, granularity)
+        if start > self.anchor:
+            return self.make(first, end, "interval", None, granularity, "starts after the publication date")
+        return self.make(first, end, "interval", (start, self.anchor), granularity)
+
+    def placed_past(self, span_of):
+        """The most recent such period that starts on or before publication (a start is always in the past)."""
+        if self.anchor is None:
+            return None
+        options = [span_of(y) for y in (self.anchor.year - 1, self.anchor.year)]
+        return [o for o in options if o[0] <= self.anchor][-1]
+
+    def period_at(self, j: int, first: int):
+        """The period named at token j ("года", "2025 года", "августа", "осени"): (span, index after, granularity)."""
+        year, after = self.year_of(j)
+        if after > j:
+            return (period_range(year, "year", 1) if year is not None else None), after, "year"
+        if self.bare_year_word(j):
+            return self.placed_past(lambda y: year_part(y, "start")), j + 1, "year"
+        months = self.month_numbers(j)
+        if months and len(months[0]) == 1:
+            month, end = months[0][0], months[1]
+            year, after = self.year_of(end)
+            span = month_range(year, month) if year is not None else self.placed_past(lambda y: month_range(y, month))
+            return span, max(end, after), "month"
+        season = self.lex.match("season", self.tokens, j)
+        if season:
+            first_month, end = int(season[0].value), season[1]
+            year, after = self.year_of(end)
+            span = (season_range(year, first_month) if year is not None
+                    else self.placed_past(lambda y: season_range(y, first_month)))
+            return span, max(end, after), "season"
+        return None
+
+    # --- after "за" --------------------------------------------------------------------
+
+    def within(self, i: int):
+        """'за девять месяцев 2025 года', 'за первые восемь месяцев', 'за два года', 'за квартал', 'за год',
+        'за декабрь прошлого года', 'за шесть месяцев после релиза', 'за всё время'."""
+        if self.low(i) != "за":
+            return None
+        j = i + 1
+        if self.low(j) in {"всё", "все"} and self.low(j + 1) == "время":
+            return self.make(i, j + 2, "interval", None, None, "the whole history of something")
+        if self.named_period(j):
+            return None  # "за 2024 год", "за первое полугодие": the span is the period itself, without "за"
+        modifier = self.low(j) if self.low(j).startswith(MODIFIERS) else ""
+        if modifier:
+            j += 1
+        number = match_number(self.tokens, j, self.text)
+        count = 1.0
+        if number is not None:
+            if number.is_range or number.low != int(number.low):
+                return None
+            count, j = number.low, number.end
+        unit_hit = amount_lexicon().match("duration_unit", self.tokens, j)
+        if not unit_hit:
+            return None
+        unit, j = unit_hit[0].value, unit_hit[1]
+        if number is None and not modifier and unit not in {"quarter", "year", "month", "week"}:
+            return None
+        n = int(count)
+        if self.low(j) == "после":  # "за три месяца после запуска": the span stops before the event
+            return self.make(i, j, "interval", None, unit, "counted from an event, not from the calendar")
+        year, end = self.year_of(j)
+        if year is None and end == j and self.bare_year_word(j) and unit == "month":
+            year, end = (self.anchor.year if self.anchor else None), j + 1  # "за восемь месяцев года"
+        if modifier.startswith("перв") and year is None:
+            if unit not in CALENDAR_UNITS or self.anchor is None:
+                return self.make(i, end, "interval", None, unit, "counted from an event, not from the calendar")
+            return self.make(i, end, "interval", self.year_to_date(unit, n), unit)
+        if year is not None and unit in {"month", "quarter"}:  # the first N months/quarters of that year
+            months = n * (3 if unit == "quarter" else 1)
+            if months > 12:
+                return None
+            return self.make(i, end, "interval", (date(year, 1, 1), month_range(year, months)[1]), unit)
+        if self.anchor is None:
+            return self.make(i, end, "interval", None, unit)
+        if modifier.startswith(("последн", "предыдущ")) and unit in CALENDAR_UNITS:
+            reference = self.reported_period(unit)
+            if reference is not None:  # "за предыдущие четыре квартала": before the quarter the text reports on
+                return self.make(i, end, "interval", units_before(reference, unit, n), unit)
+        future = self.future(i)
+        if unit == "quarter" and n == 1:
+            quarter = (self.anchor.month - 1) // 3 + 1
+            if future:
+                return self.make(i, end, "interval", period_range(self.anchor.year, "quarter", quarter), "quarter")
+            year_q, quarter = (self.anchor.year, quarter - 1) if quarter > 1 else (self.anchor.year - 1, 4)
+            return self.make(i, end, "interval", period_range(year_q, "quarter", quarter), "quarter")
+        if unit == "month" and not modifier and not future and 1 < n < 12:
+            # "за девять месяцев" in a report: year to date, not a rolling window
+            return self.make(i, end, "interval", self.year_to_date("month", n), "month")
+        return self.rolling(i, end, unit, n, future)
+
+    def year_to_date(self, unit: str, n: int) -> tuple[date, date] | None:
+        """The first n months/quarters/halves of the publication year, or of the year before when they have not
+        all begun yet."""
+        months = n * {"month": 1, "quarter": 3, "half": 6, "year": 12}[unit]
+        if months > 12:
+            return None
+        year = self.anchor.year if months <= self.anchor.month else self.anchor.year - 1
+        return date(year, 1, 1), month_range(year, months)[1]
+
+    def rolling(self, i: int, end: int, unit: str, n: int, future: bool):
+        months = {"year": 12 * n, "half": 6 * n, "month": n, "quarter": 3 * n}.get(unit)
+        if n > 1000 * (1 if months is not None else 365):  # "за 2000 лет": beyond the calendar's range
+            return self.make(i, end, "interval", None, unit, "too long a period to place")
+        if months is None:
+            days = n * (7 if unit == "week" else 1)
+            window = ((self.anchor, self.anchor + timedelta(days=days)) if future
+                      else (self.anchor - timedelta(days=days), self.anchor))
+            return self.make(i, end, "interval", window, unit)
+        window = ((self.anchor, shift(self.anchor, months=months)) if future
+                  else (shift(self.anchor, months=-months), self.anchor))
+        return self.make(i, end, "interval", window, unit)
+
+    def named_period(self, j: int) -> bool:
+        """Whether a calendar period is named at token j: a month, a quarter or half, a year ('декабрь прошлого
+        года', 'первое полугодие', '2024 календарный год', 'прошлый год')."""
+        if self.month_numbers(j):
+            return True
+        ordinal = self.lex.match("ordinal", self.tokens, j)
+        if ordinal and int(ordinal[0].value) > 0 and self.low(ordinal[1]).startswith(("квартал", "полугод")):
+            return True
+        return self.year_of(j)[1] > j
+
+    # --- after "через" ----------------------------------------------------------------
+
+    def through(self, i: int):
+        """'через месяц', 'через два года', 'менее чем через пять лет' (an interval up to then)."""
+        k, within = i, False
+        for words in WITHIN_QUALIFIERS:
+            if tuple(self.low(i + n) for n in range(len(words))) == words:
+                k, within = i + len(words), True
+                break
+        if self.low(k) != "через":
+            return None
+        number = match_number(self.tokens, k + 1, self.text)
+        j = number.end if number else k + 1
+        if number is not None and (number.is_range or number.low != int(number.low)):
+            return None
+        hit = amount_lexicon().match("duration_unit", self.tokens, j)
+        if not hit:
+            return None
+        unit, end = hit[0].value, hit[1]
+        n = int(number.low) if number else 1
+        kind = "interval" if within else "date"
+        if self.anchor is None:
+            return self.make(i, end, kind, None, unit)
+        if not self.future(k):
+            return self.make(i, end, kind, None, unit, "counted from an event, not from publication")
+        months = {"year": 12 * n, "half": 6 * n, "quarter": 3 * n, "month": n}.get(unit)
+        if n > 1000:
+            return self.make(i, end, kind, None, unit, "too long a period to place")
+        point = shift(self.anchor, months=months) if months else self.anchor + timedelta(days=n * (7 if unit == "week" else 1))
+        if within:
+            return self.make(i, end, "interval", (self.anchor, point), unit)
+        if unit == "year":
+            return self.make(i, end, "date", period_range(point.year, "year", 1), "year")
+        if unit == "month":
+            return self.make(i, end, "date", month_range(point.year, point.month), "month")
+        return self.make(i, end, "date", (point, point), "day")
+
+    # --- lengths ------------------------------------------------------------------------
+
+    def during(self, i: int):
+        """'в течение четырёх месяцев', 'в течение полутора лет'."""
+        if not (self.low(i) == "в" and self.low(i + 1) == "течение"):
+            return None
+        return self.duration(i + 2, first=i)
+
+    def duration(self, i: int, first: int | None = None):
+        """'четыре месяца', 'трое суток', '20-летний' (not a range, not a year)."""
+        tok = self.tok(i)
+        if tok is None:
+            return None
+        glued = DURATION_ADJECTIVE.fullmatch(tok.text)
+        if glued:
+            unit = {"л": "year", "м": "month", "д": "day"}[glued[2][0].lower()]
+            return self.make(first if first is not None else i, i + 1, "duration", None, unit,
+                             duration=f"P{glued[1]}{DURATION_CODE[unit]}")
+        if (self.low(i - 1) in {"за", "с", "через"}
+                or self.low(i - 2).startswith(("перв", "последн", "предыдущ")) and self.low(i - 3) == "за"):
+            return None
+        if self.low(i - 1) == "до" and self.low(i - 3) == "от" and match_number(self.tokens, i - 2, self.text):
+            return None  # the upper end of "от трёх до пяти лет": a range, an amount only
+        number = match_number(self.tokens, i, self.text)
+        if number is None or number.is_range or YEAR_NUMBER.fullmatch(tok.text):
+            return None
+        if amount_lexicon().match("scale", self.tokens, number.end):
+            return None
+        hit = amount_lexicon().match("duration_unit", self.tokens, number.end)
+        if not hit:
+            return None
+        unit, end = hit[0].value, hit[1]
+        if self.low(end) in {"назад", "ранее", "спустя"}:
+            return self.ago(i, end + 1, number.low, unit)
+        value = number.low * DURATION_FACTOR.get(unit, 1)
+        text = f"{value:g}".replace(".0", "")
+        return self.make(first if first is not None else i, end, "duration", None, unit,
+                         duration=f"P{text}{DURATION_CODE[unit]}")
+
+    def vague_ago(self, i: int):
+        """'несколько лет назад', 'пару месяцев назад': a time before publication that cannot be placed."""
+        if not self.low(i).startswith(VAGUE_COUNTS):
+            return None
+        hit = amount_lexicon().match("duration_unit", self.tokens, i + 1)
+        if not hit or self.low(hit[1]) not in {"назад", "ранее"}:
+            return None
+        return self.make(i, hit[1] + 1, "date", None, hit[0].value, "a vague distance in time")
+
+    def ago(self, first: int, end: int, count: float, unit: str):
+        """'семью месяцами ранее', 'два года назад' -> the unit that long before the publication date."""
+        if self.anchor is None or count != int(count):
+            return self.make(first, end, "date", None, unit)
+        n = int(count)
+        if unit == "month":
+            point = shift(self.anchor, months=-n)
+            return self.make(first, end, "date", month_range(point.year, point.month), "month")
+        if unit == "year":
+            return self.make(first, end, "date", period_range(self.anchor.year - n, "year", 1), "year")
+        days = n * (7 if unit == "week" else 1)
+        point = self.anchor - timedelta(days=days)
+        return self.make(first, end, "date", (point, point), "day")
