@@ -30,7 +30,7 @@ from functools import cache
 
 from pipeline.counted import counted_noun, measure_noun
 from pipeline.lexicon import Tok, amount_lexicon, time_lexicon, tokens_from_text
-from pipeline.numbers import ZERO_WORDS, NumberMatch, match_number, word_reading
+from pipeline.numbers import NumberMatch, match_number, word_reading
 
 PREPOSITIONS_AFTER_QUALIFIER = {"на", "за", "до"}
 GOVERNING = {"на", "за", "до", "от", "с", "из", "около", "более", "менее", "свыше", "порядка", "почти", "больше",

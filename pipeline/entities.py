@@ -25,6 +25,7 @@ from pipeline.records import stable_hash
 ENTITIES_DIR = MODELS_DIR / "entities"
 VERSION_TOKEN = r"^(?:\d+(?:\.\d+)?|[A-Z]?\d{1,4}[A-Z]{0,3}|[A-Z]\d?|Нео)$"
 EDITIONS = ["MAX", "Max", "Pro", "Ultra", "Lite", "Mini", "Plus", "Flash", "Turbo", "Нео"]
+INFLECTED_ABBREVIATION = re.compile(r"([А-ЯЁ]{2,6})[а-яё]{1,3}")  # "ЦОДов", "ЦОДа": a case ending on capitals
 ABBREVIATION_COMPOUND = re.compile(r"[A-ZА-ЯЁ]{2,6}-[а-яё]+(?:-[а-яё]+)*")
 
 
@@ -101,8 +102,9 @@ def non_entity_rule(text: str) -> str | None:
     """Which rule says a mention is not a named entity (None when it may be one)."""
     if ABBREVIATION_COMPOUND.fullmatch(text):
         return "abbreviation_compound"  # "ИИ-отрасли", "ИИ-технологий", "ИТ-компании"
-    if text in not_entities():
-        return "common_noun_abbreviation"  # "ЦОД"
+    inflected = INFLECTED_ABBREVIATION.fullmatch(text)
+    if text in not_entities() or (inflected and inflected[1] in not_entities()):
+        return "common_noun_abbreviation"  # "ЦОД", "ЦОДов"
     return None
 
 

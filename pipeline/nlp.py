@@ -16,7 +16,6 @@ Only `pipeline.extract` looks at spaCy objects; everything downstream gets plain
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,17 +26,13 @@ import spacy
 from spacy.attrs import DEP, HEAD, SENT_START
 from spacy.lang.ru.lemmatizer import RussianLemmatizer
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from pipeline import entity_pipes  # noqa: F401  (registers the entity components and the Span extensions)
 from pipeline.config import NLP_CONFIG_PATH
-from pipeline.entities import MentionView, descriptors, link, non_entity_rule, product_patterns
-from pipeline.norm import NormToken, normalize_span, parse_word
 
-Span.set_extension("normal", default=None, force=True)
-Span.set_extension("alias", default=None, force=True)
-Span.set_extension("canonical", default=None, force=True)
 
 # ---------------------------------------------------------------------------
 # Natasha models: loaded once per process
@@ -69,11 +64,19 @@ def natasha_models() -> NatashaModels:
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]")
 
 
+# a site name: razdel splits "hh.ru" into "hh" + "." + "ru"
+_SITE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\.(?:ru|com|su|net|org|io|ai|tech|рф)", re.IGNORECASE)
+
+
 def merge_codes(tokens: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Join razdel tokens with no space between them when together they form a Latin code with a digit and a
-    letter (razdel splits "H200" into "H" + "200", "Ascend 910B" into "910" + "B")."""
+    letter (razdel splits "H200" into "H" + "200", "Ascend 910B" into "910" + "B") or a site name ("hh.ru")."""
     merged: list[tuple[int, int]] = []
     for start, stop in tokens:
+        if len(merged) > 1 and merged[-1][1] == start and merged[-2][1] == merged[-1][0]:
+            if text[merged[-1][0]:merged[-1][1]] == "." and _SITE.fullmatch(text[merged[-2][0]:stop]):
+                merged[-2:] = [(merged[-2][0], stop)]
+                continue
         if merged and merged[-1][1] == start:
             prev_start = merged[-1][0]
             candidate = text[prev_start:stop]
@@ -250,6 +253,10 @@ class NatashaSyntax:
 
 # "Дженсен Хуанг (Jensen Huang)", "Мобильные ТелеСистемы (МТС)": the name, then a Latin name or an abbreviation
 _PAREN_ALIAS = re.compile(r"^(?P<name>.*?\S)\s*\((?P<alias>[^()]*(?:[A-Za-z]|[А-ЯЁ]{2})[^()]*)\)$")
+# "ICMR («ГФК-Русь": NER ran a name on into an unclosed bracket holding another name of the same organisation
+_PAREN_OPEN = re.compile(r"^(?P<name>.*?\S)\s*\((?P<inner>[^()]*)$")
+OPENING_QUOTES = " «\"“„"
+CLOSING_QUOTES = " »\"”“"
 
 
 @Language.factory("natasha_ner")
@@ -258,7 +265,8 @@ def create_natasha_ner(nlp: Language, name: str):
 
 
 class NatashaNER:
-    """PER/LOC/ORG spans from Natasha's NER; a trailing "(Latin Name)" or "(ABBR)" becomes `span._.alias`."""
+    """PER/LOC/ORG spans from Natasha's NER; a trailing "(Latin Name)" or "(ABBR)" becomes `span._.alias`; a span
+    run on into an unclosed bracket ("ICMR («ГФК-Русь") is two names."""
 
     def __call__(self, doc: Doc) -> Doc:
         full_text = doc.text  # Doc.text rebuilds the string on every access: read it once
@@ -268,13 +276,22 @@ class NatashaNER:
         for found in natasha_models().ner(full_text).spans:
             text = full_text[found.start:found.stop]
             match = _PAREN_ALIAS.match(text)
-            stop = found.start + len(match["name"]) if match else found.stop
+            unclosed = None if match else _PAREN_OPEN.match(text)
+            stop = found.start + len((match or unclosed)["name"]) if (match or unclosed) else found.stop
             span = doc.char_span(found.start, stop, label=found.type, alignment_mode="expand")
             if span is None or not span.text.strip():
                 continue
             if match:
                 span._.alias = match["alias"].strip()
             spans.append(span)
+            if unclosed:
+                inner = full_text[found.start + unclosed.start("inner"):found.stop]
+                inner_start = found.start + unclosed.start("inner") + len(inner) - len(inner.lstrip(OPENING_QUOTES))
+                inner_text = full_text[inner_start:found.stop].rstrip(CLOSING_QUOTES)
+                if inner_text[:1].isupper():
+                    second = doc.char_span(inner_start, inner_start + len(inner_text), label=found.type)
+                    if second is not None:
+                        spans.append(second)
         doc.ents = filter_spans(spans)
         return doc
 
@@ -305,160 +322,6 @@ class CachedRussianLemmatizer(RussianLemmatizer):
 )
 def create_pymorphy3_lemmatizer(nlp: Language, model, name: str, mode: str, overwrite: bool, scorer):
     return CachedRussianLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite, scorer=scorer)
-
-
-@Language.factory("entity_normalizer")
-def create_entity_normalizer(nlp: Language, name: str):
-    return EntityNormalizer()
-
-
-def adapt_norm_tokens(span: Span) -> list[NormToken]:
-    """spaCy tokens of a span as library-free `NormToken`s (heads relative to the span)."""
-    tokens = []
-    for token in span:
-        head = token.head.i - span.start if span.start <= token.head.i < span.end and token.head.i != token.i else None
-        tokens.append(NormToken(token.text, token.pos_, token.morph.to_dict(), head, token.whitespace_))
-    return tokens
-
-
-class EntityNormalizer:
-    """`span._.normal` for every entity: pymorphy3 nominative forms (see pipeline.norm)."""
-
-    def __call__(self, doc: Doc) -> Doc:
-        for span in doc.ents:
-            span._.normal = normalize_span(adapt_norm_tokens(span), span.label_)
-        return doc
-
-
-@Language.factory("product_ruler")
-def create_product_ruler(nlp: Language, name: str):
-    return ProductRuler(nlp, name)
-
-
-class ProductRuler:
-    """PRODUCT mentions from `models/entities/` through spaCy's EntityRuler; they replace overlapping NER spans
-    (Natasha tags "Rubin" or "Blackwell" as ORG, and splits "Nvidia H200" into ORG + nothing)."""
-
-    def __init__(self, nlp: Language, name: str):
-        from spacy.pipeline import EntityRuler
-
-        self.ruler = EntityRuler(nlp, name=name, overwrite_ents=True)
-        self.ruler.add_patterns(list(product_patterns()))
-
-    def __call__(self, doc: Doc) -> Doc:
-        return self.ruler(doc)
-
-    # patterns come from models/ when the component is created; nothing to serialise
-    def to_disk(self, path, **kwargs) -> None:
-        Path(path).mkdir(parents=True, exist_ok=True)
-
-    def from_disk(self, path, **kwargs) -> "ProductRuler":
-        return self
-
-
-def _adjective_only(token) -> bool:
-    """A capitalised adjective ("Тайваньская", "Китайская") that is not part of a name."""
-    parses = parse_word(token.text.lower())
-    return token.pos_ == "ADJ" and bool(parses) and all(p.tag.POS in {"ADJF", "ADJS"} for p in parses[:2])
-
-
-QUOTES = {"«", "»", '"', "„", "“", "”"}
-
-
-def _trim(doc: Doc, span: Span, start: int, end: int) -> Span:
-    """The same mention with new token bounds (its Latin alias kept)."""
-    alias = span._.alias
-    trimmed = Span(doc, start, end, label=span.label_)
-    trimmed._.alias = alias
-    return trimmed
-
-
-@Language.component("entity_filter")
-def entity_filter(doc: Doc) -> Doc:
-    """Drop mentions that are not names (pipeline.entities.non_entity_rule); cut a leading adjective before a
-    Latin name ("Китайская Huawei" -> "Huawei"; a lone "Тайваньская" is dropped), a descriptor before a quoted or
-    Latin name ("Завод «Микрон»" -> "Микрон") and surrounding quotes."""
-    kept = []
-    for span in doc.ents:
-        if span.label_ != "PRODUCT" and non_entity_rule(span.text):
-            continue
-        if span.label_ != "PER" and _adjective_only(span[0]):
-            if len(span) == 1:
-                continue
-            if re.match(r"[A-Za-z]", span[1].text):
-                span = _trim(doc, span, span.start + 1, span.end)
-        # "Завод «Микрон»", "Холдинг VK": a descriptor before a quoted or Latin name is not part of the name
-        if (span.label_ == "ORG" and len(span) > 1 and span[0].lemma_.lower() in descriptors()
-                and (span[1].text in QUOTES or re.match(r"[A-Za-z]", span[1].text))):
-            span = _trim(doc, span, span.start + 1, span.end)
-        start, end = span.start, span.end
-        while end - start > 1 and doc[start].text in QUOTES:
-            start += 1
-        while end - start > 1 and doc[end - 1].text in QUOTES:
-            end -= 1
-        if (start, end) != (span.start, span.end):
-            span = _trim(doc, span, start, end)
-        kept.append(span)
-    doc.ents = kept
-    return doc
-
-
-def _name_like(tokens) -> bool:
-    """Every word of the surface starts with a capital letter or a digit, and one is Latin or all-caps: the
-    surfaces whose repeated occurrence is the same name ("Mistral AI", "VK", "МТС"), not an inflected word."""
-    words = [t.text for t in tokens if t.text not in QUOTES]
-    if not words or not all(w[0].isupper() or w[0].isdigit() for w in words):
-        return False
-    return any(re.search(r"[A-Za-z]", w) or (len(w) > 1 and w.isupper()) for w in words)
-
-
-@Language.component("label_propagator")
-def label_propagator(doc: Doc) -> Doc:
-    """One name, one label per article: an untagged repetition of a tagged name-like surface gets the label
-    (Natasha tags "Mistral AI" in one sentence and misses it in another, or misses a name in a title)."""
-    labels: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for span in doc.ents:
-        if span.label_ in {"ORG", "PER", "LOC"} and _name_like(span):
-            labels[tuple(t.text for t in span)].add(span.label_)
-    surfaces = {words: next(iter(found)) for words, found in labels.items() if len(found) == 1}
-    if not surfaces:
-        return doc
-    taken = {i for span in doc.ents for i in range(span.start, span.end)}
-    added, longest = [], max(len(w) for w in surfaces)
-    i = 0
-    while i < len(doc):
-        for n in range(min(longest, len(doc) - i), 0, -1):
-            words = tuple(t.text for t in doc[i:i + n])
-            if words in surfaces and not taken & set(range(i, i + n)):
-                before = doc[i - 1] if i else None
-                after = doc[i + n] if i + n < len(doc) else None
-                # a name glued into a longer capitalised or hyphenated word is not this name
-                if not ((before is not None and not before.whitespace_ and before.text not in QUOTES | {"(", "/"})
-                        or (after is not None and not doc[i + n - 1].whitespace_ and after.text == "-")):
-                    added.append(Span(doc, i, i + n, label=surfaces[words]))
-                    taken.update(range(i, i + n))
-                    i += n - 1
-                    break
-        i += 1
-    if added:
-        doc.ents = sorted(list(doc.ents) + added, key=lambda s: s.start)
-    return doc
-
-
-@Language.component("canonical_linker")
-def canonical_linker(doc: Doc) -> Doc:
-    """`span._.canonical` for every entity (alias table, product ids, surname -> full name in the article); a
-    type the alias table knows better replaces the NER's ("Вашингтон" stays LOC, an aliased ORG becomes ORG)."""
-    ents = list(doc.ents)
-    views = [MentionView(e.label_, e.text, e._.normal or e.text, e.ent_id_ or None, e._.alias) for e in ents]
-    relabelled = []
-    for span, (etype, canonical) in zip(ents, link(views)):
-        if etype != span.label_:
-            span = Span(doc, span.start, span.end, label=etype)
-        span._.canonical = canonical
-        relabelled.append(span)
-    doc.ents = relabelled
-    return doc
 
 
 # ---------------------------------------------------------------------------

@@ -23,7 +23,6 @@ DASH_CLASS = "[" + re.escape(DASHES) + "]"
 DIGIT_RANGE = re.compile(rf"(\d+(?:[.,]\d+)?){DASH_CLASS}(\d+(?:[.,]\d+)?)")
 GROUP = re.compile(r"\d{3}")
 NOUN_NUMERALS = {"тысяча", "миллион", "миллиард", "триллион", "ноль", "нуль"}  # number words pymorphy3 tags as nouns
-ZERO_WORDS = {"ноль", "нуль"}
 
 
 def parse_digits(text: str) -> float | None:

@@ -19,7 +19,7 @@ def doc(nlp):
 
 def test_pipeline_is_declared_in_models_config(nlp):
     assert nlp.pipe_names == ["razdel_sentencizer", "natasha_morph", "natasha_syntax", "lemmatizer",
-                              "natasha_ner", "product_ruler", "entity_filter", "label_propagator",
+                              "natasha_ner", "product_ruler", "entity_rules", "entity_filter", "label_propagator",
                               "entity_normalizer", "canonical_linker"]
 
 
