@@ -16,7 +16,7 @@ or after "с X". A number without a unit is an amount only when its sentence say
 "число закупок … 11 700"), it continues a list ("у «джунов» — 18,6 резюме, у «мидлов» — 14,7") or it is the end
 of a "с X до Y". Words come from `models/lexicon/amounts.tsv` and `numerals.tsv`. Not amounts: years, days of
 months, numbers glued to names ("H200", "5G"), ordinals ("на третьем месте"), vague plurals ("тысячами чипов"),
-"с нуля", a period after "за" or "через" (time expressions). The scanner is total: any input gives a (possibly
+"с нуля", a period after "за" or "через" (time expressions), ages ("старше 35 лет"). The scanner is total: any input gives a (possibly
 empty) list, never an exception.
 """
 
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.counted import counted_noun, measure_noun
+from pipeline.counted import counted_noun, is_age, measure_noun
 from pipeline.lexicon import Tok, amount_lexicon, time_lexicon, tokens_from_text
 from pipeline.numbers import NumberMatch, match_number, word_reading
 
@@ -372,6 +372,8 @@ class AmountScanner:
                 before -= 1
             if before >= 0 and tokens[before].lower in TIME_PREPOSITIONS:
                 return None  # "за два года", "через пять лет": a time expression, not an amount
+            if is_age(tokens, first, m.end):
+                return None  # "в возрасте 60 лет": an age
             return done("duration", m.unit, m.end)
         if not zero and m.kind == "count" and not (low == high == 1 and not tokens[j].text[:1].isdigit()):
             return done("count", m.unit, m.end)

@@ -117,3 +117,16 @@ def _governed_noun(tokens: Sequence[Tok], start: int, stop: int) -> str | None:
         genitive = next((p for p in nouns if p.tag.case == "gent"), None)
         return _lemma_of(tok.text, genitive) if genitive else None
     return None
+
+
+AGE_BEFORE = ("возраст", "старше", "моложе", "младше")
+AGE_AFTER = {"старше", "младше", "моложе"}
+
+
+def is_age(tokens: Sequence[Tok], first: int, end: int) -> bool:
+    """'в возрасте 60 лет', 'старше 35 лет', '18 лет и старше': a person's age, not a length of time anything
+    lasts (neither a duration amount nor a duration time expression)."""
+    before = [tokens[k].lower for k in range(max(0, first - 3), first) if tokens[k].sent == tokens[first].sent]
+    if any(word.startswith(AGE_BEFORE) for word in before):
+        return True
+    return end + 1 < len(tokens) and tokens[end].lower in {"и", "или"} and tokens[end + 1].lower in AGE_AFTER

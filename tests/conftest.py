@@ -18,6 +18,34 @@ RAW_DIR = ROOT / "raw"
 SHARED_DIR = ROOT.parent / "shared"
 SEEDS_DIR = SHARED_DIR / "seeds"
 FACTRU_DIR = SHARED_DIR / "corpora" / "factru-2016"
+NEWS_REAL_DIR = SHARED_DIR / "corpora" / "news-real"
+
+# A tiny .ann corpus in the gold format, written here (our own text): articles under texts/, sources under ann/,
+# `article:` paths relative to the corpus root — the layout of news-real.
+ANN_ARTICLE = (" date 2025-10-20\n"
+               "Компания «Северный Ветер» в третьем квартале продала 120 тыс. смартфонов Breeze 5, сообщает Ведомости.\n\n"
+               "Выручка выросла на 14% до 9,5 млрд руб.\n")
+ANN_SOURCE = """article: texts/a1.txt
+split: dev
+
+E ORG | Северный Ветер
+E PRODUCT | Breeze 5
+E ORG | Ведомости
+A count | 120 тыс. смартфонов | 120e3 | смартфон
+A percent | 14% | 14 | percent
+A money | 9,5 млрд руб. | 9.5e9 | RUB
+T date | третьем квартале | 2025-07-01 | 2025-09-30 | quarter
+C supply | 120 тыс. смартфонов | subject=Компания «Северный Ветер» ~ Северный Ветер | pred=продать | time=третьем квартале | source=Ведомости ~ Ведомости
+C revenue | 9,5 млрд руб. + 14% | subject=Выручка | pred=вырасти
+"""
+
+
+def write_ann_corpus(root: Path, split: str = "dev") -> Path:
+    (root / "texts").mkdir(parents=True, exist_ok=True)
+    (root / "ann").mkdir(exist_ok=True)
+    (root / "texts" / "a1.txt").write_text(ANN_ARTICLE, encoding="utf-8")
+    (root / "ann" / "a1.ann").write_text(ANN_SOURCE.replace("split: dev", f"split: {split}"), encoding="utf-8")
+    return root
 
 
 @pytest.fixture(scope="session")

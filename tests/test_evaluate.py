@@ -1,6 +1,7 @@
 import pytest
 
-from pipeline.corpora import CorpusError, load_brat, load_factru
+from conftest import write_ann_corpus
+from pipeline.corpora import CorpusError, load_ann_corpus, load_brat, load_eval_documents, load_factru
 from pipeline.evaluate import (
     Counts,
     Metric,
@@ -156,3 +157,29 @@ def test_corpus_errors(tmp_path):
     (tmp_path / "a.ann").write_text("T1\tORG x y\tx\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="bad offsets"):
         load_brat(tmp_path)
+
+
+def test_load_ann_corpus_compiles_sources_against_articles_beside_them(tmp_path):
+    root = write_ann_corpus(tmp_path / "corpus")
+    [doc] = load_ann_corpus(root)
+    assert doc.doc_id == "a1" and doc.published_at == "2025-10-20" and doc.split == "dev"
+    assert [(e.text, e.type) for e in doc.entities] == [("Северный Ветер", "ORG"), ("Breeze 5", "PRODUCT"),
+                                                      ("Ведомости", "ORG")]
+    assert [a.value for a in doc.amounts] == [120e3, 14, 9.5e9]
+    assert [c.relation for c in doc.claims] == ["supply", "revenue"]
+    assert load_eval_documents("all", "news-real", root)[0] == "news-real"
+    assert load_eval_documents("dev", "ann", root)[0] == "ann:corpus"
+
+
+def test_ann_corpus_split_and_errors(tmp_path):
+    root = write_ann_corpus(tmp_path / "corpus", split="test")
+    assert len(load_ann_corpus(root, "all")) == 1 and len(load_ann_corpus(root, "test")) == 1
+    with pytest.raises(CorpusError, match="no source under .* is in split 'dev'"):
+        load_ann_corpus(root, "dev")
+    (root / "ann" / "a2.ann").write_text("article: texts/a1.txt\nsplit: dev\n\nE ORG | Южный Штиль\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="a2.ann: .*'Южный Штиль' does not occur"):
+        load_ann_corpus(root)
+    with pytest.raises(CorpusError, match="no .ann sources"):
+        load_ann_corpus(tmp_path / "empty")
+    with pytest.raises(CorpusError, match="unknown corpus"):
+        load_eval_documents("dev", "conll", root)

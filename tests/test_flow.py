@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import RAW_DIR
+from conftest import RAW_DIR, write_ann_corpus
 from pipeline.cli import main
 from pipeline.flows import process_articles
 from pipeline.schema import PROCESS_TABLES as TABLES
@@ -228,3 +228,18 @@ def test_evaluate_flow_writes_metrics_and_reports_unbuilt_stages(tmp_path):
     evaluate(split="dev", out_dir=str(tmp_path))  # re-run replaces, never duplicates; same metrics: same file
     assert len(pd.read_parquet(tmp_path / "eval_metrics.parquet")) == len(rows)
     assert pq.read_table(tmp_path / "eval_metrics.parquet").equals(before)
+
+
+def test_evaluate_flow_on_an_ann_corpus_scores_every_task(tmp_path, capsys):
+    corpus = write_ann_corpus(tmp_path / "mini")
+    out = tmp_path / "out"
+    assert main(["eval", "--corpus", "ann", str(corpus), "--out", str(out), "--errors", "amounts"]) == 0
+    printed = capsys.readouterr().out
+    assert "ann:mini / dev" in printed and "### disagreements: amounts" in printed
+    metrics = pd.read_parquet(out / "eval_metrics.parquet")
+    assert set(metrics.dataset) == {"ann:mini"} and set(metrics.split) == {"dev"}
+    assert {"entities", "amounts", "timex", "claims"} <= set(metrics.task)
+    assert "PRODUCT" in set(metrics.query("task == 'entities'").type)  # all four entity types, unlike factRuEval
+    value = metrics.query("task == 'amounts' and type == 'ALL' and match == 'value'").iloc[0]
+    assert value.f1 == 1.0
+    assert main(["eval", "--corpus", "ann", str(corpus), "--out", str(out), "--write-floor"]) == 2

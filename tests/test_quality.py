@@ -1,12 +1,13 @@
-"""Accuracy on the gold dev set must not fall below the committed floor; factRuEval when it is available."""
+"""Accuracy on the gold dev set and on news-real must not fall below the committed floors; factRuEval and
+news-real when they are available (../shared)."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from conftest import FACTRU_DIR
-from pipeline.evaluate import below_floor, evaluate_documents, floor_values
+from conftest import FACTRU_DIR, NEWS_REAL_DIR
+from pipeline.evaluate import below_floor, evaluate_documents, floor_path, floor_values
 from pipeline.gold import load_gold
 
 FLOOR = Path(__file__).resolve().parent.parent / "gold" / "metrics.json"
@@ -56,3 +57,29 @@ def test_more_recall_than_natasha_at_no_lower_precision(nlp, split):
         if ours.match == "lenient":
             assert ours.recall > theirs.recall, ours.key
             assert ours.precision >= theirs.precision - 1e-9, ours.key
+
+
+@pytest.fixture(scope="module")
+def news_real_metrics(nlp):
+    if not NEWS_REAL_DIR.is_dir():
+        pytest.skip(f"{NEWS_REAL_DIR} is absent (developer/CI material, not in a user's clone)")
+    from pipeline.corpora import load_ann_corpus
+
+    return evaluate_documents(load_ann_corpus(NEWS_REAL_DIR), nlp)
+
+
+def test_news_real_stays_above_its_floor(news_real_metrics):
+    floor = json.loads(floor_path("news-real").read_text(encoding="utf-8"))
+    assert floor["dataset"] == "news-real"
+    assert below_floor(news_real_metrics, floor["metrics"]) == [], \
+        "a news-real metric fell below gold/metrics.news-real.json; if intended, rewrite it with " \
+        "`python -m pipeline eval --corpus news-real ../shared/corpora/news-real --write-floor`"
+    assert set(floor_values(news_real_metrics)) <= set(floor["metrics"]), "new metrics are not in the news-real floor"
+
+
+def test_news_real_meets_the_real_text_targets(news_real_metrics):
+    """The bar for span extraction on real third-party news (amounts, time expressions, entities)."""
+    m = {x.key: x for x in news_real_metrics}
+    assert m["amounts/ALL/value"].f1 >= 0.95 and m["amounts/money/strict"].f1 >= 0.90
+    assert m["timex/ALL/resolved"].f1 >= 0.90
+    assert m["entities/ALL/strict"].f1 >= 0.92 and m["entities/PRODUCT/strict"].recall >= 0.80

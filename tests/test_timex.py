@@ -145,7 +145,7 @@ def test_a_named_period_after_za_is_the_period_itself(text, surface):
 
 
 @pytest.mark.parametrize("text", ["в первой четверти века", "за это время проект изменился", "в середине списка",
-                                  "в то же время компания"])
+                                  "в то же время компания", "пользователи в возрасте 60 лет", "зрители 18 лет и старше"])
 def test_not_time_expressions_in_real_news(text):
     assert timexes(text) == []
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from pipeline.counted import is_age
 from pipeline.lexicon import amount_lexicon
 from pipeline.numbers import match_number
 from pipeline.timex.calendar import month_range, period_range, season_range, shift, units_before, year_part
@@ -326,6 +327,8 @@ class SpanPatterns:
         unit, end = hit[0].value, hit[1]
         if self.low(end) in {"назад", "ранее", "спустя"}:
             return self.ago(i, end + 1, number.low, unit)
+        if is_age(self.tokens, i, end):
+            return None  # "в возрасте 60 лет": an age, not a length of time
         value = number.low * DURATION_FACTOR.get(unit, 1)
         text = f"{value:g}".replace(".0", "")
         return self.make(first if first is not None else i, end, "duration", None, unit,
