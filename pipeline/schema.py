@@ -250,10 +250,11 @@ EVAL_METRICS = Table(
     key=("dataset", "split", "task", "type", "match"),
     columns=(
         Column("run_id", pa.string(), "Evaluation run (the Prefect flow run id).", nullable=False),
-        Column("dataset", pa.string(), "`gold` (the project's gold set), `factru` (factRuEval-2016) or "
+        Column("dataset", pa.string(), "`gold` (the project's gold set), `news-real` (real news annotated under "
+               "gold/GUIDELINES.md), `ann:<folder>` (another folder of .ann sources), `factru` (factRuEval-2016) or "
                "`brat:<folder>`.", nullable=False),
-        Column("split", pa.string(), "`dev`, `test` or `all` for the gold set; the corpus folder name otherwise.",
-               nullable=False),
+        Column("split", pa.string(), "`dev`, `test` or `all` for the gold set and .ann folders (the split named in "
+               "the sources); the corpus folder name for factru; `all` for brat.", nullable=False),
         Column("task", pa.string(), "entities, amounts, timex or claims.", nullable=False),
         Column("type", pa.string(), "Entity type / amount kind / timex kind, or ALL.", nullable=False),
         Column("match", pa.string(), "strict (exact span), lenient (overlap), token (naeval per-token), value "

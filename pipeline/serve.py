@@ -156,7 +156,8 @@ def build_deployments(inbox: str, out_dir: str, cron: str, timezone_name: str = 
             tags=["pipeline", "manual"]),
         evaluate.to_deployment(
             name="evaluate", parameters={"out_dir": out_dir}, entrypoint_type=module,
-            description="Score the pipeline on the gold set (dev/test/all) or a public corpus.",
+            description="Score the pipeline on the gold set (dev/test/all) or a corpus folder "
+                        "(news-real, ann, factru, brat).",
             tags=["pipeline", "manual"]),
     ]
 
