@@ -84,6 +84,7 @@ def test_golden_article_readable_rows(raw_run):
         (4, "TrendForce", "ORG", "TrendForce", None, "TrendForce"),
         (4, "Samsung", "ORG", "Samsung", None, "Samsung"),
         (4, "SK hynix", "ORG", "SK hynix", None, "SK hynix"),
+        (5, "DDR5", "PRODUCT", "DDR5", None, "DDR5"),  # a memory generation is a product; "DRAM" is a class
         (6, "Samsung", "ORG", "Samsung", None, "Samsung"),
         (6, "Пхёнтхэке", "LOC", "Пхёнтхэк", None, "Пхёнтхэк"),
         (7, "Ли Джэ Ён", "PER", "Ли Джэ Ён", "Lee Jae-yong", "Ли Джэ Ён"),
