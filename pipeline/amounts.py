@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.counted import counted_noun, is_age, measure_noun
-from pipeline.lexicon import Tok, amount_lexicon, time_lexicon, tokens_from_text
+from pipeline.lexicon import Tok, amount_lexicon, scan_tokens, time_lexicon, tokens_from_text
 from pipeline.numbers import NumberMatch, match_number, word_reading
 
 PREPOSITIONS_AFTER_QUALIFIER = {"на", "за", "до"}
@@ -129,16 +129,7 @@ class AmountScanner:
         self.found: list[FoundAmount] = []
 
     def scan(self) -> list[FoundAmount]:
-        i = 0
-        while i < len(self.tokens):
-            result = self.match_at(i)
-            if result is None:
-                i += 1
-                continue
-            amount, end = result
-            self.found.append(amount)
-            i = max(end, i + 1)
-        return self.found
+        return scan_tokens(len(self.tokens), self.match_at, self.found)
 
     # --- helpers -------------------------------------------------------------
 

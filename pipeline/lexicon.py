@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -67,6 +67,21 @@ def tokens_from_text(text: str) -> list[Tok]:
                 tense = OC_TENSE.get(parses[0].tag.tense or "", "")
         tokens.append(Tok(t.text, t.start, t.stop, lemma, tense=tense, sent=sent))
     return tokens
+
+
+def scan_tokens(count: int, match_at: Callable[[int], tuple[object, int] | None], found: list) -> list:
+    """The rule scanners' loop: left to right over `count` tokens, at each position the first match (a record and
+    the index after it) is appended to `found` and the scan goes on after it."""
+    i = 0
+    while i < count:
+        result = match_at(i)
+        if result is None:
+            i += 1
+            continue
+        record, end = result
+        found.append(record)
+        i = max(end, i + 1)
+    return found
 
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.lexicon import Tok, time_lexicon
+from pipeline.lexicon import Tok, scan_tokens, time_lexicon
 from pipeline.timex.calendar import place
 from pipeline.timex.points import PointPatterns
 from pipeline.timex.references import ReferencePatterns
@@ -52,16 +52,7 @@ class TimexScanner(PointPatterns, SpanPatterns, ReferencePatterns):
     # --- the scan ----------------------------------------------------------------
 
     def scan(self) -> list[FoundTimex]:
-        i = 0
-        while i < len(self.tokens):
-            result = self.match_at(i)
-            if result is None:
-                i += 1
-                continue
-            timex, end = result
-            self.found.append(timex)
-            i = max(end, i + 1)
-        return self.found
+        return scan_tokens(len(self.tokens), self.match_at, self.found)
 
     def patterns(self):
         return (self.anaphora, self.comparison_base, self.boundary, self.since, self.within, self.through,
