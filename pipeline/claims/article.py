@@ -1,0 +1,195 @@
+"""One article as the claim modules see it: tokens with their parse, clauses, attribution phrases, mentions.
+
+Built once per article; every slot module reads it and none changes it, except `subject_history` (the
+subjects found so far, for "компания" further on).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from pipeline.claims.words import CLAUSE_BREAKS, PRONOUNS, lexicon
+from pipeline.lexicon import Tok
+from pipeline.norm import parse_word
+from pipeline.records import Amount, Mention, Timex
+
+
+class ArticleView:
+    def __init__(self, text: str, tokens: Sequence[Tok], mentions: Sequence[Mention], amounts: Sequence[Amount],
+                 timexes: Sequence[Timex], published_at: date | None, article_id: str):
+        self.text, self.tokens, self.mentions = text, tokens, sorted(mentions, key=lambda m: m.start)
+        self.amounts, self.timexes = amounts, timexes
+        self.published_at, self.article_id = published_at, article_id
+        self.lex = lexicon()
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for i, tok in enumerate(tokens):
+            if tok.head >= 0:
+                self.children[tok.head].append(i)
+        self.clause_of = self._clauses()
+        self.attributions = self._attribution_phrases()
+        self.attribution = self._attribution_tokens()
+        self.subject_history: list[Mention] = []
+        self.starts = [t.start for t in tokens]
+        self.clause_tokens: dict[int, list[int]] = defaultdict(list)
+        self.sent_tokens: dict[int, list[int]] = defaultdict(list)
+        for i, tok in enumerate(tokens):
+            self.clause_tokens[self.clause_of[i]].append(i)
+            self.sent_tokens[tok.sent].append(i)
+
+    # --- clauses -------------------------------------------------------------------
+
+    def _clauses(self) -> list[int]:
+        """Clause index per token. Segments split at , ; : — and brackets (a break belongs to the segment it
+        closes); verbless insertions are not clauses of their own: "SoftBank, ещё один участник Stargate, в
+        феврале вложила …" and "Общие инвестиции, по оценке «Коммерсанта», составляют …" are one clause."""
+        segments: list[list[int]] = []
+        sent = -1
+        for i, tok in enumerate(self.tokens):
+            if tok.sent != sent or not segments or self.tokens[segments[-1][-1]].text in CLAUSE_BREAKS:
+                segments.append([])
+            sent = tok.sent
+            segments[-1].append(i)
+        amount_starts = {a.start for a in self.amounts}
+        result = [0] * len(self.tokens)
+        clause, k = 0, 0
+        while k < len(segments):
+            clause += 1
+            head = segments[k]
+            members = [head]
+            if not self.has_verb(head):
+                j = k + 1
+                # absorb verbless insertions up to and including the first segment with a verb
+                while j < len(segments) and self.tokens[segments[j][0]].sent == self.tokens[head[0]].sent:
+                    seg = segments[j]
+                    words = [i for i in seg if self.tokens[i].text not in CLAUSE_BREAKS]
+                    if not words:
+                        members.append(seg)
+                        j += 1
+                        continue
+                    first = self.tokens[words[0]]
+                    if {first.lower, first.lemma} & set(self.lex["clause_opener"]) or (
+                            not self.has_verb(seg) and any(self.tokens[i].start in amount_starts for i in words)):
+                        break  # a new clause, or a verbless one with an amount of its own ("прибыль — 2 млрд")
+                    members.append(seg)
+                    j += 1
+                    if self.has_verb(seg):
+                        break
+                if len(members) > 1 and self.has_verb(members[-1]):
+                    k = j
+                else:
+                    members, k = [head], k + 1
+            else:
+                k += 1
+            for seg in members:
+                for i in seg:
+                    result[i] = clause
+        return result
+
+    def has_verb(self, segment: Sequence[int]) -> bool:
+        return any(self.tokens[i].pos in {"VERB", "AUX"} and self.tokens[i].dep not in {"amod", "acl"}
+                   for i in segment)
+
+    # --- attribution phrases ("по оценкам X") ------------------------------------------
+
+    def _attribution_phrases(self) -> dict[int, tuple[str | None, str, list[int]]]:
+        """Every "по оценкам X" / "по его словам" phrase, found once: index of "по" -> (pronoun or None,
+        attribution lemma, the tokens after it up to the end of its segment)."""
+        phrases = {}
+        for i, tok in enumerate(self.tokens):
+            if tok.lower != "по":
+                continue
+            k = i + 1
+            pronoun = self.tokens[k].lower if k < len(self.tokens) and self.tokens[k].lower in PRONOUNS else None
+            word = self.attribution_word(k + 1 if pronoun else k)
+            if not word:
+                continue
+            j = (k + 1 if pronoun else k) + 1  # after the attribution word
+            rest = []
+            while j < len(self.tokens) and self.tokens[j].sent == tok.sent and self.tokens[j].text not in CLAUSE_BREAKS:
+                rest.append(j)
+                j += 1
+            phrases[i] = (pronoun, word, rest)
+        return phrases
+
+    def _attribution_tokens(self) -> set[int]:
+        """Tokens of the attribution phrases up to and including the break that closes them: never a subject."""
+        out: set[int] = set()
+        for i in self.attributions:
+            j = i
+            while j < len(self.tokens) and self.tokens[j].sent == self.tokens[i].sent:
+                out.add(j)
+                if self.tokens[j].text in CLAUSE_BREAKS:
+                    break
+                j += 1
+        return out
+
+    def attribution_word(self, i: int) -> str | None:
+        """The attribution lemma of token i ("оценкам", "словам", "данным"), else None. The lemmatizer leaves
+        "данным" as it is when the tagger calls it a noun, so pymorphy3's normal forms are tried too."""
+        if i >= len(self.tokens):
+            return None
+        tok = self.tokens[i]
+        for lemma in (tok.lemma, tok.lower):
+            if lemma in self.lex["attribution"]:
+                return lemma
+        return next((p.normal_form for p in parse_word(tok.lower) if p.normal_form in self.lex["attribution"]), None)
+
+    # --- tokens and spans -------------------------------------------------------------
+
+    def token_at(self, offset: int) -> int | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i if i >= 0 and self.tokens[i].start <= offset < self.tokens[i].stop else None
+
+    def span_tokens(self, start: int, stop: int) -> list[int]:
+        first = bisect.bisect_left(self.starts, start)
+        out = []
+        for i in range(first, len(self.tokens)):
+            if self.tokens[i].start >= stop:
+                break
+            if self.tokens[i].stop <= stop:
+                out.append(i)
+        return out
+
+    def subtree(self, i: int, limit: set[int]) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            k = stack.pop()
+            if k in limit and k not in out:
+                out.append(k)
+                stack.extend(self.children.get(k, []))
+        return sorted(out)
+
+    def phrase(self, indices: Sequence[int]) -> str:
+        indices = [i for i in indices if self.tokens[i].text not in CLAUSE_BREAKS | {".", "?", "!"}]
+        if not indices:
+            return ""
+        return self.text[self.tokens[min(indices)].start:self.tokens[max(indices)].stop]
+
+    def nominative_noun(self, i: int) -> bool:
+        """A noun in the nominative, or an indeclinable Latin name ("ByteDance", "OpenAI") outside a phrase."""
+        tok = self.tokens[i]
+        if tok.pos == "NOUN" or (tok.pos == "PROPN" and tok.case):
+            return tok.case == "Nom"
+        return tok.pos in {"PROPN", "X"} and not tok.case and tok.dep not in {"nmod", "flat:foreign", "flat", "appos"} \
+            and tok.text[:1].isupper()
+
+    # --- mentions ------------------------------------------------------------------------
+
+    def mention_in(self, indices: Sequence[int], types: set[str], person_first: bool = False) -> Mention | None:
+        """The mention inside the tokens: an organisation, product or person before a place (a person first
+        for a speaker: "генеральный директор «РТК-ЦОД» Андрей Заренин" is Заренин)."""
+        if not indices:
+            return None
+        start, stop = self.tokens[min(indices)].start, self.tokens[max(indices)].stop
+        allowed = set(indices)
+        inside = [m for m in self.mentions if start <= m.start and m.stop <= stop and m.type in types
+                  and self.token_at(m.start) in allowed]
+        inside.sort(key=lambda m: (m.type != "PER" if person_first else False, m.type == "LOC", m.start))
+        return inside[0] if inside else None
+
+    def latest_mention(self, before: int, types: set[str]) -> Mention | None:
+        earlier = [m for m in self.mentions if m.stop <= before and m.type in types]
+        return earlier[-1] if earlier else None

@@ -1,0 +1,73 @@
+"""Claim records from candidates: every slot module asked in turn, one `Claim` and its `ClaimAmount` links per
+candidate, sentence by sentence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipeline.claims.article import ArticleView
+from pipeline.claims.candidates import Group, group_amounts, object_of, predicate_of, primary_amount
+from pipeline.claims.modality import modality_of, negated
+from pipeline.claims.relation import relation_of
+from pipeline.claims.source import source_of
+from pipeline.claims.subject import entity_for, subject_tokens
+from pipeline.claims.time import time_of
+from pipeline.records import Amount, Claim, ClaimAmount
+
+
+def build_claims(view: ArticleView) -> tuple[list[Claim], list[ClaimAmount]]:
+    claims, links = [], []
+    by_sentence: dict[int, list[Amount]] = defaultdict(list)
+    for amount in sorted(view.amounts, key=lambda a: a.start):
+        k = view.token_at(amount.start)
+        if k is not None:
+            by_sentence[view.tokens[k].sent].append(amount)
+    for sent, sentence_amounts in sorted(by_sentence.items()):
+        sentence = view.sent_tokens[sent]
+        for group in group_amounts(view, sentence_amounts):
+            claim, claim_links = make_claim(view, group, sentence)
+            claims.append(claim)
+            links += claim_links
+    return claims, links
+
+
+def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Claim, list[ClaimAmount]]:
+    tokens = view.tokens
+    ev_start, ev_stop = tokens[sentence[0]].start, tokens[sentence[-1]].stop
+    primary = primary_amount(view, group.amounts)
+    amount_tokens = {i for a in group.amounts + group.comparison for i in view.span_tokens(a.start, a.stop)}
+    predicate = predicate_of(view, primary)
+    subject = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens)
+    subject_mention = entity_for(view, subject)
+    if subject_mention is not None:
+        view.subject_history.append(subject_mention)
+    source_text, source_mention, hint = source_of(view, sentence, predicate, subject, group.clause)
+    modality = modality_of(view, sentence, predicate, subject_mention, hint)
+    time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start))
+    relation = relation_of(view, subject, predicate, primary, modality, group.clause)
+    comparison_value = group.comparison[0].value_max if group.comparison else None
+    claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"
+    confidence = round(0.4 + 0.2 * bool(predicate is not None) + 0.2 * bool(subject_mention)
+                       + 0.1 * (time_source == "sentence") + 0.1 * bool(source_text), 2)
+    claim = Claim(
+        claim_id=claim_id, article_id=view.article_id, sent_index=tokens[sentence[0]].sent,
+        evidence=view.text[ev_start:ev_stop], evidence_start=ev_start, evidence_stop=ev_stop,
+        subject=view.phrase(subject) or None, subject_entity_id=subject_mention.entity_id if subject_mention else None,
+        subject_entity=subject_mention.canonical if subject_mention else None,
+        predicate=tokens[predicate].lemma if predicate is not None else None,
+        relation=relation, object=object_of(view, group),
+        value=primary.value, value_min=primary.value_min, value_max=primary.value_max, unit=primary.unit,
+        currency=primary.currency, qualifier=primary.qualifier, amount_id=primary.amount_id,
+        time_start=time_start, time_end=time_end, time_source=time_source,
+        source=source_text, source_entity_id=source_mention.entity_id if source_mention else None,
+        source_entity=source_mention.canonical if source_mention else None,
+        modality=modality, negated=negated(view, predicate), comparison=group.comparison_text,
+        comparison_multiplier=comparison_value if group.comparison and group.comparison[0].kind == "multiplier" else None,
+        confidence=confidence,
+    )
+    ordered = [primary] + [a for a in group.amounts if a is not primary]
+    links = [ClaimAmount(claim_id, a.amount_id, view.article_id, rank, "primary" if rank == 0 else "secondary")
+             for rank, a in enumerate(ordered)]
+    links += [ClaimAmount(claim_id, a.amount_id, view.article_id, len(ordered) + k, "comparison")
+              for k, a in enumerate(group.comparison)]
+    return claim, links
