@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.evaluate import TASKS, Prediction, close_values, match_spans, overlap, same_party
+from pipeline.evaluate import TASKS, Prediction, claim_checks, close_values, match_claims, match_spans
 from pipeline.gold import GoldDocument
 
 
@@ -74,39 +74,27 @@ def span_disagreements(doc: GoldDocument, pred: Prediction, task: str) -> list[s
 def claim_disagreements(doc: GoldDocument, pred: Prediction) -> list[str]:
     """Differences of one document's claims: unmatched claims and wrong slots of matched ones."""
     text, guess = doc.text, pred.claims or []
-    candidates = []
-    for i, g in enumerate(doc.claims):
-        primary = tuple(g.amounts[0])
-        for j, p in enumerate(guess):
-            shared = overlap(primary, (p.amount_start, p.amount_stop))
-            if shared and overlap((g.evidence_start, g.evidence_stop), (p.evidence_start, p.evidence_stop)):
-                candidates.append((shared, i, j))
-    used_gold, used_pred, lines = set(), set(), []
-    for _, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
-        if i in used_gold or j in used_pred:
-            continue
-        used_gold.add(i)
-        used_pred.add(j)
+    pairs = match_claims(doc, Prediction(pred.doc_id, claims=guess))
+    lines = []
+    for i, j in pairs:
         g, p = doc.claims[i], guess[j]
         where = _quote(text, *g.amounts[0])
-        slots = {
-            "subject": (same_party(g.subject, g.subject_entity, p.subject, p.subject_entity),
-                        f"{g.subject} ~ {g.subject_entity}", f"{p.subject} ~ {p.subject_entity}"),
-            "relation": (g.relation == p.relation, g.relation, p.relation),
-            "time": ((g.time_start, g.time_end) == (p.time_start, p.time_end),
-                     f"{g.time_start}..{g.time_end}", f"{p.time_start}..{p.time_end}"),
-            "source": (same_party(g.source, g.source_entity, p.source, p.source_entity),
-                       f"{g.source} ~ {g.source_entity}", f"{p.source} ~ {p.source_entity}"),
-            "modality": (g.modality == p.modality, g.modality, p.modality),
+        shown = {
+            "subject": (f"{g.subject} ~ {g.subject_entity}", f"{p.subject} ~ {p.subject_entity}"),
+            "relation": (g.relation, p.relation),
+            "time": (f"{g.time_start}..{g.time_end}", f"{p.time_start}..{p.time_end}"),
+            "source": (f"{g.source} ~ {g.source_entity}", f"{p.source} ~ {p.source_entity}"),
+            "modality": (g.modality, p.modality),
         }
-        for slot, (ok, want, got) in slots.items():
+        for slot, ok in claim_checks(g, p).items():
             if not ok:
-                lines.append(f"slot   {slot:<10} {where}: gold {want}, predicted {got}")
+                lines.append(f"slot   {slot:<10} {where}: gold {shown[slot][0]}, predicted {shown[slot][1]}")
+    matched_gold, matched_pred = {i for i, _ in pairs}, {j for _, j in pairs}
     for i, g in enumerate(doc.claims):
-        if i not in used_gold:
+        if i not in matched_gold:
             lines.append(f"miss   {g.relation:<10} {_quote(text, *g.amounts[0])} subject {g.subject}")
     for j, p in enumerate(guess):
-        if j not in used_pred:
+        if j not in matched_pred:
             lines.append(f"false  {p.relation:<10} {_quote(text, p.amount_start, p.amount_stop)} subject {p.subject}")
     return lines
 

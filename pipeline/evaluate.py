@@ -97,7 +97,7 @@ class Metric:
         return self.accuracy if self.match in ACCURACY_MATCHES else self.f1
 
 
-ACCURACY_MATCHES = {"normal", "cluster:grouped", "cluster:pure", *(f"slot:{s}" for s in CLAIM_SLOTS)}
+ACCURACY_MATCHES = {"normal", "cluster:grouped", "cluster:pure", "confidence:auc", *(f"slot:{s}" for s in CLAIM_SLOTS)}
 
 
 def metric_from_counts(task: str, type: str, match: str, counts: Counts) -> Metric:
@@ -157,6 +157,7 @@ class PredClaim:
     source: str | None
     source_entity: str | None
     modality: str
+    confidence: float | None = None
 
 
 @dataclass
@@ -338,39 +339,76 @@ def same_party(gold_text: str | None, gold_entity: str | None, pred_text: str | 
     return bool(words(gold_text) & words(pred_text))
 
 
+def claim_checks(g, p) -> dict[str, bool]:
+    """Which slots of a matched predicted claim agree with the gold claim."""
+    return {
+        "subject": same_party(g.subject, g.subject_entity, p.subject, p.subject_entity),
+        "relation": g.relation == p.relation,
+        "time": (g.time_start, g.time_end) == (p.time_start, p.time_end),
+        "source": same_party(g.source, g.source_entity, p.source, p.source_entity),
+        "modality": g.modality == p.modality,
+    }
+
+
+def match_claims(gold: GoldDocument, pred: Prediction) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) pairs: overlapping evidence and primary amounts, largest overlap
+    of the primary amount first."""
+    candidates = []
+    for i, g in enumerate(gold.claims):
+        primary = tuple(g.amounts[0])
+        for j, p in enumerate(pred.claims):
+            if (overlap((g.evidence_start, g.evidence_stop), (p.evidence_start, p.evidence_stop))
+                    and overlap(primary, (p.amount_start, p.amount_stop))):
+                candidates.append((overlap(primary, (p.amount_start, p.amount_stop)), i, j))
+    used_gold, used_pred, pairs = set(), set(), []
+    for _, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if i not in used_gold and j not in used_pred:
+            used_gold.add(i)
+            used_pred.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def roc_auc(scored: Sequence[tuple[float, bool]]) -> float | None:
+    """The probability that a random right item scores higher than a random wrong one (ties count half)."""
+    right = [s for s, ok in scored if ok]
+    wrong = [s for s, ok in scored if not ok]
+    if not right or not wrong:
+        return None
+    wins = sum((r > w) + 0.5 * (r == w) for r in right for w in wrong)
+    return wins / (len(right) * len(wrong))
+
+
 def score_claims(pairs: Iterable[tuple[GoldDocument, Prediction]]) -> list[Metric]:
-    counts = Counts()
+    """Claims matched on evidence + primary amount; slot accuracy over matched claims; `all-slots`: claims matched
+    with every slot right (recall = share of gold claims fully right); `confidence:auc`: how well `confidence`
+    separates fully right claims from false or partly wrong ones."""
+    counts, complete = Counts(), Counts()
     slots = {slot: Share() for slot in CLAIM_SLOTS}
+    scored: list[tuple[float, bool]] = []
     for gold, pred in pairs:
         counts.guessed += len(pred.claims)
         counts.expected += len(gold.claims)
-        candidates = []
-        for i, g in enumerate(gold.claims):
-            primary = tuple(g.amounts[0])
-            for j, p in enumerate(pred.claims):
-                if (overlap((g.evidence_start, g.evidence_stop), (p.evidence_start, p.evidence_stop))
-                        and overlap(primary, (p.amount_start, p.amount_stop))):
-                    candidates.append((overlap(primary, (p.amount_start, p.amount_stop)), i, j))
-        used_gold, used_pred = set(), set()
-        for _, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
-            if i in used_gold or j in used_pred:
-                continue
-            used_gold.add(i)
-            used_pred.add(j)
+        complete.guessed += len(pred.claims)
+        complete.expected += len(gold.claims)
+        right_pred = set()
+        for i, j in match_claims(gold, pred):
             counts.correct += 1
-            g, p = gold.claims[i], pred.claims[j]
-            checks = {
-                "subject": same_party(g.subject, g.subject_entity, p.subject, p.subject_entity),
-                "relation": g.relation == p.relation,
-                "time": (g.time_start, g.time_end) == (p.time_start, p.time_end),
-                "source": same_party(g.source, g.source_entity, p.source, p.source_entity),
-                "modality": g.modality == p.modality,
-            }
+            checks = claim_checks(gold.claims[i], pred.claims[j])
             for slot, ok in checks.items():
                 slots[slot].total += 1
                 slots[slot].correct += ok
-    metrics = [metric_from_counts("claims", ALL, "evidence+amount", counts)]
+            if all(checks.values()):
+                complete.correct += 1
+                right_pred.add(j)
+        scored += [(p.confidence, j in right_pred) for j, p in enumerate(pred.claims) if p.confidence is not None]
+    metrics = [metric_from_counts("claims", ALL, "evidence+amount", counts),
+               metric_from_counts("claims", ALL, "all-slots", complete)]
     metrics += [metric_from_share("claims", ALL, f"slot:{slot}", share) for slot, share in slots.items()]
+    auc = roc_auc(scored)
+    if auc is not None:
+        metrics.append(Metric("claims", ALL, "confidence:auc", accuracy=auc, support=len(scored),
+                              correct=sum(ok for _, ok in scored), expected=len(scored)))
     return metrics
 
 
@@ -400,8 +438,8 @@ def score_documents(golds: Sequence[GoldDocument], preds: Sequence[Prediction], 
 
 
 MATCH_ORDER = ["strict", "lenient", "token", "value", "resolved", "normal", "cluster:grouped", "cluster:pure",
-               "evidence+amount",
-               *(f"slot:{s}" for s in CLAIM_SLOTS), "-"]
+               "evidence+amount", "all-slots",
+               *(f"slot:{s}" for s in CLAIM_SLOTS), "confidence:auc", "-"]
 
 
 def sort_metrics(metrics: Iterable[Metric]) -> list[Metric]:
@@ -460,7 +498,7 @@ def adapt_prediction(result) -> Prediction:
         timexes=[PredTimex(t.start, t.stop, t.kind, iso(t.start_date), iso(t.end_date)) for t in result.timexes],
         claims=[PredClaim(c.evidence_start, c.evidence_stop, *amount_span(result, c.amount_id), c.relation,
                           c.subject or "", c.subject_entity, iso(c.time_start), iso(c.time_end), c.source,
-                          c.source_entity, c.modality) for c in result.claims],
+                          c.source_entity, c.modality, c.confidence) for c in result.claims],
     )
 
 
