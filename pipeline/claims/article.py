@@ -22,6 +22,7 @@ class ArticleView:
                  timexes: Sequence[Timex], published_at: date | None, article_id: str):
         self.text, self.tokens, self.mentions = text, tokens, sorted(mentions, key=lambda m: m.start)
         self.amounts, self.timexes = amounts, timexes
+        self._timex_starts = {t.start: t for t in timexes}
         self.published_at, self.article_id = published_at, article_id
         self.lex = lexicon()
         self.children: dict[int, list[int]] = defaultdict(list)
@@ -175,6 +176,18 @@ class ArticleView:
             return tok.case == "Nom"
         return tok.pos in {"PROPN", "X"} and not tok.case and tok.dep not in {"nmod", "flat:foreign", "flat", "appos"} \
             and tok.text[:1].isupper()
+
+    def timex_at(self, offset: int) -> Timex | None:
+        """The time expression starting at `offset`, if any."""
+        return self._timex_starts.get(offset)
+
+    def has_own_subject(self, clause: int) -> bool:
+        """The clause names its own subject: a token with an nsubj arc, or a nominative noun before its verb."""
+        members = self.clause_tokens.get(clause, [])
+        verbs = [i for i in members if self.tokens[i].pos in {"VERB", "AUX"}]
+        if any(self.tokens[i].dep in {"nsubj", "nsubj:pass"} for i in members):
+            return True
+        return bool(verbs) and any(i < verbs[0] and self.nominative_noun(i) for i in members)
 
     # --- mentions ------------------------------------------------------------------------
 

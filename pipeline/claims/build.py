@@ -43,7 +43,7 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
         view.subject_history.append(subject_mention)
     source_text, source_mention, hint = source_of(view, sentence, predicate, subject, group.clause)
     modality = modality_of(view, sentence, predicate, subject_mention, hint)
-    time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start))
+    time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
     relation = relation_of(view, subject, predicate, primary, modality, group.clause)
     comparison_value = group.comparison[0].value_max if group.comparison else None
     claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"

@@ -30,29 +30,104 @@ def group_amounts(view: ArticleView, sentence_amounts: list[Amount]) -> list[Gro
     """The claim candidates of one sentence."""
     groups: list[Group] = []
     for amount in sentence_amounts:
+        if not claims_anything(view, amount):
+            continue
         first = view.token_at(amount.start)
         clause = view.clause_of[first] if first is not None else -1
         opener = view.tokens[view.clause_tokens[clause][0]].lower if first is not None else ""
         clause_words = {w for i in view.clause_tokens[clause] for w in (view.tokens[i].lemma, view.tokens[i].lower)}
-        if (groups and amount.kind in CHANGE_KINDS and opener in {"что", "чем", "против"}
-                and (clause_words & set(view.lex["comparative"]) or opener == "против")):
-            groups[-1].comparison.append(amount)
-            groups[-1].comparison_text = view.phrase(view.clause_tokens[clause])
+        if groups and amount.kind in CHANGE_KINDS and opener in {"что", "чем", "это"} and (
+                clause_words & set(view.lex["comparative"])):
+            if _compares_in_time(view, clause) and _is_level_group(groups[-1]):
+                groups[-1].amounts.append(amount)  # "$112,4 млрд: это на 61,1 % больше, чем годом ранее"
+            else:
+                groups[-1].comparison.append(amount)  # "что в десять раз меньше, чем у американских"
+                groups[-1].comparison_text = view.phrase(view.clause_tokens[clause])
             continue
-        if groups and groups[-1].clause == clause and joins(groups[-1].amounts, amount):
+        if groups and _continues(view, groups[-1], amount, clause):
             groups[-1].amounts.append(amount)
             continue
         groups.append(Group(clause, [amount]))
-    return groups
+    return _merge_change_and_level(view, groups)
 
 
-def joins(group: list[Amount], amount: Amount) -> bool:
-    """A change and a level, or "с X до Y", belong to one claim; two levels do not."""
+def claims_anything(view: ArticleView, amount: Amount) -> bool:
+    """An amount that only describes a thing ("3-нм чипов", "20-летний договор", "реакторов по 1 ГВт каждый")
+    makes no claim of its own; it can still join one."""
+    first = view.token_at(amount.start)
+    if first is None:
+        return False
+    tok = view.tokens[first]
+    if "-" in tok.text and tok.text[:1].isdigit() and len(view.span_tokens(amount.start, amount.stop)) == 1:
+        return False  # an adjective: "3-нм", "20-летний", "5-процентный"
+    last = view.token_at(amount.stop - 1)
+    before = view.tokens[first - 1].lower if first > 0 else ""
+    after = view.tokens[last + 1].lower if last is not None and last + 1 < len(view.tokens) else ""
+    return not (before == "по" and after in {"каждый", "каждая", "каждое", "каждому", "на"})
+
+
+def _continues(view: ArticleView, group: Group, amount: Amount, clause: int) -> bool:
+    """The amount belongs to the claim before it: in its clause, a change and a level ("выросла на 41% до 452
+    млрд"); in the next clause, the level after a change ("увеличилась на 32,8 % — до $76,3 млрд", "на 45% …, до
+    836 тыс.") or a change in brackets right after a level ("130 млрд руб. (+33% год к году)")."""
+    first = view.token_at(amount.start)
+    before = view.tokens[first - 1].lower if first else ""
+    previous = group.amounts[-1]
+    if group.clause == clause:
+        return joins(view, group.amounts, amount)
+    if before == "до" and all(a.kind in CHANGE_KINDS for a in group.amounts) and amount.kind not in CHANGE_KINDS:
+        return True
+    gap = view.text[previous.stop:amount.start]
+    return amount.kind in CHANGE_KINDS and gap.strip() in {"(", "(+", "(−"} and _is_level_group(group)
+
+
+def _is_level_group(group: Group) -> bool:
+    return sum(a.kind not in CHANGE_KINDS for a in group.amounts) == 1 and not any(
+        a.kind in CHANGE_KINDS for a in group.amounts)
+
+
+def _compares_in_time(view: ArticleView, clause: int) -> bool:
+    """The clause compares with an earlier time ("чем годом ранее", "по сравнению с аналогичным периодом", "год к
+    году"), not with another party."""
+    tokens = [view.tokens[i] for i in view.clause_tokens[clause]]
+    words = {t.lower for t in tokens}
+    has_time = any(view.timex_at(t.start) is not None for t in tokens)
+    return has_time or bool(words & {"ранее", "назад"}) or ("год" in words and "к" in words)
+
+
+def _merge_change_and_level(view: ArticleView, groups: list[Group]) -> list[Group]:
+    """A change-only claim and a level-only claim in neighbouring clauses of one sentence are one claim when the
+    second clause has no subject of its own: "показала рост на 62,8 %, в третьем квартале выручила $33 млн",
+    "принесли $36,2 млрд, показав рост на 192,7 %"."""
+    merged: list[Group] = []
+    for group in groups:
+        previous = merged[-1] if merged else None
+        if (previous is not None and group.clause == previous.clause + 1 and not previous.comparison
+                and not group.comparison and not view.has_own_subject(group.clause)
+                and ((_is_change_group(previous) and _is_level_group(group))
+                     or (_is_level_group(previous) and _is_change_group(group)))):
+            previous.amounts += group.amounts
+            continue
+        merged.append(group)
+    return merged
+
+
+def _is_change_group(group: Group) -> bool:
+    return all(a.kind in CHANGE_KINDS for a in group.amounts)
+
+
+def joins(view: ArticleView, group: list[Amount], amount: Amount) -> bool:
+    """In one clause, a change and a level belong to one claim ("выросла на 41% до 452 млрд"), and so do the two
+    ends of "с 13% до 5%"; two levels do not, nor two changes ("на 66% в Москве и на 41,5% в регионах")."""
     kinds = [a.kind for a in group] + [amount.kind]
     levels = [k for k in kinds if k not in CHANGE_KINDS]
-    if len(levels) <= 1 and len(kinds) - len(levels) >= 1:
+    if len(levels) == 1 and len(kinds) == 2:
         return True
-    return len(kinds) == 2 and kinds[0] == kinds[1] == "percent"
+    if len(levels) <= 1 and len(kinds) - len(levels) >= 1 and len(kinds) > 2:
+        return True
+    first = view.token_at(amount.start)
+    return (len(kinds) == 2 and kinds[0] == kinds[1] == "percent" and first is not None
+            and view.tokens[first - 1].lower == "до")
 
 
 def primary_amount(view: ArticleView, amounts: list[Amount]) -> Amount:
