@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from pipeline.claims.words import CLAUSE_BREAKS, PRONOUNS, lexicon
+from pipeline.claims.words import CLAUSE_BREAKS, PRONOUNS, RELATIVES, lexicon
 from pipeline.lexicon import Tok
 from pipeline.norm import parse_word
 from pipeline.records import Amount, Mention, Timex
@@ -96,24 +96,38 @@ class ArticleView:
     # --- attribution phrases ("по оценкам X") ------------------------------------------
 
     def _attribution_phrases(self) -> dict[int, tuple[str | None, str, list[int]]]:
-        """Every "по оценкам X" / "по его словам" phrase, found once: index of "по" -> (pronoun or None,
-        attribution lemma, the tokens after it up to the end of its segment)."""
+        """Every attribution phrase, found once: index of its first token -> (pronoun or None, attribution lemma,
+        the tokens of the source up to the end of its segment). "по оценкам X", "по его словам", "со слов X",
+        "согласно X", "следует из данных X"."""
         phrases = {}
         for i, tok in enumerate(self.tokens):
-            if tok.lower != "по":
+            if tok.lower == "согласно":
+                if self.tokens[i + 1].lemma not in RELATIVES if i + 1 < len(self.tokens) else False:
+                    phrases[i] = (None, "согласно", self._rest(i + 1, tok.sent))
+                continue  # "согласно которой": the thing before it, not a source
+            if tok.lemma == "следовать" and self.low(i + 1) == "из" and self.attribution_word(i + 2):
+                phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent))
+                continue
+            if tok.lower not in {"по", "со"}:
                 continue
             k = i + 1
             pronoun = self.tokens[k].lower if k < len(self.tokens) and self.tokens[k].lower in PRONOUNS else None
             word = self.attribution_word(k + 1 if pronoun else k)
-            if not word:
+            if not word or (tok.lower == "со" and word != "слово"):
                 continue
-            j = (k + 1 if pronoun else k) + 1  # after the attribution word
-            rest = []
-            while j < len(self.tokens) and self.tokens[j].sent == tok.sent and self.tokens[j].text not in CLAUSE_BREAKS:
-                rest.append(j)
-                j += 1
-            phrases[i] = (pronoun, word, rest)
+            phrases[i] = (pronoun, word, self._rest((k + 1 if pronoun else k) + 1, tok.sent))
         return phrases
+
+    def _rest(self, j: int, sent: int) -> list[int]:
+        """Tokens from j to the end of their segment."""
+        rest = []
+        while j < len(self.tokens) and self.tokens[j].sent == sent and self.tokens[j].text not in CLAUSE_BREAKS:
+            rest.append(j)
+            j += 1
+        return rest
+
+    def low(self, i: int) -> str:
+        return self.tokens[i].lower if 0 <= i < len(self.tokens) else ""
 
     def _attribution_tokens(self) -> set[int]:
         """Tokens of the attribution phrases up to and including the break that closes them: never a subject."""

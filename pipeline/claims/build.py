@@ -41,7 +41,8 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
     subject_mention = entity_for(view, subject)
     if subject_mention is not None:
         view.subject_history.append(subject_mention)
-    source_text, source_mention, hint = source_of(view, sentence, predicate, subject, group.clause)
+    source_text, source_mention, hint = source_of(view, sentence, predicate, subject, group.clause,
+                                                  view.token_at(primary.start))
     modality = modality_of(view, sentence, predicate, subject_mention, hint)
     time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
     relation = relation_of(view, subject, predicate, primary, modality, group.clause)

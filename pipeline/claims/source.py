@@ -1,54 +1,186 @@
 """The source slot: who says it.
 
-"по оценкам/словам/данным X" ("по его словам" → the person last named; opening the sentence it covers every
-clause, inside a clause only that clause), else the subject of a speech verb ("заявил Хуанг", "Аналитики
-ожидают"; "Как рассказал … X," with the speaker after the verb; the subject of "оценивают" when its object is the
-measured thing), a person named in it before their company. Also returns the modality the attribution implies.
+In order:
+1. An attribution phrase (`ArticleView.attributions`): "по оценкам/словам/данным/подсчётам/прогнозам X", "со слов
+   X", "согласно X", "следует из данных X". One that opens the sentence covers all of it; one inside covers its
+   own clause and the clauses after it ("…, а весь проект, по словам Альтмана, потребует …"). "по его словам" is
+   the person the article last named.
+2. A headline "Name: …".
+3. A speech verb ("заявил Хуанг", "Аналитики ожидают", "В Т-Банке отметили", "подсчитали в Solar 4RAYS", "Там
+   уточнили", "Как рассказал … X, …"): the one the claim is the object of first, then the nearest before the
+   amount, then the nearest after it. Its speaker is its subject, else an organisation it is "в", else the
+   organisation "там" stands for, else the person named after it.
+4. A subject that is itself a view: "ожидания аналитиков … составили" — the analysts.
+5. "Об этом сообщил X" in the next sentence.
+The result carries the modality the attribution implies (estimate for "по оценкам", forecast for "ожидают").
 """
 
 from __future__ import annotations
 
 from pipeline.claims.article import ArticleView
 from pipeline.claims.subject import syntactic_subject
-from pipeline.claims.words import PRONOUNS
+from pipeline.claims.words import PRONOUNS, RELATIVES
 from pipeline.records import Mention
+
+Source = tuple[str | None, Mention | None, str]
+VIEW_NOUNS = {"ожидание": "estimate", "прогноз": "forecast", "оценка": "estimate", "консенсус": "estimate"}
+PLACE_ADVERBS = {"там", "тут", "здесь"}
 
 
 def source_of(view: ArticleView, sentence: list[int], predicate: int | None, subject: list[int],
-              clause: int | None = None) -> tuple[str | None, Mention | None, str]:
-    """(source text, its entity mention, modality hint) for a claim in `clause` of the sentence."""
+              clause: int, amount: int) -> Source:
+    """(source text, its entity mention, modality hint) of a claim in `clause` whose amount starts at `amount`."""
+    return (attributed(view, sentence, clause) or headline(view, sentence)
+            or spoken(view, sentence, predicate, subject, amount) or viewed(view, subject)
+            or reported_next(view, sentence) or (None, None, "fact"))
+
+
+def attributed(view: ArticleView, sentence: list[int], clause: int) -> Source | None:
+    """The attribution phrase covering the clause: the nearest one inside the sentence at or before the clause,
+    else one that opens the sentence."""
+    phrases = [i for i in sentence if i in view.attributions]
+    opening = [i for i in phrases if _opens(view, i, sentence)]
+    inside = sorted((i for i in phrases if i not in opening and view.clause_of[i] <= clause), reverse=True)
+    for i in inside + opening:
+        found = _phrase_source(view, i)
+        if found:
+            return found
+    return None
+
+
+def _opens(view: ArticleView, i: int, sentence: list[int]) -> bool:
+    """The phrase opens the sentence (only punctuation or a conjunction before it)."""
+    return all(view.tokens[k].pos in {"PUNCT", "CCONJ", "ADV"} for k in sentence if k < i)
+
+
+def _phrase_source(view: ArticleView, i: int) -> Source | None:
+    pronoun, word, rest = view.attributions[i]
+    start = view.tokens[i].start
+    hint = view.lex["attribution"].get(word, "fact")
+    if pronoun:  # "По его словам": the person (or organisation) the article last named
+        return view.tokens[i + 1].text, view.latest_mention(start, PRONOUNS[pronoun]), hint
+    if not rest:
+        return None
+    mention = view.mention_in(rest, {"ORG", "PER"}, person_first=True)
+    if mention is None and view.tokens[rest[0]].lower in PRONOUNS:
+        mention = view.latest_mention(start, PRONOUNS[view.tokens[rest[0]].lower])
+    return view.phrase(rest), mention, hint
+
+
+def headline(view: ArticleView, sentence: list[int]) -> Source | None:
+    """"Григоренко: отечественные ИТ-компании вносят 6%": a name and a colon open the sentence."""
+    words = [i for i in sentence if view.tokens[i].pos != "PUNCT" or view.tokens[i].text == ":"]
+    if len(words) < 3 or ":" not in {view.tokens[i].text for i in words[1:4]}:
+        return None
+    colon = next(i for i in words if view.tokens[i].text == ":")
+    before = [i for i in sentence if i < colon]
+    mention = view.mention_in(before, {"PER", "ORG"}, person_first=True)
+    if mention is None or view.span_tokens(mention.start, mention.stop) != [i for i in before if view.tokens[i].pos != "PUNCT"]:
+        return None
+    return view.phrase(before), mention, "fact"
+
+
+def spoken(view: ArticleView, sentence: list[int], predicate: int | None, subject: list[int],
+           amount: int) -> Source | None:
+    """The speaker of the speech verb the claim is reported by."""
+    verbs = [i for i in sentence if view.tokens[i].lemma in view.lex["speech"]]
+
+    def rank(i: int):
+        if i == predicate:
+            return 0, 0
+        return (1, amount - i) if i < amount else (2, i - amount)
+
+    for i in sorted(verbs, key=rank):
+        if i == predicate and view.tokens[i].lemma not in view.lex["subject_role"] and not _reports(view, i, amount):
+            continue
+        speaker = speaker_of(view, i, set(sentence))
+        if speaker and not set(speaker[0]) & set(subject) and _names_someone(view, speaker[0]):
+            tokens, mention = speaker
+            return view.phrase(tokens), mention, view.lex["speech"][view.tokens[i].lemma]
+    return None
+
+
+def _names_someone(view: ArticleView, tokens: list[int]) -> bool:
+    """A speaker is a noun or a name, not "что" or "это" ("что говорит о росте" is no speech)."""
+    return any(view.tokens[k].pos in {"NOUN", "PROPN", "X"} and view.tokens[k].lemma not in RELATIVES for k in tokens)
+
+
+def _reports(view: ArticleView, verb: int, amount: int) -> bool:
+    """The amount is inside the speech verb's object ("«Сбермобайл» отметил рост трафика на 24%")."""
+    k, steps = amount, 0
+    while k >= 0 and steps < 8:
+        if view.tokens[k].head == verb:
+            return view.tokens[k].dep in {"obj", "ccomp", "nmod"}
+        k, steps = view.tokens[k].head, steps + 1
+    return False
+
+
+def speaker_of(view: ArticleView, verb: int, sentence: set[int]) -> tuple[list[int], Mention | None] | None:
+    """Who speaks: the verb's subject; else "в X" for an organisation ("В Т-Банке отметили"); else what "там"
+    stands for; else the person named after the verb ("Как заявил … Дженсен Хуанг, …"); else the first noun
+    after it."""
     tokens = view.tokens
-    in_sentence = set(sentence)
-    first_clause = view.clause_of[sentence[0]]
-    for i in sentence:
-        if i not in view.attributions:
+    subject = syntactic_subject(view, verb, sentence, set())
+    if subject:
+        mention = view.mention_in(subject, {"ORG", "PER"}, person_first=True) or _apposed_person(view, subject)
+        return subject, mention
+    for c in sorted(view.children.get(verb, [])):
+        marker = {tokens[m].lower for m in view.children.get(c, []) if tokens[m].dep == "case"}
+        if marker & {"в", "во"}:
+            tree = view.subtree(c, sentence)
+            mention = view.mention_in(tree, {"ORG"})
+            if mention is not None:
+                return [k for k in tree if tokens[k].lower not in {"в", "во"}], mention
+        if tokens[c].lower in PLACE_ADVERBS:
+            mention = view.latest_mention(tokens[c].start, {"ORG"})
+            if mention is not None:
+                return [c], mention
+    clause = set(view.clause_tokens[view.clause_of[verb]])
+    after = [k for k in sorted(clause) if k > verb]
+    person = view.mention_in(after, {"PER"})
+    if person is not None:
+        start = min(k for k in after if view.nominative_noun(k) or view.token_at(person.start) == k)
+        return [k for k in after if start <= k <= max(view.span_tokens(person.start, person.stop))], person
+    nouns = [k for k in after if view.nominative_noun(k)]
+    if nouns:
+        speaker = [k for k in view.subtree(nouns[0], clause) if abs(k - nouns[0]) <= 8]
+        return speaker, view.mention_in(speaker, {"ORG", "PER"}, person_first=True)
+    return None
+
+
+def _apposed_person(view: ArticleView, tokens: list[int]) -> Mention | None:
+    """"вице-премьер Дмитрий Григоренко": a person named right after the speaker's title."""
+    end = view.tokens[max(tokens)].stop
+    return next((m for m in view.mentions if m.type == "PER" and 0 <= m.start - end <= 1), None)
+
+
+def viewed(view: ArticleView, subject: list[int]) -> Source | None:
+    """"ожидания аналитиков … составили $161,2 млн": a subject that is a view has its holder as the source."""
+    for i in subject:
+        hint = VIEW_NOUNS.get(view.tokens[i].lemma)
+        if hint is None:
             continue
-        if clause is not None and view.clause_of[i] not in {clause, first_clause}:
-            continue
-        if clause is not None and view.clause_of[i] == first_clause != clause and i != sentence[0]:
-            continue  # inside the first clause, not opening the sentence: that clause's own source
-        pronoun, word, rest = view.attributions[i]
-        start = tokens[i].start
-        if pronoun:  # "По его словам": the person (or organisation) the article last named
-            return tokens[i + 1].text, view.latest_mention(start, PRONOUNS[pronoun]), view.lex["attribution"][word]
-        if not rest:
-            continue
-        mention = view.mention_in(rest, {"ORG", "PER"}, person_first=True)
-        if mention is None and tokens[rest[0]].lower in PRONOUNS:
-            mention = view.latest_mention(start, PRONOUNS[tokens[rest[0]].lower])
-        return view.phrase(rest), mention, view.lex["attribution"][word]
-    for i in sentence:
-        tok = tokens[i]
-        # a speech verb other than the predicate; or the predicate itself when its object is the measured
-        # thing ("Аналитики ЦСР оценивают рынок в 205 млрд": the analysts are the source)
-        if tok.lemma in view.lex["speech"] and (i != predicate or tok.lemma in view.lex["subject_role"]):
-            speaker = syntactic_subject(view, i, in_sentence, set())
-            if not speaker:  # "Как рассказал на презентации руководитель … Колесов, …": the speaker follows
-                after = [k for k in view.clause_tokens[view.clause_of[i]] if k > i and view.nominative_noun(k)]
-                if after:
-                    clause_set = set(view.clause_tokens[view.clause_of[i]])
-                    speaker = [k for k in view.subtree(after[0], clause_set) if abs(k - after[0]) <= 8]
-            if speaker and not set(speaker) & set(subject):
-                return (view.phrase(speaker), view.mention_in(speaker, {"ORG", "PER"}, person_first=True),
-                        view.lex["speech"][tok.lemma])
-    return None, None, "fact"
+        holders = [c for c in view.children.get(i, []) if view.tokens[c].dep == "nmod"]
+        if holders:
+            tree = view.subtree(holders[0], set(subject))
+            return view.phrase(tree), view.mention_in(tree, {"ORG", "PER"}, person_first=True), hint
+    return None
+
+
+def reported_next(view: ArticleView, sentence: list[int]) -> Source | None:
+    """"… Об этом сообщил X.": the next sentence of the paragraph names who said it."""
+    tokens = view.tokens
+    last = sentence[-1]
+    following = [i for i in view.sent_tokens.get(tokens[last].sent + 1, []) if tokens[i].pos != "PUNCT"]
+    if len(following) < 3 or view.text.count("\n\n", tokens[last].stop, tokens[following[0]].start):
+        return None
+    if (tokens[following[0]].lower, tokens[following[1]].lower) != ("об", "этом"):
+        return None
+    verb = next((i for i in following[2:5] if tokens[i].lemma in view.lex["speech"]), None)
+    if verb is None:
+        return None
+    subject = syntactic_subject(view, verb, set(view.sent_tokens[tokens[verb].sent]), set())
+    if not subject:
+        return None
+    mention = view.mention_in(subject, {"ORG", "PER"}, person_first=True) or _apposed_person(view, subject)
+    return view.phrase(subject), mention, view.lex["speech"][tokens[verb].lemma]
