@@ -33,6 +33,7 @@ class ArticleView:
         self.attributions = self._attribution_phrases()
         self.attribution = self._attribution_tokens()
         self.subject_history: list[Mention] = []
+        self.claim_subjects: list[tuple[str, Mention | None]] = []  # (subject phrase, entity) of each claim so far
         self.starts = [t.start for t in tokens]
         self.clause_tokens: dict[int, list[int]] = defaultdict(list)
         self.sent_tokens: dict[int, list[int]] = defaultdict(list)

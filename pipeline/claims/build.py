@@ -10,7 +10,7 @@ from pipeline.claims.candidates import Group, group_amounts, object_of, predicat
 from pipeline.claims.modality import modality_of, negated
 from pipeline.claims.relation import relation_of
 from pipeline.claims.source import source_of
-from pipeline.claims.subject import entity_for, subject_tokens
+from pipeline.claims.subject import antecedent, entity_for, subject_tokens
 from pipeline.claims.time import time_of
 from pipeline.records import Amount, Claim, ClaimAmount
 
@@ -38,9 +38,13 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
     amount_tokens = {i for a in group.amounts + group.comparison for i in view.span_tokens(a.start, a.stop)}
     predicate = predicate_of(view, primary)
     subject = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens)
-    subject_mention = entity_for(view, subject)
+    subject_text, subject_mention = view.phrase(subject) or None, entity_for(view, subject)
+    referred = antecedent(view, subject)
+    if referred is not None:
+        subject_text, subject_mention = referred[0] or subject_text, referred[1]
     if subject_mention is not None:
         view.subject_history.append(subject_mention)
+    view.claim_subjects.append((subject_text, subject_mention))
     source_text, source_mention, hint = source_of(view, sentence, predicate, subject, group.clause,
                                                   view.token_at(primary.start))
     modality = modality_of(view, sentence, predicate, subject_mention, hint)
@@ -53,7 +57,7 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
     claim = Claim(
         claim_id=claim_id, article_id=view.article_id, sent_index=tokens[sentence[0]].sent,
         evidence=view.text[ev_start:ev_stop], evidence_start=ev_start, evidence_stop=ev_stop,
-        subject=view.phrase(subject) or None, subject_entity_id=subject_mention.entity_id if subject_mention else None,
+        subject=subject_text, subject_entity_id=subject_mention.entity_id if subject_mention else None,
         subject_entity=subject_mention.canonical if subject_mention else None,
         predicate=tokens[predicate].lemma if predicate is not None else None,
         relation=relation, object=object_of(view, group),

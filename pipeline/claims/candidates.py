@@ -97,19 +97,30 @@ def _compares_in_time(view: ArticleView, clause: int) -> bool:
 
 def _merge_change_and_level(view: ArticleView, groups: list[Group]) -> list[Group]:
     """A change-only claim and a level-only claim in neighbouring clauses of one sentence are one claim when the
-    second clause has no subject of its own: "показала рост на 62,8 %, в третьем квартале выручила $33 млн",
-    "принесли $36,2 млрд, показав рост на 192,7 %"."""
+    second clause has no subject of its own, does not contrast ("а …") and names no other time: "показала рост на
+    62,8 %, в третьем квартале выручила $33 млн", "принесли $36,2 млрд, показав рост на 192,7 %"."""
     merged: list[Group] = []
     for group in groups:
         previous = merged[-1] if merged else None
         if (previous is not None and group.clause == previous.clause + 1 and not previous.comparison
                 and not group.comparison and not view.has_own_subject(group.clause)
+                and view.tokens[view.clause_tokens[group.clause][0]].lower not in {"а", "но", "однако"}
+                and not _own_times_differ(view, previous.clause, group.clause)
                 and ((_is_change_group(previous) and _is_level_group(group))
                      or (_is_level_group(previous) and _is_change_group(group)))):
             previous.amounts += group.amounts
             continue
         merged.append(group)
     return merged
+
+
+def _own_times_differ(view: ArticleView, first: int, second: int) -> bool:
+    """Both clauses name a time of their own, and not the same one ("в прошлом году …, в этом году …")."""
+    def times(clause: int) -> set[tuple]:
+        return {(t.start_date, t.end_date) for i in view.clause_tokens[clause]
+                if (t := view.timex_at(view.tokens[i].start)) is not None and t.kind != "duration"}
+    a, b = times(first), times(second)
+    return bool(a) and bool(b) and not a & b
 
 
 def _is_change_group(group: Group) -> bool:

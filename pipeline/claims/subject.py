@@ -107,19 +107,137 @@ def reported_subject(view: ArticleView, predicate: int | None, primary: Amount, 
     return []
 
 
+def bracketed_owner(view: ArticleView, primary: Amount, sentence: list[int]) -> list[int]:
+    """"Lenovo (25% поставок), за ней идут HP (около 20%), Dell (13%)", "ТЭК (рост заражений в 20 раз)": an amount
+    in brackets right after a name belongs to that name — the words before the bracket back to a verb, a comma or
+    a closing bracket, without a leading preposition or conjunction."""
+    tokens = view.tokens
+    first = view.token_at(primary.start)
+    if first is None:
+        return []
+    k = first - 1
+    while k >= 0 and tokens[k].sent == tokens[first].sent and tokens[k].text not in {"(", ")"} and k >= first - 4:
+        k -= 1
+    if k < 1 or tokens[k].text != "(":
+        return []
+    owner, j = [], k - 1
+    while j >= 0 and tokens[j].sent == tokens[first].sent and tokens[j].text not in {",", ")", "(", ":", ";", "—"}:
+        if tokens[j].pos in {"VERB", "AUX"}:
+            break
+        owner.insert(0, j)
+        j -= 1
+    while owner and tokens[owner[0]].pos in {"ADP", "CCONJ"}:
+        owner = owner[1:]
+    return owner if any(tokens[i].pos in {"NOUN", "PROPN", "X"} for i in owner) else []
+
+
+def possessor(view: ArticleView, primary: Amount, clause: int) -> list[int]:
+    """"9,8 у «джунов»", "у «МегаФона» — на 36,17%", "среди «джунов» — 18,6": an "у/среди X" right after the
+    amount, or right before it across a gapping dash, names whose figure it is."""
+    tokens = view.tokens
+    span = view.span_tokens(primary.start, primary.stop)
+    if not span:
+        return []
+    starts = {a.start for a in view.amounts}
+    after = span[-1] + 1
+    if after < len(tokens) and tokens[after].lower in {"у", "среди"}:
+        return _possessor_phrase(view, after, starts)
+    k = span[0] - 1
+    if k >= 0 and tokens[k].lower in {"на", "до", "в"}:
+        k -= 1  # "у «МегаФона» — на 36,17%"
+    if k < 1 or tokens[k].text not in {"—", "–"}:
+        return []
+    j = k - 1
+    while j >= 0 and tokens[j].sent == tokens[k].sent and tokens[j].text not in {",", ";", ":", "—", "–"} \
+            and tokens[j].lower not in {"у", "среди"}:
+        j -= 1
+    if j >= 0 and tokens[j].lower in {"у", "среди"}:
+        phrase = _possessor_phrase(view, j, starts)
+        return phrase if phrase and max(phrase) < k else []
+    return []
+
+
+def _possessor_phrase(view: ArticleView, i: int, amount_starts: set[int]) -> list[int]:
+    tokens = view.tokens
+    phrase = []
+    for j in range(i + 1, min(i + 8, len(tokens))):
+        tok = tokens[j]
+        if (tok.text in {",", "—", "–", ";", ".", "(", ")"} or tok.start in amount_starts or tok.sent != tokens[i].sent
+                or tok.pos in {"VERB", "AUX", "CCONJ"}):
+            break
+        phrase.append(j)
+    return phrase if any(tokens[j].pos in {"NOUN", "PROPN", "X"} for j in phrase) else []
+
+
+def counted_thing(view: ArticleView, primary: Amount) -> list[int]:
+    """"Было продано около 37 миллионов устройств", "Три четверти российских компаний …": with no other subject,
+    what a count counts, or the group a share is of, is what the claim is about."""
+    tokens = view.tokens
+    span = view.span_tokens(primary.start, primary.stop)
+    if not span:
+        return []
+    if primary.kind == "count" and primary.unit != "раз":
+        nouns = [i for i in span if tokens[i].pos in {"NOUN", "PROPN"} and not tokens[i].text[:1].isdigit()
+                 and tokens[i].lemma not in {"тысяча", "миллион", "миллиард", "тыс", "млн", "млрд"}]
+        if nouns:
+            tail = []
+            for j in range(span[-1] + 1, min(span[-1] + 4, len(tokens))):
+                if tokens[j].sent != tokens[span[0]].sent or tokens[j].case != "Gen" or tokens[j].pos not in {
+                        "NOUN", "PROPN", "ADJ"} or tokens[j].head not in nouns + tail:
+                    break
+                tail.append(j)
+            return nouns[-1:] + tail
+    if primary.kind == "percent":
+        after = span[-1] + 1
+        group = []
+        while after < len(tokens) and tokens[after].case == "Gen" and tokens[after].pos in {"ADJ", "NOUN", "PROPN", "DET"}:
+            group.append(after)
+            after += 1
+        if group and tokens[group[-1]].pos in {"NOUN", "PROPN"}:
+            return group
+    return []
+
+
+ANAPHORIC_MEASURES = {"показатель", "значение", "цифра", "величина"}
+
+
+def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | None] | None:
+    """"этот показатель" stands for the measure of the claim before; "который" for the noun it follows."""
+    tokens = view.tokens
+    heads = [i for i in subject if tokens[i].head not in subject]
+    if not heads:
+        return None
+    head = heads[0]
+    if tokens[head].lemma in ANAPHORIC_MEASURES and any(tokens[i].lemma in {"этот", "данный", "тот"} for i in subject):
+        return view.claim_subjects[-1] if view.claim_subjects else None
+    if tokens[head].lemma.startswith("котор") or tokens[head].lower.startswith("котор"):
+        verb = tokens[head].head
+        target = tokens[verb].head if verb >= 0 and tokens[verb].dep.startswith("acl") else -1
+        if target >= 0:
+            tree = [i for i in view.subtree(target, set(view.sent_tokens[tokens[target].sent])) if i < head - 1
+                    and abs(i - target) <= 5]
+            return view.phrase(tree), view.mention_in(tree, set(ENTITY_TYPES))
+    return None
+
+
 def subject_tokens(view: ArticleView, clause: int, predicate: int | None, sentence: list[int], primary: Amount,
                    amount_tokens: set[int]) -> list[int]:
-    """The subject phrase of a claim: reported (the object of a speech verb), gapped, framed, syntactic; else an
-    entity of the clause, else the nearest one earlier in the sentence."""
-    reported = reported_subject(view, predicate, primary, set(sentence), amount_tokens | view.attribution)
-    if reported:
-        return reported
+    """The subject phrase of a claim: a bracketed owner, a possessor next to the amount, the object of a speech
+    verb, gapped, framed, syntactic; the counted thing or the group of a share; else an entity of the clause, else
+    the nearest one earlier in the sentence."""
+    for found in (bracketed_owner(view, primary, sentence), possessor(view, primary, clause),
+                  reported_subject(view, predicate, primary, set(sentence), amount_tokens | view.attribution)):
+        if found:
+            return found
     subject = syntactic_subject(view, predicate, set(sentence), amount_tokens | view.attribution)
     framed = framed_subject(view, predicate, set(sentence), amount_tokens)
     gapped = gapped_subject(view, clause)
     subject = gapped or framed or subject
     if subject:
         return subject
+    counted = counted_thing(view, primary)
+    if counted:
+        return counted
     clause_tokens = [i for i in sentence if view.clause_of[i] == clause and i not in view.attribution]
     mention = view.mention_in(clause_tokens, {"ORG", "PER", "PRODUCT", "LOC"})
     if mention is None:
@@ -129,14 +247,21 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
     return view.span_tokens(mention.start, mention.stop) if mention is not None else []
 
 
+PRONOUN_SUBJECTS = {"она", "они", "оно"}
+
+
 def entity_for(view: ArticleView, indices: Sequence[int], types=ENTITY_TYPES) -> Mention | None:
-    """The entity a subject phrase names: a mention inside it; for a generic actor noun ("компания", "она") the
-    organisation named earlier in the sentence, else the last organisation that was a subject."""
+    """The entity a subject phrase names: a mention inside it; for a pronoun the last subject entity; for a
+    generic actor noun ("компания", "банк") the organisation named earlier in the sentence, else the last
+    organisation that was a subject."""
     mention = view.mention_in(indices, set(types))
     if mention is None and indices:
         tokens = view.tokens
         head = min(indices, key=lambda i: (tokens[i].head in indices, i))
-        if tokens[head].lemma in view.lex["actor_noun"]:
+        if tokens[head].lemma in PRONOUN_SUBJECTS:
+            mention = next((m for m in reversed(view.subject_history) if m.type in {"ORG", "PRODUCT"}), None)
+            mention = mention or view.latest_mention(tokens[min(indices)].start, {"ORG"})
+        elif tokens[head].lemma in view.lex["actor_noun"]:
             if tokens[head].lemma == "он":
                 mention = view.latest_mention(tokens[min(indices)].start, {"PER"})
             else:  # an organisation named earlier in the sentence, else the last one that was a subject
