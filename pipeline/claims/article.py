@@ -33,7 +33,8 @@ class ArticleView:
         self.attributions = self._attribution_phrases()
         self.attribution = self._attribution_tokens()
         self.subject_history: list[Mention] = []
-        self.claim_subjects: list[tuple[str, Mention | None]] = []  # (subject phrase, entity) of each claim so far
+        self.claim_subjects: list[tuple[str, Mention | None, list[int]]] = []  # (phrase, entity, tokens) per claim
+        self.claim_relations: list[tuple[int, str]] = []  # (paragraph, relation) of each claim so far
         self.starts = [t.start for t in tokens]
         self.clause_tokens: dict[int, list[int]] = defaultdict(list)
         self.sent_tokens: dict[int, list[int]] = defaultdict(list)
@@ -195,6 +196,9 @@ class ArticleView:
     def timex_at(self, offset: int) -> Timex | None:
         """The time expression starting at `offset`, if any."""
         return self._timex_starts.get(offset)
+
+    def paragraph_of(self, offset: int) -> int:
+        return self.text.count("\n\n", 0, offset)
 
     def has_own_subject(self, clause: int) -> bool:
         """The clause names its own subject: a token with an nsubj arc, or a nominative noun before its verb."""

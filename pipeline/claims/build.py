@@ -40,16 +40,21 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
     subject = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens)
     subject_text, subject_mention = view.phrase(subject) or None, entity_for(view, subject)
     referred = antecedent(view, subject)
+    subject_for_relation = subject
     if referred is not None:
-        subject_text, subject_mention = referred[0] or subject_text, referred[1]
+        subject_text, subject_mention, subject_for_relation = referred[0] or subject_text, referred[1], referred[2]
     if subject_mention is not None:
         view.subject_history.append(subject_mention)
-    view.claim_subjects.append((subject_text, subject_mention))
+    view.claim_subjects.append((subject_text, subject_mention, subject_for_relation))
     source_text, source_mention, hint = source_of(view, sentence, predicate, subject, group.clause,
                                                   view.token_at(primary.start))
     modality = modality_of(view, sentence, predicate, subject_mention, hint)
     time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
-    relation = relation_of(view, subject, predicate, primary, modality, group.clause)
+    previous = view.claim_relations[-1] if view.claim_relations and view.claim_relations[-1][0] == view.paragraph_of(
+        ev_start) else None
+    relation = relation_of(view, subject_for_relation, predicate, primary, modality, group.clause,
+                           previous[1] if previous else None)
+    view.claim_relations.append((view.paragraph_of(ev_start), relation))
     comparison_value = group.comparison[0].value_max if group.comparison else None
     claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"
     confidence = round(0.4 + 0.2 * bool(predicate is not None) + 0.2 * bool(subject_mention)

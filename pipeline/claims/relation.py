@@ -1,29 +1,104 @@
-"""The relation slot: what is measured (`relation` rows of `models/lexicon/claims.tsv`): the subject's words,
-then the nouns the amount hangs on, then the predicate, then the rest of the clause; growth/decline only when
-nothing names a measure."""
+"""The relation slot: what is measured (`gold/GUIDELINES.md`), from the amount first, then the words.
+
+1. A restriction in the clause (блокировка, запрет, санкции) → ban.
+2. The amount's own unit: a count of goods, devices, facilities or capacity ("консолей", "ускорителей",
+   "дата-центров") and a quantity of power or compute ("МВт", "петафлопс") → supply; a count of anything else
+   (people, companies, cases) is never a share of a market; a technical quantity (ГГц, Гбит/с, часы) → other
+   unless a word says more.
+3. A comparison of a multiplier with another party ("в 6,7 раз выше, чем у Nvidia") → other.
+4. A share: a percent or fraction of a market measure ("25% поставок", "более трети мирового рынка", "более
+   половины от общего объёма") → market_share; "в денежном выражении" → revenue, "в штучном выражении" → supply.
+5. The `relation` words of `models/lexicon/claims.tsv`: the subject's, the nouns the amount hangs on, the
+   predicate, the clause (attribution phrases left out: "по оценкам" says who, not what); growth/decline only
+   when nothing names a measure.
+6. Nothing named: the relation of the previous claim in the paragraph ("… рост выручки. Micron прибавила 53,2 %
+   до $10,65 млрд").
+"""
 
 from __future__ import annotations
 
 from pipeline.claims.article import ArticleView
 from pipeline.records import Amount
 
+DIRECTIONS = {"growth", "decline"}
+SPEC_UNITS = {"GHz", "MHz", "Gbit/s", "Mbit/s", "Tbit/s", "nm", "hour", "km", "TB", "GB", "t"}
+
 
 def relation_of(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount, modality: str,
-                clause: int) -> str:
+                clause: int, previous: str | None = None) -> str:
+    lex = view.lex
+    clause_tokens = [i for i in view.clause_tokens[clause] if i not in view.attribution]
+    clause_lemmas = {view.tokens[i].lemma.lower() for i in clause_tokens}
+    if clause_lemmas & set(lex["ban_word"]):
+        return "ban"
+    if primary.kind == "count" and (primary.unit or "") in lex["goods"]:
+        return "supply"
+    if primary.kind == "quantity":
+        if primary.unit in lex["capacity_unit"]:
+            return "supply"
+    if primary.kind == "multiplier" and _compared_with_party(view, clause_tokens):
+        return "other"
+    share = _share(view, primary, clause_tokens)
+    if share:
+        return share
+    found = _from_words(view, subject, predicate, primary, modality, clause_tokens)
+    if found and found not in DIRECTIONS:
+        if found == "market_share" and primary.kind == "count":
+            return "other"
+        return found
+    if primary.kind == "quantity" and primary.unit in SPEC_UNITS:
+        return "other"
+    if previous and previous not in DIRECTIONS | {"other"} and primary.kind in {"money", "percent", "multiplier"}:
+        return previous
+    return found or "other"
+
+
+def _from_words(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount, modality: str,
+                clause_tokens: list[int]) -> str | None:
     relations = view.lex["relation"]
     chain, k = [], view.token_at(primary.start)
     while k is not None and k >= 0 and len(chain) < 6 and k != predicate:
         chain.append(k)
         k = view.tokens[k].head
     direction = None
-    for group in (subject, chain, [predicate] if predicate is not None else [], view.clause_tokens[clause]):
+    for group in (subject, chain, [predicate] if predicate is not None else [], clause_tokens):
         for i in group:
+            if i in view.attribution:
+                continue
             lemma = view.tokens[i].lemma.lower()
             relation = relations.get(lemma)
-            if relation in {"growth", "decline"}:
+            if relation in DIRECTIONS:
                 direction = direction or relation
             elif relation:
                 if relation == "revenue" and lemma == "рынок" and modality == "forecast":
                     return "forecast"
                 return relation
-    return direction or "other"
+    return direction
+
+
+def _compared_with_party(view: ArticleView, clause_tokens: list[int]) -> bool:
+    """"… выше, чем у Nvidia NVL144": a comparison with someone else, not a change over time."""
+    words = [view.tokens[i].lower for i in clause_tokens]
+    return any(a == "чем" and b == "у" for a, b in zip(words, words[1:]))
+
+
+def _share(view: ArticleView, primary: Amount, clause_tokens: list[int]) -> str | None:
+    """A share of a market measure, or a value "в денежном/штучном выражении"."""
+    tokens = view.tokens
+    words = [tokens[i].lower for i in clause_tokens]
+    for a, b in zip(words, words[1:]):
+        if b == "выражении" and a in {"денежном", "стоимостном"}:
+            return "revenue"
+        if b == "выражении" and a in {"штучном", "натуральном"}:
+            return "supply"
+    if primary.kind != "percent":
+        return None
+    span = view.span_tokens(primary.start, primary.stop)
+    k = span[-1] + 1 if span else len(tokens)
+    while k < len(tokens) and tokens[k].pos in {"ADJ", "DET"} and tokens[k].case == "Gen":
+        k += 1
+    if k < len(tokens) and tokens[k].lemma in view.lex["share_noun"]:
+        return "market_share"  # "25% поставок", "более трети мирового рынка"
+    if k + 2 < len(tokens) and tokens[k].lower == "от" and tokens[k + 2].lemma in {"объём", "объем", "число", "количество"}:
+        return "market_share"  # "более половины от общего объёма"
+    return None

@@ -201,7 +201,7 @@ def counted_thing(view: ArticleView, primary: Amount) -> list[int]:
 ANAPHORIC_MEASURES = {"показатель", "значение", "цифра", "величина"}
 
 
-def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | None] | None:
+def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | None, list[int]] | None:
     """"этот показатель" stands for the measure of the claim before; "который" for the noun it follows."""
     tokens = view.tokens
     heads = [i for i in subject if tokens[i].head not in subject]
@@ -216,7 +216,7 @@ def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | No
         if target >= 0:
             tree = [i for i in view.subtree(target, set(view.sent_tokens[tokens[target].sent])) if i < head - 1
                     and abs(i - target) <= 5]
-            return view.phrase(tree), view.mention_in(tree, set(ENTITY_TYPES))
+            return view.phrase(tree), view.mention_in(tree, set(ENTITY_TYPES)), tree
     return None
 
 
