@@ -9,8 +9,10 @@
 4. A share: a percent or fraction of a market measure ("25% поставок", "более трети мирового рынка", "более
    половины от общего объёма") → market_share; "в денежном выражении" → revenue, "в штучном выражении" → supply.
 5. The `relation` words of `models/lexicon/claims.tsv`: the subject's, the nouns the amount hangs on, the
-   predicate, the clause (attribution phrases left out: "по оценкам" says who, not what); growth/decline only
-   when nothing names a measure.
+   predicate, the clause, the sentence before the amount (attribution phrases left out: "по оценкам" says who,
+   not what); growth/decline only when nothing names a measure; "доля" is market_share only when a party's
+   (or a market measure's) share is named — "доля россиян, столкнувшихся …" is other. Power a site consumes
+   ("потребляет от 10 МВт до 1 ГВт") is other, not supply.
 6. Nothing named: the relation of the previous claim in the paragraph ("… рост выручки. Micron прибавила 53,2 %
    до $10,65 млрд").
 """
@@ -33,18 +35,19 @@ def relation_of(view: ArticleView, subject: list[int], predicate: int | None, pr
         return "ban"
     if primary.kind == "count" and (primary.unit or "") in lex["goods"]:
         return "supply"
-    if primary.kind == "quantity":
-        if primary.unit in lex["capacity_unit"]:
-            return "supply"
-    if primary.kind == "multiplier" and _compared_with_party(view, clause_tokens):
+    if primary.kind == "quantity" and primary.unit in lex["capacity_unit"]:
+        sentence = view.sent_tokens[view.tokens[clause_tokens[0]].sent] if clause_tokens else []
+        consumed = {view.tokens[i].lemma.lower() for i in sentence} & set(lex["consumption_word"])
+        return "other" if consumed else "supply"  # power a site uses is no capacity supplied
+    if primary.kind == "multiplier" and _compared_with_party(view, primary):
         return "other"
     share = _share(view, primary, clause_tokens)
     if share:
         return share
     found = _from_words(view, subject, predicate, primary, modality, clause_tokens)
+    if found == "market_share" and (primary.kind == "count" or not _party_share(view, subject)):
+        found = "other"  # "доля россиян, столкнувшихся …", "доля 3-нм техпроцесса": no party's share of a market
     if found and found not in DIRECTIONS:
-        if found == "market_share" and primary.kind == "count":
-            return "other"
         return found
     if primary.kind == "quantity" and primary.unit in SPEC_UNITS:
         return "other"
@@ -56,12 +59,14 @@ def relation_of(view: ArticleView, subject: list[int], predicate: int | None, pr
 def _from_words(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount, modality: str,
                 clause_tokens: list[int]) -> str | None:
     relations = view.lex["relation"]
-    chain, k = [], view.token_at(primary.start)
+    first = view.token_at(primary.start)
+    chain, k = [], first
     while k is not None and k >= 0 and len(chain) < 6 and k != predicate:
         chain.append(k)
         k = view.tokens[k].head
+    earlier = [i for i in view.sent_tokens[view.tokens[first].sent] if i < first] if first is not None else []
     direction = None
-    for group in (subject, chain, [predicate] if predicate is not None else [], clause_tokens):
+    for group in (subject, chain, [predicate] if predicate is not None else [], clause_tokens, earlier[::-1]):
         for i in group:
             if i in view.attribution:
                 continue
@@ -76,9 +81,20 @@ def _from_words(view: ArticleView, subject: list[int], predicate: int | None, pr
     return direction
 
 
-def _compared_with_party(view: ArticleView, clause_tokens: list[int]) -> bool:
-    """"… выше, чем у Nvidia NVL144": a comparison with someone else, not a change over time."""
-    words = [view.tokens[i].lower for i in clause_tokens]
+def _party_share(view: ArticleView, subject: list[int]) -> bool:
+    """The subject names a party (a company, country, product) or a market measure whose share it is."""
+    if view.mention_in(subject, {"ORG", "LOC", "PER", "PRODUCT"}) is not None:
+        return True
+    return any(view.tokens[i].lemma in view.lex["share_noun"] for i in subject) or not subject
+
+
+def _compared_with_party(view: ArticleView, primary: Amount) -> bool:
+    """"… в 6,7 раз выше, чем у Nvidia NVL144": a comparison with someone else after the amount in its sentence,
+    not a change over time."""
+    first = view.token_at(primary.start)
+    if first is None:
+        return False
+    words = [view.tokens[i].lower for i in view.sent_tokens[view.tokens[first].sent] if i > first]
     return any(a == "чем" and b == "у" for a, b in zip(words, words[1:]))
 
 
