@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from pipeline.claims.article import ArticleView
 from pipeline.claims.candidates import Group, group_amounts, object_of, predicate_of, primary_amount
-from pipeline.claims.modality import modality_of, negated
+from pipeline.claims.modality import modality_of, negated, planned_money
 from pipeline.claims.relation import relation_of
 from pipeline.claims.source import source_of
 from pipeline.claims.subject import antecedent, entity_for, subject_tokens
@@ -48,13 +48,17 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
     view.claim_subjects.append((subject_text, subject_mention, subject_for_relation))
     source_text, source_mention, hint = source_of(view, sentence, predicate, subject, group.clause,
                                                   view.token_at(primary.start))
-    modality = modality_of(view, sentence, predicate, subject_mention, hint)
+    modality = modality_of(view, sentence, predicate, subject_mention, hint, group.clause)
     time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
     previous = view.claim_relations[-1] if view.claim_relations and view.claim_relations[-1][0] == view.paragraph_of(
         ev_start) else None
     relation = relation_of(view, subject_for_relation, predicate, primary, modality, group.clause,
                            previous[1] if previous else None)
     view.claim_relations.append((view.paragraph_of(ev_start), relation))
+    pred_tok = tokens[predicate] if predicate is not None else None
+    future = pred_tok is not None and (pred_tok.tense == "Fut" or (pred_tok.tense == "Pres" and pred_tok.aspect == "Perf"))
+    forecast_words = hint == "forecast" or bool({tokens[i].lemma for i in sentence} & set(view.lex["modal"]))
+    modality = planned_money(modality, relation, future, forecast_words, subject_mention)
     comparison_value = group.comparison[0].value_max if group.comparison else None
     claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"
     confidence = round(0.4 + 0.2 * bool(predicate is not None) + 0.2 * bool(subject_mention)

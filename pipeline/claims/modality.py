@@ -1,6 +1,19 @@
-"""The modality slot and negation: rumor (слухи, источники) > plan (планирует; a company's own future action) >
-forecast (future tense, может, ожидают) > estimate (по оценкам, считают) > fact. Negation: "не" before the
-predicate, or a cancelling predicate."""
+"""The modality slot and negation.
+
+Words count where they govern the claim: in its clause or on the path from its predicate up to the sentence's
+root ("Компания планирует, что выручка составит …"), not anywhere in the sentence ("по текущим тарифным
+планам" says nothing of the claim's own modality).
+
+    rumor     слухи, источники, ссылаясь на свои источники
+    estimate  an irrealis ("потребовались бы"); a predicate that estimates ("оценивались в $69,79 млрд"); an
+              attribution that estimates ("по оценкам", "считают"); an expectation about a period now past
+              ("ожидания аналитиков … составили $161,2 млн")
+    plan      планирует, намерена, обещала, цель, намерение, "рассчитывает получить"; a company's own future
+              action ("Сбербанк вложит")
+    forecast  the future tense, может, должна, прогноз, ожидают
+    fact      the rest; a result that beat a forecast ("превысило прогнозы") is a fact
+Negation: "не" before the predicate, or a cancelling predicate.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +23,81 @@ from pipeline.records import Mention
 FUTURE_PLAN_VERBS = {"вложить", "потратить", "построить", "запустить", "направить", "выделить", "инвестировать",
                      "купить", "продать", "выпустить", "развернуть", "уволить", "ввести", "привлечь", "увеличить",
                      "сократить", "разместить", "вывести", "открыть", "удвоить", "расширить", "нарастить"}
+BEATING = {"превысить", "превзойти", "опередить", "побить", "обогнать", "превышать"}  # "превысило прогнозы" is a fact
+
+
+def governing(view: ArticleView, clause: int, predicate: int | None) -> list[int]:
+    """The claim's clause and the verbs from its predicate up to the root, with their clauses' words."""
+    tokens = set(view.clause_tokens[clause])
+    k, steps = predicate, 0
+    while k is not None and k >= 0 and steps < 10:
+        tokens |= set(view.clause_tokens[view.clause_of[k]])
+        k, steps = view.tokens[k].head, steps + 1
+    return sorted(tokens)
 
 
 def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, subject_mention: Mention | None,
-                hint: str) -> str:
-    lemmas = {view.tokens[i].lemma for i in sentence}
-    if lemmas & set(view.lex["rumor"]):
+                hint: str, clause: int | None = None) -> str:
+    words = governing(view, clause, predicate) if clause is not None else sentence
+    lemmas = {view.tokens[i].lemma.lower() for i in words}
+    lemmas |= {view.tokens[i].lower for i in words}
+    lex = view.lex
+    if lemmas & set(lex["rumor"]):
         return "rumor"
     pred = view.tokens[predicate] if predicate is not None else None
     future = pred is not None and (pred.tense == "Fut" or (pred.tense == "Pres" and pred.aspect == "Perf"))
-    if lemmas & set(view.lex["plan"]) or (future and pred.lemma in FUTURE_PLAN_VERBS and subject_mention is not None):
-        return "plan"
-    if future or lemmas & set(view.lex["modal"]) or hint == "forecast":
+    past = pred is not None and pred.tense == "Past"
+    if clause is not None and "бы" in {view.tokens[i].lower for i in view.clause_tokens[clause]}:
+        return "estimate"  # "потребовались бы 10 ядерных реакторов"
+    plan = lemmas & set(lex["plan"])
+    if plan or (future and pred.lemma in FUTURE_PLAN_VERBS and (subject_mention is not None or _passive(view, predicate))):
+        return "plan"  # "Сбербанк вложит", "будут построены ещё три кампуса"
+    if announced(view, predicate, words):
+        return "plan"  # "объявила о строительстве фабрики стоимостью $10–12 млрд"
+    modal = (lemmas & set(lex["modal"])) - _beaten(view, words)
+    if hint == "forecast" and past:
+        return "estimate"  # an expectation about a period now past
+    if future or modal or hint == "forecast":
         return "forecast"
     if hint == "estimate":
         return "estimate"
     return "fact"
+
+
+def _passive(view: ArticleView, predicate: int) -> bool:
+    """"будут построены": a future passive of a plan verb needs no named agent."""
+    return any(view.tokens[c].lemma == "быть" and view.tokens[c].tense == "Fut" for c in view.children.get(predicate, []))
+
+
+def announced(view: ArticleView, predicate: int | None, words: list[int]) -> bool:
+    """The claim is an action or programme an announcement or approval verb has as its object ("объявило о
+    субсидиях в размере …", "утвердило программу поддержки объёмом …")."""
+    lex = view.lex
+    verbs = [i for i in words if view.tokens[i].lemma in lex["announce"]]
+    if not verbs:
+        return False
+    return any(view.tokens[i].lemma in lex["action_noun"] and view.tokens[i].head in verbs for i in words)
+
+
+def planned_money(modality: str, relation: str, predicate_future: bool, words_say_forecast: bool,
+                  subject_mention: Mention | None) -> str:
+    """A named party's own future spending or investment stated as a fact is a plan ("Samsung вложит в линию 60
+    трлн вон"); a market's ("расходы банков вырастут") or one with "может", "должен" or an expectation stays a
+    forecast."""
+    if (modality == "forecast" and relation in {"spend", "invest"} and predicate_future and not words_say_forecast
+            and subject_mention is not None and subject_mention.type in {"ORG", "PER"}):
+        return "plan"
+    return modality
+
+
+def _beaten(view: ArticleView, words: list[int]) -> set[str]:
+    """Forecast words that are the object of a verb of exceeding ("превысило прогнозы аналитиков")."""
+    beaten = set()
+    for i in words:
+        head = view.tokens[i].head
+        if head >= 0 and view.tokens[head].lemma in BEATING:
+            beaten |= {view.tokens[i].lemma.lower(), view.tokens[i].lower}
+    return beaten
 
 
 def negated(view: ArticleView, predicate: int | None) -> bool:
