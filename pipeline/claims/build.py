@@ -35,7 +35,13 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
     tokens = view.tokens
     ev_start, ev_stop = tokens[sentence[0]].start, tokens[sentence[-1]].stop
     primary = primary_amount(view, group.amounts)
-    amount_tokens = {i for a in group.amounts + group.comparison for i in view.span_tokens(a.start, a.stop)}
+    # never a subject: the numbers of the sentence's amounts; a counted noun may be ("Запуск 16 низкоорбитальных
+    # спутников" is about the satellites, "три кампуса … мощностью 4,5 ГВт" about the campuses)
+    in_sentence = [a for a in view.amounts if view.token_at(a.start) is not None
+                   and tokens[view.token_at(a.start)].sent == tokens[sentence[0]].sent]
+    amount_tokens = {i for a in in_sentence for i in view.span_tokens(a.start, a.stop)
+                     if not (a.kind == "count" and tokens[i].pos in {"NOUN", "PROPN", "ADJ"}
+                             and tokens[i].lemma not in {"тысяча", "миллион", "миллиард", "тыс", "млн", "млрд"})}
     predicate = predicate_of(view, primary)
     subject = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens)
     subject_text, subject_mention = view.phrase(subject) or None, entity_for(view, subject)

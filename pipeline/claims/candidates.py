@@ -169,6 +169,9 @@ def predicate_of(view: ArticleView, amount: Amount) -> int | None:
     verbs = clause_verbs
     if not verbs:
         verbs = [i for i in view.sent_tokens[tokens[top].sent] if tokens[i].pos == "VERB"]
+        earlier = [i for i in verbs if i < top and not tokens[i].dep.startswith("acl")]
+        if k >= 0 and k > top and tokens[k].dep.startswith("acl") and earlier:
+            return earlier[-1]  # a verbless clause continues the verb before it, not a relative clause after it
     # an amount mostly follows its verb ("оценивают расходы … в 330 млрд и считают, что …")
     return min(verbs, key=lambda i: (i > top, abs(i - top))) if verbs else None
 

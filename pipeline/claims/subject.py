@@ -42,6 +42,13 @@ def syntactic_subject(view: ArticleView, predicate: int | None, sentence: set[in
             same_clause = {i for i in sentence if view.clause_of[i] == view.clause_of[head] or i == head}
             tree = [i for i in view.subtree(head, same_clause) if i not in excluded]
             return [i for i in tree if abs(i - head) <= 8]
+        if tokens[k].dep.startswith("acl") and tokens[k].head >= 0 and tokens[tokens[k].head].head >= 0:
+            # "цель, заключающуюся в поставке 550 000 электромобилей": the participle's noun belongs to a verb
+            # whose subject the claim takes ("она ставит цель")
+            noun = tokens[k].head
+            if tokens[noun].dep in {"obj", "obl", "nmod"} and tokens[tokens[noun].head].pos in {"VERB", "AUX"}:
+                k = tokens[noun].head
+                continue
         if tokens[k].dep in CHAIN_DEPS and tokens[k].head >= 0:
             head = tokens[k].head
             if head > k:
@@ -169,6 +176,14 @@ def _possessor_phrase(view: ArticleView, i: int, amount_starts: set[int]) -> lis
     return phrase if any(tokens[j].pos in {"NOUN", "PROPN", "X"} for j in phrase) else []
 
 
+def _amount_is_subject(view: ArticleView, primary: Amount, predicate: int | None) -> bool:
+    """A share that is itself the grammatical subject of a predicate without a frame of its own."""
+    if primary.kind != "percent" or predicate is None or view.tokens[predicate].lemma in view.lex["subject_role"]:
+        return False
+    return any(view.tokens[i].dep in SUBJECT_DEPS and view.tokens[i].head == predicate
+               for i in view.span_tokens(primary.start, primary.stop))
+
+
 def counted_thing(view: ArticleView, primary: Amount) -> list[int]:
     """"Было продано около 37 миллионов устройств", "Три четверти российских компаний …": with no other subject,
     what a count counts, or the group a share is of, is what the claim is about."""
@@ -229,6 +244,10 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
                   reported_subject(view, predicate, primary, set(sentence), amount_tokens | view.attribution)):
         if found:
             return found
+    if _amount_is_subject(view, primary, predicate):
+        counted = counted_thing(view, primary)
+        if counted:
+            return counted  # "… учитывают 44 % компаний" with the share as the grammatical subject
     subject = syntactic_subject(view, predicate, set(sentence), amount_tokens | view.attribution)
     framed = framed_subject(view, predicate, set(sentence), amount_tokens)
     gapped = gapped_subject(view, clause)
