@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.entities import MentionView, descriptors, link, makers, non_entity_rule, product_patterns
-from pipeline.entity_rules import EDITIONS, Word, apply_rules, entry_type
+from pipeline.entity_rules import EDITIONS, GOVERNMENT_BODIES, Word, apply_rules, entry_type
 from pipeline.norm import NormToken, normalize_span, parse_word
 
 Span.set_extension("normal", default=None, force=True)
@@ -278,9 +278,13 @@ def canonical_linker(doc: Doc) -> Doc:
     ents = list(doc.ents)
     views = [MentionView(e.label_, e.text, e._.normal or e.text, e.ent_id_ or None, e._.alias) for e in ents]
     relabelled = []
-    for span, (etype, canonical) in zip(ents, link(views)):
+    for k, (span, (etype, canonical)) in enumerate(zip(ents, link(views))):
         if etype != span.label_:
             span = Span(doc, span.start, span.end, label=etype)
+        country = ents[k + 1] if k + 1 < len(ents) else None
+        if (etype == "ORG" and canonical == (span._.normal or span.text) and country is not None
+                and country.label_ == "LOC" and country.start == span.end and span[0].lemma_.lower() in GOVERNMENT_BODIES):
+            canonical = f"{canonical} {country.text}"  # "Министерство энергетики" + "США": the body of that country
         span._.canonical = canonical
         relabelled.append(span)
     doc.ents = relabelled

@@ -326,8 +326,29 @@ def bracketed_abbreviations(words: Sequence[Word], ents: list[Ent]) -> list[Ent]
     return ents
 
 
+GOVERNMENT_BODIES = {"министерство", "ведомство", "департамент", "служба", "комитет", "управление", "агентство",
+                     "бюро", "комиссия", "палата", "совет"}
+
+
+def government_bodies(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
+    """'Министерство торговли, промышленности и энергетики': a government body's name runs on over a list of
+    lower-case words (NER stops at the comma). The country after it stays a place of its own; the body's
+    canonical name takes it (`pipeline.entity_pipes.canonical_linker`)."""
+    for start, end, label in list(ents):
+        if label != "ORG" or words[start].lemma.lower() not in GOVERNMENT_BODIES:
+            continue
+        k = end
+        while k + 1 < len(words) and words[k].text in {",", "и"} and re.fullmatch(r"[а-яё-]+", words[k + 1].text):
+            k += 2
+            while k < len(words) and re.fullmatch(r"[а-яё-]+", words[k].text) and words[k].text != "и":
+                k += 1
+        if k > end:
+            ents = sorted([x for x in ents if not (start <= x[0] and x[1] <= k)] + [(start, k, "ORG")])
+    return ents
+
+
 RULES = (product_class_names, versioned_names, maker_names, known_names, organisation_names, listed_codes,
-         bracketed_abbreviations)
+         bracketed_abbreviations, government_bodies)
 
 
 def apply_rules(words: Sequence[Word], ents: Sequence[Ent]) -> list[Ent]:
