@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--timezone", default="UTC", help="time zone of the cron schedule (default UTC)")
     serve.add_argument("--limit", type=int, default=2, help="flow runs executed at once (default 2)")
 
+    confidence = commands.add_parser("train-confidence", help="fit the claim confidence model on the gold dev split "
+                                     "(and .ann corpora) and write models/claims/confidence.json")
+    confidence.add_argument("--corpus", nargs=2, action="append", default=[], metavar=("KIND", "PATH"),
+                            help="also train on a corpus of .ann sources: `news-real DIR` or `ann DIR` (repeatable)")
+
     gold = commands.add_parser("gold", help="build or check the gold set from gold/src/*.ann")
     gold.add_argument("action", choices=["build", "check", "stats"])
 
@@ -153,6 +158,34 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_train_confidence(args: argparse.Namespace) -> int:
+    from pipeline.corpora import ANN_CORPORA, CorpusError, load_eval_documents
+
+    try:
+        import sklearn  # noqa: F401  (a dev dependency: training only)
+    except ImportError:
+        print("pipeline: error: training needs scikit-learn: pip install -e '.[dev]'", file=sys.stderr)
+        return 2
+    from pipeline.confidence_training import train
+    from pipeline.gold import load_gold
+    from pipeline.nlp import load_nlp
+
+    sources = {"gold dev": load_gold("dev")}
+    for kind, path in args.corpus:
+        if kind not in ANN_CORPORA:
+            print(f"pipeline: error: --corpus takes {' or '.join(ANN_CORPORA)} folders, not {kind!r}", file=sys.stderr)
+            return 2
+        try:
+            dataset, _, docs = load_eval_documents("all", kind, path)
+        except CorpusError as exc:
+            print(f"pipeline: error: {exc}", file=sys.stderr)
+            return 2
+        sources[dataset] = docs
+    written = train(sources, load_nlp())
+    print(json.dumps({k: v for k, v in written.items() if k != "weights"}, ensure_ascii=False, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "schema":
@@ -167,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "gold":
         return run_gold(args.action)
+    if args.command == "train-confidence":
+        return run_train_confidence(args)
     if args.command == "serve":
         from pipeline.serve import DEFAULT_CRON, DEFAULT_PORT, serve
 

@@ -88,8 +88,9 @@ def adapt_timexes(text: str, tokens: list[Tok], starts: list[int], article: Arti
     ]
 
 
-def process_article(article: Article, nlp: Language) -> ArticleResult:
-    """Everything the pipeline extracts from one cleaned article."""
+def process_article(article: Article, nlp: Language, claim_features: list | None = None) -> ArticleResult:
+    """Everything the pipeline extracts from one cleaned article (`claim_features` receives each claim's
+    confidence features, for training)."""
     doc = nlp(article.text)
     tokens = adapt_tokens(doc)
     starts = sentence_starts(doc)
@@ -97,7 +98,7 @@ def process_article(article: Article, nlp: Language) -> ArticleResult:
     amounts = adapt_amounts(article.text, tokens, starts, article.article_id)
     timexes = adapt_timexes(article.text, tokens, starts, article)
     claims, claim_amounts = extract_claims(article.text, tokens, mentions, amounts, timexes, article.published_at,
-                                           article.article_id)
+                                           article.article_id, claim_features)
     return ArticleResult(article, mentions, amounts, timexes, claims, claim_amounts)
 
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pipeline.claims.article import ArticleView
-from pipeline.claims.candidates import Group, group_amounts, object_of, predicate_of, primary_amount
+from pipeline.claims.candidates import (
+    Group,
+    group_amounts,
+    object_of,
+    predicate_of,
+    primary_amount,
+)
+from pipeline.claims.confidence import claim_features, score
 from pipeline.claims.modality import modality_of, negated, planned_money
 from pipeline.claims.relation import relation_of
 from pipeline.claims.source import source_of
@@ -15,7 +22,9 @@ from pipeline.claims.time import time_of
 from pipeline.records import Amount, Claim, ClaimAmount
 
 
-def build_claims(view: ArticleView) -> tuple[list[Claim], list[ClaimAmount]]:
+def build_claims(view: ArticleView, features: list[dict[str, float]] | None = None
+                 ) -> tuple[list[Claim], list[ClaimAmount]]:
+    """Claims and their amount links; `features`, when given, receives each claim's confidence features."""
     claims, links = [], []
     by_sentence: dict[int, list[Amount]] = defaultdict(list)
     for amount in sorted(view.amounts, key=lambda a: a.start):
@@ -25,13 +34,16 @@ def build_claims(view: ArticleView) -> tuple[list[Claim], list[ClaimAmount]]:
     for sent, sentence_amounts in sorted(by_sentence.items()):
         sentence = view.sent_tokens[sent]
         for group in group_amounts(view, sentence_amounts):
-            claim, claim_links = make_claim(view, group, sentence)
+            claim, claim_links, claim_features = make_claim(view, group, sentence)
+            if features is not None:
+                features.append(claim_features)
             claims.append(claim)
             links += claim_links
     return claims, links
 
 
-def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Claim, list[ClaimAmount]]:
+def make_claim(view: ArticleView, group: Group, sentence: list[int]
+               ) -> tuple[Claim, list[ClaimAmount], dict[str, float]]:
     tokens = view.tokens
     ev_start, ev_stop = tokens[sentence[0]].start, tokens[sentence[-1]].stop
     primary = primary_amount(view, group.amounts)
@@ -43,7 +55,7 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
                      if not (a.kind == "count" and tokens[i].pos in {"NOUN", "PROPN", "ADJ"}
                              and tokens[i].lemma not in {"тысяча", "миллион", "миллиард", "тыс", "млн", "млрд"})}
     predicate = predicate_of(view, primary)
-    subject = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens)
+    subject, subject_how = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens)
     subject_text, subject_mention = view.phrase(subject) or None, entity_for(view, subject)
     referred = antecedent(view, subject)
     subject_for_relation = subject
@@ -52,14 +64,14 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
     if subject_mention is not None:
         view.subject_history.append(subject_mention)
     view.claim_subjects.append((subject_text, subject_mention, subject_for_relation))
-    source_text, source_mention, hint = source_of(view, sentence, predicate, subject, group.clause,
-                                                  view.token_at(primary.start))
+    source_text, source_mention, hint, source_how = source_of(view, sentence, predicate, subject, group.clause,
+                                                              view.token_at(primary.start))
     modality = modality_of(view, sentence, predicate, subject_mention, hint, group.clause)
     time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
     previous = view.claim_relations[-1] if view.claim_relations and view.claim_relations[-1][0] == view.paragraph_of(
         ev_start) else None
-    relation = relation_of(view, subject_for_relation, predicate, primary, modality, group.clause,
-                           previous[1] if previous else None)
+    relation, relation_how = relation_of(view, subject_for_relation, predicate, primary, modality, group.clause,
+                                         previous[1] if previous else None)
     view.claim_relations.append((view.paragraph_of(ev_start), relation))
     pred_tok = tokens[predicate] if predicate is not None else None
     future = pred_tok is not None and (pred_tok.tense == "Fut" or (pred_tok.tense == "Pres" and pred_tok.aspect == "Perf"))
@@ -67,8 +79,16 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
     modality = planned_money(modality, relation, future, forecast_words, subject_mention)
     comparison_value = group.comparison[0].value_max if group.comparison else None
     claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"
-    confidence = round(0.4 + 0.2 * bool(predicate is not None) + 0.2 * bool(subject_mention)
-                       + 0.1 * (time_source == "sentence") + 0.1 * bool(source_text), 2)
+    features = claim_features(
+        subject_how=subject_how, subject_entity=subject_mention is not None, subject_resolved=referred is not None,
+        predicate_found=predicate is not None,
+        predicate_in_clause=predicate is not None and view.clause_of[predicate] == group.clause,
+        relation_how=relation_how, relation=relation, time_source=time_source, source_how=source_how,
+        source_entity=source_mention is not None, modality=modality, kind=primary.kind,
+        sentence_amounts=len(in_sentence), group_size=len(group.amounts), sentence_words=len(sentence),
+        clause_amounts=sum(view.clause_of[view.token_at(a.start)] == group.clause for a in in_sentence),
+        subject_words=len(subject), comparison=bool(group.comparison),
+        title=tokens[sentence[0]].sent == 0 and not view.text[ev_start:ev_stop].rstrip().endswith((".", "!", "?")))
     claim = Claim(
         claim_id=claim_id, article_id=view.article_id, sent_index=tokens[sentence[0]].sent,
         evidence=view.text[ev_start:ev_stop], evidence_start=ev_start, evidence_stop=ev_stop,
@@ -83,11 +103,11 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]) -> tuple[Cl
         source_entity=source_mention.canonical if source_mention else None,
         modality=modality, negated=negated(view, predicate), comparison=group.comparison_text,
         comparison_multiplier=comparison_value if group.comparison and group.comparison[0].kind == "multiplier" else None,
-        confidence=confidence,
+        confidence=score(features),
     )
     ordered = [primary] + [a for a in group.amounts if a is not primary]
     links = [ClaimAmount(claim_id, a.amount_id, view.article_id, rank, "primary" if rank == 0 else "secondary")
              for rank, a in enumerate(ordered)]
     links += [ClaimAmount(claim_id, a.amount_id, view.article_id, len(ordered) + k, "comparison")
               for k, a in enumerate(group.comparison)]
-    return claim, links
+    return claim, links, features

@@ -27,33 +27,34 @@ SPEC_UNITS = {"GHz", "MHz", "Gbit/s", "Mbit/s", "Tbit/s", "nm", "hour", "km", "T
 
 
 def relation_of(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount, modality: str,
-                clause: int, previous: str | None = None) -> str:
+                clause: int, previous: str | None = None) -> tuple[str, str]:
+    """(relation, how it was decided)."""
     lex = view.lex
     clause_tokens = [i for i in view.clause_tokens[clause] if i not in view.attribution]
     clause_lemmas = {view.tokens[i].lemma.lower() for i in clause_tokens}
     if clause_lemmas & set(lex["ban_word"]):
-        return "ban"
+        return "ban", "ban"
     if primary.kind == "count" and (primary.unit or "") in lex["goods"]:
-        return "supply"
+        return "supply", "unit"
     if primary.kind == "quantity" and primary.unit in lex["capacity_unit"]:
         sentence = view.sent_tokens[view.tokens[clause_tokens[0]].sent] if clause_tokens else []
         consumed = {view.tokens[i].lemma.lower() for i in sentence} & set(lex["consumption_word"])
-        return "other" if consumed else "supply"  # power a site uses is no capacity supplied
+        return ("other" if consumed else "supply"), "unit"  # power a site uses is no capacity supplied
     if primary.kind == "multiplier" and _compared_with_party(view, primary):
-        return "other"
+        return "other", "comparison"
     share = _share(view, primary, clause_tokens)
     if share:
-        return share
+        return share, "share"
     found = _from_words(view, subject, predicate, primary, modality, clause_tokens)
     if found == "market_share" and (primary.kind == "count" or not _party_share(view, subject)):
         found = "other"  # "доля россиян, столкнувшихся …", "доля 3-нм техпроцесса": no party's share of a market
     if found and found not in DIRECTIONS:
-        return found
+        return found, "word"
     if primary.kind == "quantity" and primary.unit in SPEC_UNITS:
-        return "other"
+        return "other", "unit"
     if previous and previous not in DIRECTIONS | {"other"} and primary.kind in {"money", "percent", "multiplier"}:
-        return previous
-    return found or "other"
+        return previous, "previous"
+    return (found, "direction") if found else ("other", "none")
 
 
 def _from_words(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount, modality: str,

@@ -22,17 +22,24 @@ from pipeline.claims.subject import syntactic_subject
 from pipeline.claims.words import PRONOUNS, RELATIVES
 from pipeline.records import Mention
 
-Source = tuple[str | None, Mention | None, str]
+Source = tuple[str | None, Mention | None, str]  # (text, entity, modality hint)
 VIEW_NOUNS = {"ожидание": "estimate", "прогноз": "forecast", "оценка": "estimate", "консенсус": "estimate"}
 PLACE_ADVERBS = {"там", "тут", "здесь"}
 
 
 def source_of(view: ArticleView, sentence: list[int], predicate: int | None, subject: list[int],
-              clause: int, amount: int) -> Source:
-    """(source text, its entity mention, modality hint) of a claim in `clause` whose amount starts at `amount`."""
-    return (attributed(view, sentence, clause) or headline(view, sentence)
-            or spoken(view, sentence, predicate, subject, amount) or viewed(view, subject)
-            or reported_next(view, sentence) or (None, None, "fact"))
+              clause: int, amount: int) -> tuple[str | None, Mention | None, str, str]:
+    """(source text, its entity mention, modality hint, how it was found) of a claim in `clause` whose amount
+    starts at `amount`."""
+    for how, find in (("attribution", lambda: attributed(view, sentence, clause)),
+                      ("headline", lambda: headline(view, sentence)),
+                      ("speech", lambda: spoken(view, sentence, predicate, subject, amount)),
+                      ("view", lambda: viewed(view, subject)),
+                      ("next_sentence", lambda: reported_next(view, sentence))):
+        found = find()
+        if found:
+            return (*found, how)
+    return None, None, "fact", "none"
 
 
 def attributed(view: ArticleView, sentence: list[int], clause: int) -> Source | None:

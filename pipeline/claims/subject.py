@@ -236,34 +236,36 @@ def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | No
 
 
 def subject_tokens(view: ArticleView, clause: int, predicate: int | None, sentence: list[int], primary: Amount,
-                   amount_tokens: set[int]) -> list[int]:
-    """The subject phrase of a claim: a bracketed owner, a possessor next to the amount, the object of a speech
-    verb, gapped, framed, syntactic; the counted thing or the group of a share; else an entity of the clause, else
-    the nearest one earlier in the sentence."""
-    for found in (bracketed_owner(view, primary, sentence), possessor(view, primary, clause),
-                  reported_subject(view, predicate, primary, set(sentence), amount_tokens | view.attribution)):
+                   amount_tokens: set[int]) -> tuple[list[int], str]:
+    """The subject phrase of a claim and how it was found: a bracketed owner, a possessor next to the amount, the
+    object of a speech verb, a share that is the subject, gapped, framed, syntactic; the counted thing or the
+    group of a share; else an entity of the clause, else the nearest one earlier in the sentence."""
+    excluded = amount_tokens | view.attribution
+    for how, found in (("bracketed", bracketed_owner(view, primary, sentence)),
+                       ("possessor", possessor(view, primary, clause)),
+                       ("reported", reported_subject(view, predicate, primary, set(sentence), excluded))):
         if found:
-            return found
+            return found, how
     if _amount_is_subject(view, primary, predicate):
         counted = counted_thing(view, primary)
         if counted:
-            return counted  # "… учитывают 44 % компаний" with the share as the grammatical subject
-    subject = syntactic_subject(view, predicate, set(sentence), amount_tokens | view.attribution)
-    framed = framed_subject(view, predicate, set(sentence), amount_tokens)
-    gapped = gapped_subject(view, clause)
-    subject = gapped or framed or subject
-    if subject:
-        return subject
-    counted = counted_thing(view, primary)
-    if counted:
-        return counted
+            return counted, "share"  # "… учитывают 44 % компаний" with the share as the grammatical subject
+    for how, found in (("gapped", gapped_subject(view, clause)),
+                       ("framed", framed_subject(view, predicate, set(sentence), amount_tokens)),
+                       ("syntactic", syntactic_subject(view, predicate, set(sentence), excluded)),
+                       ("counted", counted_thing(view, primary))):
+        if found:
+            return found, how
     clause_tokens = [i for i in sentence if view.clause_of[i] == clause and i not in view.attribution]
     mention = view.mention_in(clause_tokens, {"ORG", "PER", "PRODUCT", "LOC"})
+    how = "clause_entity"
     if mention is None:
         earlier = [m for m in view.mentions if view.tokens[sentence[0]].start <= m.start < primary.start
                    and m.type in {"ORG", "PER", "PRODUCT"} and view.token_at(m.start) not in view.attribution]
-        mention = earlier[-1] if earlier else None
-    return view.span_tokens(mention.start, mention.stop) if mention is not None else []
+        mention, how = (earlier[-1] if earlier else None), "earlier_entity"
+    if mention is None:
+        return [], "none"
+    return view.span_tokens(mention.start, mention.stop), how
 
 
 PRONOUN_SUBJECTS = {"она", "они", "оно"}
