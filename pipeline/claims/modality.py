@@ -23,6 +23,7 @@ from pipeline.records import Mention
 FUTURE_PLAN_VERBS = {"вложить", "потратить", "построить", "запустить", "направить", "выделить", "инвестировать",
                      "купить", "продать", "выпустить", "развернуть", "уволить", "ввести", "привлечь", "увеличить",
                      "сократить", "разместить", "вывести", "открыть", "удвоить", "расширить", "нарастить"}
+FUTURE_BE = {"буду", "будешь", "будет", "будем", "будете", "будут"}  # the tagger calls "будут" present
 BEATING = {"превысить", "превзойти", "опередить", "побить", "обогнать", "превышать"}  # "превысило прогнозы" is a fact
 
 
@@ -50,7 +51,9 @@ def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, s
     if clause is not None and "бы" in {view.tokens[i].lower for i in view.clause_tokens[clause]}:
         return "estimate"  # "потребовались бы 10 ядерных реакторов"
     plan = lemmas & set(lex["plan"])
-    if plan or (future and pred.lemma in FUTURE_PLAN_VERBS and (subject_mention is not None or _passive(view, predicate))):
+    passive_future = predicate is not None and _passive(view, predicate)
+    future = future or passive_future
+    if plan or (future and pred.lemma in FUTURE_PLAN_VERBS and (subject_mention is not None or passive_future)):
         return "plan"  # "Сбербанк вложит", "будут построены ещё три кампуса"
     if announced(view, predicate, words):
         return "plan"  # "объявила о строительстве фабрики стоимостью $10–12 млрд"
@@ -66,7 +69,7 @@ def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, s
 
 def _passive(view: ArticleView, predicate: int) -> bool:
     """"будут построены": a future passive of a plan verb needs no named agent."""
-    return any(view.tokens[c].lemma == "быть" and view.tokens[c].tense == "Fut" for c in view.children.get(predicate, []))
+    return any(view.tokens[c].lower in FUTURE_BE for c in view.children.get(predicate, []))
 
 
 def announced(view: ArticleView, predicate: int | None, words: list[int]) -> bool:

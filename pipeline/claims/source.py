@@ -2,8 +2,8 @@
 
 In order:
 1. An attribution phrase (`ArticleView.attributions`): "по оценкам/словам/данным/подсчётам/прогнозам X", "со слов
-   X", "согласно X", "следует из данных X". One that opens the sentence covers all of it; one inside covers its
-   own clause and the clauses after it ("…, а весь проект, по словам Альтмана, потребует …"). "по его словам" is
+   X", "согласно X", "следует из данных X". One that opens or closes the sentence covers all of it; one inside
+   covers its own clause and the clauses after it ("…, а весь проект, по словам Альтмана, потребует …"). "по его словам" is
    the person the article last named.
 2. A headline "Name: …".
 3. A speech verb ("заявил Хуанг", "Аналитики ожидают", "В Т-Банке отметили", "подсчитали в Solar 4RAYS", "Там
@@ -44,9 +44,11 @@ def source_of(view: ArticleView, sentence: list[int], predicate: int | None, sub
 
 def attributed(view: ArticleView, sentence: list[int], clause: int) -> Source | None:
     """The attribution phrase covering the clause: the nearest one inside the sentence at or before the clause,
-    else one that opens the sentence."""
+    else one that opens or closes the sentence ("…, следует из данных ЦБ")."""
     phrases = [i for i in sentence if i in view.attributions]
-    opening = [i for i in phrases if _opens(view, i, sentence)]
+    amount_starts = [view.token_at(a.start) for a in view.amounts]
+    opening = [i for i in phrases if _opens(view, i, sentence)
+               or not any(k is not None and i < k <= sentence[-1] for k in amount_starts)]
     inside = sorted((i for i in phrases if i not in opening and view.clause_of[i] <= clause), reverse=True)
     for i in inside + opening:
         found = _phrase_source(view, i)

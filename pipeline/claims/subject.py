@@ -205,7 +205,8 @@ def counted_thing(view: ArticleView, primary: Amount) -> list[int]:
     if primary.kind == "percent":
         after = span[-1] + 1
         group = []
-        while after < len(tokens) and tokens[after].case == "Gen" and tokens[after].pos in {"ADJ", "NOUN", "PROPN", "DET"}:
+        while after < len(tokens) and tokens[after].case == "Gen" and tokens[after].pos in {"ADJ", "NOUN", "PROPN", "DET",
+                                                                                           "VERB"}:
             group.append(after)
             after += 1
         if group and tokens[group[-1]].pos in {"NOUN", "PROPN"}:

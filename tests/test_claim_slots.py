@@ -1,0 +1,187 @@
+"""One table per claim slot: (sentence of our own, expected slot), through the whole pipeline."""
+
+from datetime import date
+
+import pytest
+
+from pipeline.extract import process_article
+from pipeline.records import Article
+
+PUBLISHED = date(2025, 11, 20)
+
+
+def claims_of(nlp, text):
+    article = Article("a", "a.txt", "txt", "a.txt", None, None, PUBLISHED, "t", text, "utf-8")
+    return process_article(article, nlp).claims
+
+
+def claim_at(nlp, text, amount):
+    """The claim whose primary amount starts with `amount`."""
+    found = [c for c in claims_of(nlp, text) if text[c.evidence_start:].find(amount) >= 0
+             and any(amount == text[a_start:a_start + len(amount)]
+                     for a_start in [text.find(amount)])]
+    primaries = {c.claim_id: c for c in found}
+    start = text.find(amount)
+    for c in primaries.values():
+        span = c.claim_id.rsplit(":c", 1)[1].split("-")
+        if int(span[0]) == start:
+            return c
+    raise AssertionError(f"no claim with primary amount {amount!r}: {[c.claim_id for c in found]}")
+
+
+# --- candidates: which amounts make one claim -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, primaries",
+    [
+        # the level after a change, across a comma or a dash, is one claim with it
+        ("Выручка холдинга увеличилась на 18%, до 52 млрд руб.", ["52 млрд руб."]),
+        ("Отгрузки выросли на 7 % — до 3,1 млн штук.", ["3,1 млн штук"]),
+        # a change in brackets right after a level joins it
+        ("Продажи составили 64 млрд руб. (+12% за год).", ["64 млрд руб."]),
+        # two changes in one clause are two claims
+        ("Трафик вырос на 30% в столице и на 12% в регионах.", ["30%", "12%"]),
+        # an amount that only describes a thing claims nothing
+        ("Завод выпускает 5-нм чипы и продал их на $2 млрд.", ["$2 млрд"]),
+    ],
+)
+def test_candidates(nlp, text, primaries):
+    got = []
+    for c in claims_of(nlp, text):
+        start, stop = (int(x) for x in c.claim_id.rsplit(":c", 1)[1].split("-"))
+        got.append(text[start:stop])
+    assert got == primaries
+
+
+# --- subject ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, amount, subject_word, entity",
+    [
+        # an amount in brackets belongs to the name before them
+        ("Первое место занимает Zento (31% продаж), за ней идут Borka (18%) и Apple (12%).", "18%", "Borka", None),
+        # "у X" next to the amount names whose figure it is
+        ("Выручка Зетты выросла на 5%, у «Борки» — на 11%.", "11%", "Борки", None),
+        # an impersonal sentence is about what it counts
+        ("Было собрано около 12 тысяч заявок.", "около 12 тысяч заявок", "заявок", None),
+        # the group a share is of
+        ("Две трети опрошенных компаний внедрили облачные сервисы.", "Две трети", "компаний", None),
+        # a relative pronoun stands for the noun it follows
+        ("Аналитики дали прогноз, который составил 40 млрд руб.", "40 млрд руб.", "прогноз", None),
+        # the object of a speech verb is the claim, its subject the source
+        ("«Альфа» отметила рост продаж ноутбуков на 9%.", "9%", "продаж", None),
+    ],
+)
+def test_subject(nlp, text, amount, subject_word, entity):
+    claim = claim_at(nlp, text, amount)
+    assert subject_word in (claim.subject or ""), claim
+    if entity:
+        assert claim.subject_entity == entity
+
+
+# --- source ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, amount, source_word",
+    [
+        ("Согласно данным агентства Росстат, цены выросли на 8%.", "8%", "Росстат"),
+        ("Со слов директора Ивана Петрова, завод выпустил 3 тыс. станков.", "3 тыс. станков", "Петрова"),
+        ("По подсчётам аналитиков, рынок вырос на 15%.", "15%", "аналитиков"),
+        ("В Сбербанке отметили рост выдач на 12%.", "12%", "Сбербанке"),
+        ("Выручка компании составила 5 млрд руб. Об этом сообщил её директор Олег Сидоров.", "5 млрд руб.", "Сидоров"),
+        ("Потери составили 2 млрд руб., следует из данных ЦБ.", "2 млрд руб.", "ЦБ"),
+    ],
+)
+def test_source(nlp, text, amount, source_word):
+    claim = claim_at(nlp, text, amount)
+    assert source_word in (claim.source or ""), claim
+
+
+def test_a_relative_is_never_a_speaker(nlp):
+    claim = claim_at(nlp, "Выручка выросла до 3 млрд руб., что говорит о спросе.", "3 млрд руб.")
+    assert claim.source is None
+
+
+# --- time ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, amount, start, end",
+    [
+        # a comparison base is never the claim's time
+        ("В третьем квартале 2025 года продажи выросли на 12% по сравнению с прошлым годом.", "12%",
+         "2025-07-01", "2025-09-30"),
+        ("Выручка выросла на 20% относительно летнего периода.", "20%", "2025-11-20", "2025-11-20"),
+        # the claim's own clause first
+        ("В 2024 году прибыль составила 3 млрд руб., а в 2025 году упала до 2 млрд руб.", "2 млрд руб.",
+         "2025-01-01", "2025-12-31"),
+    ],
+)
+def test_time(nlp, text, amount, start, end):
+    claim = claim_at(nlp, text, amount)
+    assert (str(claim.time_start), str(claim.time_end)) == (start, end)
+
+
+def test_an_unresolvable_time_is_still_the_claims_time(nlp):
+    claim = claim_at(nlp, "Игра за три месяца после выхода собрала 2 млн игроков.", "2 млн игроков")
+    assert claim.time_source == "sentence" and claim.time_start is None
+
+
+# --- relation --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, amount, relation",
+    [
+        ("Компания продала 12 млн смартфонов.", "12 млн смартфонов", "supply"),
+        ("Новый кампус получит мощность 300 МВт.", "300 МВт", "supply"),
+        ("Дата-центр потребляет 80 МВт.", "80 МВт", "other"),
+        ("Регулятор заблокировал 15 тыс. сайтов.", "15 тыс. сайтов", "ban"),
+        ("Лидер держит 34% поставок.", "34%", "market_share"),
+        ("Доля пользователей старше 60 лет достигла 18%.", "18%", "other"),
+        ("Чип в 3 раза быстрее, чем у конкурента.", "в 3 раза", "other"),
+        ("Продажи в денежном выражении выросли на 20%.", "20%", "revenue"),
+        ("Средний чек вырос на 6%.", "6%", "spend"),
+    ],
+)
+def test_relation(nlp, text, amount, relation):
+    assert claim_at(nlp, text, amount).relation == relation
+
+
+def test_relation_carries_over_within_a_paragraph(nlp):
+    text = "Выручка лидера выросла на 10% до $5 млрд. Второй игрок прибавил 8% до $3 млрд."
+    assert claim_at(nlp, text, "$3 млрд").relation == "revenue"
+
+
+# --- modality --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, amount, modality",
+    [
+        ("Для этого потребовались бы 20 новых заводов.", "20 новых заводов", "estimate"),
+        ("Будут построены ещё два завода общей мощностью 500 МВт.", "500 МВт", "plan"),
+        ("Правительство утвердило программу поддержки объёмом 30 млрд руб.", "30 млрд руб.", "plan"),
+        ("Выручка превысила прогнозы и составила 8 млрд руб.", "8 млрд руб.", "fact"),
+        ("Компания планирует вложить 4 млрд руб. в новый завод.", "4 млрд руб.", "plan"),
+        ("Рынок может вырасти до 90 млрд руб.", "90 млрд руб.", "forecast"),
+        ("По тарифным планам абонентская плата составляет 600 руб.", "600 руб.", "fact"),
+    ],
+)
+def test_modality(nlp, text, amount, modality):
+    assert claim_at(nlp, text, amount).modality == modality
+
+
+# --- confidence ------------------------------------------------------------------------------------------------
+
+
+def test_confidence_is_a_probability_and_ranks_a_clear_claim_above_a_vague_one(nlp):
+    clear = claim_at(nlp, "Выручка компании Zento в 2024 году составила 5 млрд руб., сообщил её директор.",
+                     "5 млрд руб.")
+    vague = claim_at(nlp, "Было собрано около 12 тысяч заявок, а также ещё 3 тыс. и 2 тыс. в других.",
+                     "около 12 тысяч заявок")
+    assert 0.0 <= vague.confidence <= 1.0 and 0.0 <= clear.confidence <= 1.0
+    assert clear.confidence > vague.confidence
