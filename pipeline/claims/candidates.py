@@ -161,6 +161,8 @@ def predicate_of(view: ArticleView, amount: Amount) -> int | None:
     k, steps = top, 0
     while k >= 0 and steps < 8:
         if tokens[k].pos in {"VERB", "AUX"} and k not in inside:
+            if not clause_verbs and k > top and tokens[k].dep.startswith("acl"):
+                break  # a verbless clause continues the verb before it, not a relative clause after it
             # an arc leaving the amount's clause is usually a parser slip when the clause has its own verb
             if view.clause_of[k] == clause or not clause_verbs:
                 return k
@@ -170,8 +172,8 @@ def predicate_of(view: ArticleView, amount: Amount) -> int | None:
     if not verbs:
         verbs = [i for i in view.sent_tokens[tokens[top].sent] if tokens[i].pos == "VERB"]
         earlier = [i for i in verbs if i < top and not tokens[i].dep.startswith("acl")]
-        if k >= 0 and k > top and tokens[k].dep.startswith("acl") and earlier:
-            return earlier[-1]  # a verbless clause continues the verb before it, not a relative clause after it
+        if earlier:
+            return earlier[-1]
     # an amount mostly follows its verb ("оценивают расходы … в 330 млрд и считают, что …")
     return min(verbs, key=lambda i: (i > top, abs(i - top))) if verbs else None
 

@@ -14,12 +14,23 @@ from collections.abc import Sequence
 
 from pipeline.claims.article import ArticleView
 from pipeline.claims.words import CHAIN_DEPS, CLAUSE_BREAKS, ENTITY_TYPES, SUBJECT_DEPS
+from pipeline.norm import parse_word
 from pipeline.records import Amount, Mention
+
+
+def is_gerund(view: ArticleView, i: int) -> bool:
+    """"отгрузив", "показав": a gerund shares the subject of the verb it hangs on, whatever the parser says."""
+    return view.tokens[i].pos == "VERB" and any(p.tag.POS == "GRND" for p in parse_word(view.tokens[i].lower)[:1])
 
 
 def syntactic_subject(view: ArticleView, predicate: int | None, sentence: set[int], excluded: set[int]) -> list[int]:
     """The tokens of the predicate's subject phrase (following coordinated predicates back to their subject)."""
     tokens = view.tokens
+    if predicate is not None and is_gerund(view, predicate):
+        finite = [i for i in sorted(sentence) if i < predicate and tokens[i].pos == "VERB" and not is_gerund(view, i)
+                  and not tokens[i].dep.startswith("acl") and tokens[i].dep not in {"amod"}]
+        if finite:
+            predicate = finite[-1]
     k, seen = predicate, set()
     while k is not None and k >= 0 and k not in seen:
         seen.add(k)
@@ -230,8 +241,8 @@ def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | No
         verb = tokens[head].head
         target = tokens[verb].head if verb >= 0 and tokens[verb].dep.startswith("acl") else -1
         if target >= 0:
-            tree = [i for i in view.subtree(target, set(view.sent_tokens[tokens[target].sent])) if i < head - 1
-                    and abs(i - target) <= 5]
+            same_clause = {i for i in view.sent_tokens[tokens[target].sent] if view.clause_of[i] == view.clause_of[target]}
+            tree = [i for i in view.subtree(target, same_clause) if i < head - 1 and abs(i - target) <= 5]
             return view.phrase(tree), view.mention_in(tree, set(ENTITY_TYPES)), tree
     return None
 
