@@ -72,6 +72,11 @@ def test_candidates(nlp, text, primaries):
         ("Аналитики дали прогноз, который составил 40 млрд руб.", "40 млрд руб.", "прогноз", None),
         # the object of a speech verb is the claim, its subject the source
         ("«Альфа» отметила рост продаж ноутбуков на 9%.", "9%", "продаж", None),
+        # a participle is about the noun it describes, even when the parser hangs it elsewhere
+        ("Глава компании заявил, что эти модели, отстающие от лидеров на два поколения, дешевле.", "два поколения",
+         "модели", None),
+        # a gerund shares the subject of its verb
+        ("Компания Zento вышла в прибыль, продав за квартал 120 тыс. роутеров.", "120 тыс. роутеров", "Zento", "Zento"),
     ],
 )
 def test_subject(nlp, text, amount, subject_word, entity):

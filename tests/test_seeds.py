@@ -78,6 +78,8 @@ def test_seed_claims(seeds_dir, tmp_path):
     assert "интернет-гиганты" in spend.subject and spend.comparison_multiplier == 10.0
     lag = claims.query("value == 4.0 and unit == 'month'").iloc[0]
     assert (lag.qualifier, lag.relation, lag.source_entity) == ("at_most", "lag", "Epoch AI")
+    hopper = claims.query("unit == 'поколение'").iloc[0]  # the H200 (Hopper) lag behind Rubin: about the accelerators
+    assert hopper.relation == "lag" and "ускорители" in hopper.subject and "Rubin" not in hopper.subject
     for claim in claims.itertuples():  # the evidence reads back from the article
         assert articles.loc[claim.article_id].text[claim.evidence_start:claim.evidence_stop] == claim.evidence
     links = pd.read_parquet(tmp_path / "claim_amounts.parquet")

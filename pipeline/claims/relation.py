@@ -1,6 +1,7 @@
 """The relation slot: what is measured (`gold/GUIDELINES.md`), from the amount first, then the words.
 
-1. A restriction in the clause (блокировка, запрет, санкции) → ban.
+1. A restriction in the clause (блокировка, запрет, санкции) → ban; a predicate of lagging (отставать, уступать)
+   → lag.
 2. The amount's own unit: a count of goods, devices, facilities or capacity ("консолей", "ускорителей",
    "дата-центров") and a quantity of power or compute ("МВт", "петафлопс") → supply; a count of anything else
    (people, companies, cases) is never a share of a market; a technical quantity (ГГц, Гбит/с, часы) → other
@@ -34,6 +35,8 @@ def relation_of(view: ArticleView, subject: list[int], predicate: int | None, pr
     clause_lemmas = {view.tokens[i].lemma.lower() for i in clause_tokens}
     if clause_lemmas & set(lex["ban_word"]):
         return "ban", "ban"
+    if predicate is not None and lex["relation"].get(view.tokens[predicate].lemma.lower()) == "lag":
+        return "lag", "lag"  # "ускорители, отстающие от Rubin на два поколения": the gap, whatever lags
     if primary.kind == "count" and (primary.unit or "") in lex["goods"]:
         return "supply", "unit"
     if primary.kind == "quantity" and primary.unit in lex["capacity_unit"]:

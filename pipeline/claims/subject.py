@@ -23,6 +23,35 @@ def is_gerund(view: ArticleView, i: int) -> bool:
     return view.tokens[i].pos == "VERB" and any(p.tag.POS == "GRND" for p in parse_word(view.tokens[i].lower)[:1])
 
 
+def described_noun(view: ArticleView, participle: int) -> int | None:
+    """The noun a participle describes: its head when that agrees with it in number and case, else the nearest
+    agreeing noun before it in the sentence (the parser hangs "…, отстающие от Rubin" on a far noun)."""
+    tokens = view.tokens
+    form = next((p for p in parse_word(tokens[participle].lower) if p.tag.POS == "PRTF"), None)
+    if form is None:
+        return None
+
+    def agrees(i: int) -> bool:
+        return any(p.tag.POS == "NOUN" and p.tag.number == form.tag.number and p.tag.case == form.tag.case
+                   for p in parse_word(tokens[i].lower))
+
+    head = tokens[participle].head
+    if head >= 0 and tokens[head].pos in {"NOUN", "PROPN"} and agrees(head) and participle - head <= 8:
+        return head
+    sentence = tokens[participle].sent
+    for i in range(participle - 1, max(-1, participle - 12), -1):
+        if tokens[i].sent != sentence:
+            break
+        if tokens[i].pos == "NOUN" and agrees(i):
+            return i
+    return None
+
+
+def is_participle(view: ArticleView, i: int) -> bool:
+    """"отстающие", "заключающуюся": a participle modifies the noun it describes."""
+    return any(p.tag.POS == "PRTF" for p in parse_word(view.tokens[i].lower)[:1])
+
+
 def syntactic_subject(view: ArticleView, predicate: int | None, sentence: set[int], excluded: set[int]) -> list[int]:
     """The tokens of the predicate's subject phrase (following coordinated predicates back to their subject)."""
     tokens = view.tokens
@@ -53,13 +82,20 @@ def syntactic_subject(view: ArticleView, predicate: int | None, sentence: set[in
             same_clause = {i for i in sentence if view.clause_of[i] == view.clause_of[head] or i == head}
             tree = [i for i in view.subtree(head, same_clause) if i not in excluded]
             return [i for i in tree if abs(i - head) <= 8]
-        if tokens[k].dep.startswith("acl") and tokens[k].head >= 0 and tokens[tokens[k].head].head >= 0:
-            # "цель, заключающуюся в поставке 550 000 электромобилей": the participle's noun belongs to a verb
-            # whose subject the claim takes ("она ставит цель")
-            noun = tokens[k].head
-            if tokens[noun].dep in {"obj", "obl", "nmod"} and tokens[tokens[noun].head].pos in {"VERB", "AUX"}:
+        if tokens[k].dep == "acl" and tokens[k].head >= 0 and is_participle(view, k):
+            noun = described_noun(view, k)
+            if noun is None:
+                break
+            if tokens[noun].lemma in GOAL_NOUNS and tokens[noun].head >= 0 and tokens[tokens[noun].head].pos in {
+                    "VERB", "AUX"}:
+                # "она ставит цель, заключающуюся в поставке 550 000 электромобилей": a goal is its holder's
                 k = tokens[noun].head
                 continue
+            # "эти ускорители с архитектурой Hopper, отстающие от Rubin на два поколения": the participle's noun
+            same_clause = {i for i in sentence if view.clause_of[i] == view.clause_of[noun]}
+            tree = [i for i in view.subtree(noun, same_clause) if i not in excluded and i < k]
+            if tree:
+                return [i for i in tree if abs(i - noun) <= 8]
         if tokens[k].dep in CHAIN_DEPS and tokens[k].head >= 0:
             head = tokens[k].head
             if head > k:
@@ -281,6 +317,7 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
 
 
 PRONOUN_SUBJECTS = {"она", "они", "оно"}
+GOAL_NOUNS = {"цель", "задача", "план", "намерение", "ориентир"}
 
 
 def entity_for(view: ArticleView, indices: Sequence[int], types=ENTITY_TYPES) -> Mention | None:
