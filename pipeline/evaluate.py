@@ -198,13 +198,19 @@ def match_spans(gold: Sequence[Span], pred: Sequence[Span], mode: str) -> list[t
         for i, g in enumerate(gold) for j, p in enumerate(pred)
         if g[2] == p[2] and overlap(g[:2], p[:2]) > 0
     ]
+    return sorted(greedy_pairs(candidates))
+
+
+def greedy_pairs(candidates: Sequence[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """One-to-one (gold, predicted) pairs from (overlap, gold index, predicted index) candidates, largest overlap
+    first."""
     used_gold, used_pred, pairs = set(), set(), []
     for _, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
         if i not in used_gold and j not in used_pred:
             used_gold.add(i)
             used_pred.add(j)
             pairs.append((i, j))
-    return sorted(pairs)
+    return pairs
 
 
 def span_counts(gold: Sequence[Span], pred: Sequence[Span], mode: str, label: str | None = None) -> Counts:
@@ -360,13 +366,7 @@ def match_claims(gold: GoldDocument, pred: Prediction) -> list[tuple[int, int]]:
             if (overlap((g.evidence_start, g.evidence_stop), (p.evidence_start, p.evidence_stop))
                     and overlap(primary, (p.amount_start, p.amount_stop))):
                 candidates.append((overlap(primary, (p.amount_start, p.amount_stop)), i, j))
-    used_gold, used_pred, pairs = set(), set(), []
-    for _, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
-        if i not in used_gold and j not in used_pred:
-            used_gold.add(i)
-            used_pred.add(j)
-            pairs.append((i, j))
-    return pairs
+    return greedy_pairs(candidates)
 
 
 def roc_auc(scored: Sequence[tuple[float, bool]]) -> float | None:
