@@ -51,7 +51,9 @@ OC_TENSE = {"past": "Past", "pres": "Pres", "futr": "Fut"}
 
 def tokens_from_text(text: str) -> list[Tok]:
     """Tokens of a plain string (razdel + pymorphy3 lemma and verb tense): for tests and callers without a Doc."""
-    from pipeline.nlp import sentence_starts  # razdel-based; the same sentence rules as the pipeline
+    from pipeline.nlp import (
+        sentence_starts,  # razdel-based; the same sentence rules as the pipeline
+    )
 
     starts = sorted(sentence_starts(text))
     tokens = []
@@ -67,6 +69,22 @@ def tokens_from_text(text: str) -> list[Tok]:
                 tense = OC_TENSE.get(parses[0].tag.tense or "", "")
         tokens.append(Tok(t.text, t.start, t.stop, lemma, tense=tense, sent=sent))
     return tokens
+
+
+def paragraph_breaks(text: str) -> list[int]:
+    """Offsets of the blank lines that separate paragraphs (for `paragraph_index`)."""
+    breaks, k = [], text.find("\n\n")
+    while k >= 0:
+        breaks.append(k)
+        k = text.find("\n\n", k + 2)
+    return breaks
+
+
+def paragraph_index(breaks: list[int], offset: int) -> int:
+    """The paragraph an offset is in: how many paragraph breaks come before it (a bisection, not a scan)."""
+    import bisect
+
+    return bisect.bisect_left(breaks, offset)
 
 
 def scan_tokens(count: int, match_at: Callable[[int], tuple[object, int] | None], found: list) -> list:

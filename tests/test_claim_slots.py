@@ -16,17 +16,12 @@ def claims_of(nlp, text):
 
 
 def claim_at(nlp, text, amount):
-    """The claim whose primary amount starts with `amount`."""
-    found = [c for c in claims_of(nlp, text) if text[c.evidence_start:].find(amount) >= 0
-             and any(amount == text[a_start:a_start + len(amount)]
-                     for a_start in [text.find(amount)])]
-    primaries = {c.claim_id: c for c in found}
+    """The claim whose primary amount starts where `amount` first occurs in the text."""
     start = text.find(amount)
-    for c in primaries.values():
-        span = c.claim_id.rsplit(":c", 1)[1].split("-")
-        if int(span[0]) == start:
-            return c
-    raise AssertionError(f"no claim with primary amount {amount!r}: {[c.claim_id for c in found]}")
+    for claim in claims_of(nlp, text):
+        if claim.claim_id.rsplit(":c", 1)[1].startswith(f"{start}-"):
+            return claim
+    raise AssertionError(f"no claim with primary amount {amount!r}")
 
 
 # --- candidates: which amounts make one claim -----------------------------------------------------------------

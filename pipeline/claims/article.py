@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from pipeline.claims.words import CLAUSE_BREAKS, PRONOUNS, RELATIVES, lexicon
-from pipeline.lexicon import Tok
+from pipeline.lexicon import Tok, paragraph_breaks, paragraph_index
 from pipeline.norm import parse_word
 from pipeline.records import Amount, Mention, Timex
 
@@ -23,6 +23,7 @@ class ArticleView:
         self.text, self.tokens, self.mentions = text, tokens, sorted(mentions, key=lambda m: m.start)
         self.amounts, self.timexes = amounts, timexes
         self._timex_starts = {t.start: t for t in timexes}
+        self.breaks = paragraph_breaks(text)
         self.published_at, self.article_id = published_at, article_id
         self.lex = lexicon()
         self.children: dict[int, list[int]] = defaultdict(list)
@@ -198,7 +199,7 @@ class ArticleView:
         return self._timex_starts.get(offset)
 
     def paragraph_of(self, offset: int) -> int:
-        return self.text.count("\n\n", 0, offset)
+        return paragraph_index(self.breaks, offset)
 
     def has_own_subject(self, clause: int) -> bool:
         """The clause names its own subject: a token with an nsubj arc, or a nominative noun before its verb."""

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.lexicon import Tok, scan_tokens, time_lexicon
+from pipeline.lexicon import Tok, paragraph_breaks, paragraph_index, scan_tokens, time_lexicon
 from pipeline.timex.calendar import place
 from pipeline.timex.points import PointPatterns
 from pipeline.timex.references import ReferencePatterns
@@ -44,6 +44,7 @@ class TimexScanner(PointPatterns, SpanPatterns, ReferencePatterns):
         self.lex = time_lexicon()
         self.found: list[FoundTimex] = []
         self.starts = [t.start for t in tokens]
+        self.breaks = paragraph_breaks(text)
         self.verbs_by_sent: dict[int, list[int]] = {}  # tokens with a tense, per sentence
         for j, t in enumerate(tokens):
             if t.tense:
@@ -98,7 +99,7 @@ class TimexScanner(PointPatterns, SpanPatterns, ReferencePatterns):
         return self.tokens[k].sent if k >= 0 and self.tokens[k].start <= offset < self.tokens[k].stop else -1
 
     def paragraph_of(self, offset: int) -> int:
-        return self.text.count("\n\n", 0, offset)
+        return paragraph_index(self.breaks, offset)
 
     # --- years -----------------------------------------------------------------------
 
