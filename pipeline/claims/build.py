@@ -19,6 +19,7 @@ from pipeline.claims.relation import relation_of
 from pipeline.claims.source import source_of
 from pipeline.claims.subject import antecedent, entity_for, subject_tokens
 from pipeline.claims.time import time_of
+from pipeline.claims.words import SCALE_LEMMAS
 from pipeline.records import Amount, Claim, ClaimAmount
 
 
@@ -53,7 +54,7 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]
                    and tokens[view.token_at(a.start)].sent == tokens[sentence[0]].sent]
     amount_tokens = {i for a in in_sentence for i in view.span_tokens(a.start, a.stop)
                      if not (a.kind == "count" and tokens[i].pos in {"NOUN", "PROPN", "ADJ"}
-                             and tokens[i].lemma not in {"тысяча", "миллион", "миллиард", "тыс", "млн", "млрд"})}
+                             and tokens[i].lemma not in SCALE_LEMMAS)}
     predicate = predicate_of(view, primary)
     subject, subject_how = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens)
     subject_text, subject_mention = view.phrase(subject) or None, entity_for(view, subject)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.claims.article import ArticleView
-from pipeline.claims.words import CHAIN_DEPS, CLAUSE_BREAKS, ENTITY_TYPES, SUBJECT_DEPS
+from pipeline.claims.words import CHAIN_DEPS, CLAUSE_BREAKS, ENTITY_TYPES, SCALE_LEMMAS, SUBJECT_DEPS
 from pipeline.norm import parse_word
 from pipeline.records import Amount, Mention
 
@@ -240,7 +240,7 @@ def counted_thing(view: ArticleView, primary: Amount) -> list[int]:
         return []
     if primary.kind == "count" and primary.unit != "раз":
         nouns = [i for i in span if tokens[i].pos in {"NOUN", "PROPN"} and not tokens[i].text[:1].isdigit()
-                 and tokens[i].lemma not in {"тысяча", "миллион", "миллиард", "тыс", "млн", "млрд"}]
+                 and tokens[i].lemma not in SCALE_LEMMAS]
         if nouns:
             tail = []
             for j in range(span[-1] + 1, min(span[-1] + 4, len(tokens))):

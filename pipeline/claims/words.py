@@ -15,6 +15,7 @@ SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
 # arcs along which a predicate inherits its subject; "root" is a second root the parse repair hung on the first
 CHAIN_DEPS = {"conj", "xcomp", "advcl", "ccomp", "root"}
 ENTITY_TYPES = frozenset({"ORG", "PER", "PRODUCT", "LOC"})
+SCALE_LEMMAS = {"тысяча", "миллион", "миллиард", "триллион", "тыс", "млн", "млрд", "трлн"}  # never a counted thing
 RELATIVES = {"который", "что", "это", "кто", "чей", "такой", "тот"}  # never a speaker or a source by themselves
 
 
