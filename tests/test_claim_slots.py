@@ -100,6 +100,12 @@ def test_source(nlp, text, amount, source_word):
     assert source_word in (claim.source or ""), claim
 
 
+def test_an_attribution_inside_a_clause_ends_with_its_phrase(nlp):
+    text = "Мобильный трафик по данным оператора Zento в среднем по стране вырос на 14% за месяц."
+    claim = claim_at(nlp, text, "14%")
+    assert claim.source == "оператора Zento" and claim.relation == "growth"
+
+
 def test_a_relative_is_never_a_speaker(nlp):
     claim = claim_at(nlp, "Выручка выросла до 3 млрд руб., что говорит о спросе.", "3 млрд руб.")
     assert claim.source is None
@@ -145,6 +151,18 @@ def test_an_unresolvable_time_is_still_the_claims_time(nlp):
         ("Чип в 3 раза быстрее, чем у конкурента.", "в 3 раза", "other"),
         ("Продажи в денежном выражении выросли на 20%.", "20%", "revenue"),
         ("Средний чек вырос на 6%.", "6%", "spend"),
+        # a list neighbour without a measure of its own takes its neighbour's
+        ("Первое место занимает Zento (31% поставок), за ней идут Borka (около 18%) и Quill (7%).", "7%",
+         "market_share"),
+        ("Регулятор заблокировал 9 тыс. номеров, а также 4,2 тыс. страниц в соцсетях.", "4,2 тыс.", "ban"),
+        ("Аудитория сервиса выросла на 12%, а в столице этот показатель составил 30%.", "30%", "growth"),
+        # "против N" compares the same measure
+        ("Борка держит более четверти рынка против 21 % у Zento.", "21 %", "market_share"),
+        # a change names its measure in the genitive; "не приходится" is no share
+        ("О росте цен на 40 % говорить не приходится.", "40 %", "price"),
+        # a participle in the subject does not name the measure
+        ("Каждый клиент, оформивший подписку, потратил на сервис 2,4 тыс. руб.", "2,4 тыс. руб.", "spend"),
+        ("Численность сотрудников отрасли выросла на 6%.", "6%", "supply"),
     ],
 )
 def test_relation(nlp, text, amount, relation):

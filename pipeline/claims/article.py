@@ -35,7 +35,8 @@ class ArticleView:
         self.attribution = self._attribution_tokens()
         self.subject_history: list[Mention] = []
         self.claim_subjects: list[tuple[str, Mention | None, list[int]]] = []  # (phrase, entity, tokens) per claim
-        self.claim_relations: list[tuple[int, str]] = []  # (paragraph, relation) of each claim so far
+        # (paragraph, sentence, primary kind, relation) of each claim so far
+        self.claim_relations: list[tuple[int, int, str, str]] = []
         self.starts = [t.start for t in tokens]
         self.clause_tokens: dict[int, list[int]] = defaultdict(list)
         self.sent_tokens: dict[int, list[int]] = defaultdict(list)
@@ -109,7 +110,7 @@ class ArticleView:
                     phrases[i] = (None, "согласно", self._rest(i + 1, tok.sent))
                 continue  # "согласно которой": the thing before it, not a source
             if tok.lemma == "следовать" and self.low(i + 1) == "из" and self.attribution_word(i + 2):
-                phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent))
+                phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent, i + 2))
                 continue
             if tok.lower not in {"по", "со"}:
                 continue
@@ -118,16 +119,38 @@ class ArticleView:
             word = self.attribution_word(k + 1 if pronoun else k)
             if not word or (tok.lower == "со" and word != "слово"):
                 continue
-            phrases[i] = (pronoun, word, self._rest((k + 1 if pronoun else k) + 1, tok.sent))
+            word_at = k + 1 if pronoun else k
+            phrases[i] = (pronoun, word, self._rest(word_at + 1, tok.sent, word_at))
         return phrases
 
-    def _rest(self, j: int, sent: int) -> list[int]:
-        """Tokens from j to the end of their segment."""
+    def _rest(self, j: int, sent: int, word: int | None = None) -> list[int]:
+        """The source after an attribution word: tokens from j to the end of their segment, cut before a verb
+        and, when the phrase sits inside a clause (a verb ends it), at the first token outside the attribution word's subtree
+        ("Трафик по данным оператора T2 в среднем по России вырос" → "оператора T2")."""
         rest = []
-        while j < len(self.tokens) and self.tokens[j].sent == sent and self.tokens[j].text not in CLAUSE_BREAKS:
+        while (j < len(self.tokens) and self.tokens[j].sent == sent and self.tokens[j].text not in CLAUSE_BREAKS
+               and self.tokens[j].pos not in {"VERB", "AUX"}):
             rest.append(j)
             j += 1
-        return rest
+        within_clause = j < len(self.tokens) and self.tokens[j].pos in {"VERB", "AUX"}
+        if word is None or not within_clause:
+            return rest
+        inside = []
+        for k in rest:
+            if not self._descends(k, word):
+                break
+            inside.append(k)
+        return inside or rest
+
+    def _descends(self, k: int, ancestor: int) -> bool:
+        for _ in range(12):
+            if k == ancestor:
+                return True
+            head = self.tokens[k].head
+            if head < 0 or head == k:
+                return False
+            k = head
+        return False
 
     def low(self, i: int) -> str:
         return self.tokens[i].lower if 0 <= i < len(self.tokens) else ""
@@ -135,13 +158,11 @@ class ArticleView:
     def _attribution_tokens(self) -> set[int]:
         """Tokens of the attribution phrases up to and including the break that closes them: never a subject."""
         out: set[int] = set()
-        for i in self.attributions:
-            j = i
-            while j < len(self.tokens) and self.tokens[j].sent == self.tokens[i].sent:
-                out.add(j)
-                if self.tokens[j].text in CLAUSE_BREAKS:
-                    break
-                j += 1
+        for i, (_, _, rest) in self.attributions.items():
+            last = max(rest, default=i + 1)
+            out.update(range(i, last + 1))
+            if last + 1 < len(self.tokens) and self.tokens[last + 1].text in CLAUSE_BREAKS:
+                out.add(last + 1)
         return out
 
     def attribution_word(self, i: int) -> str | None:

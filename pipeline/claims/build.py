@@ -69,11 +69,12 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]
                                                               view.token_at(primary.start))
     modality = modality_of(view, sentence, predicate, subject_mention, hint, group.clause)
     time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
-    previous = view.claim_relations[-1] if view.claim_relations and view.claim_relations[-1][0] == view.paragraph_of(
-        ev_start) else None
+    paragraph, sent = view.paragraph_of(ev_start), tokens[sentence[0]].sent
+    previous = view.claim_relations[-1] if view.claim_relations and view.claim_relations[-1][0] == paragraph else None
+    neighbour = previous[3] if previous and previous[1:3] == (sent, primary.kind) else None
     relation, relation_how = relation_of(view, subject_for_relation, predicate, primary, modality, group.clause,
-                                         previous[1] if previous else None)
-    view.claim_relations.append((view.paragraph_of(ev_start), relation))
+                                         previous[3] if previous else None, neighbour)
+    view.claim_relations.append((paragraph, sent, primary.kind, relation))
     pred_tok = tokens[predicate] if predicate is not None else None
     future = pred_tok is not None and (pred_tok.tense == "Fut" or (pred_tok.tense == "Pres" and pred_tok.aspect == "Perf"))
     forecast_words = hint == "forecast" or bool({tokens[i].lemma for i in sentence} & set(view.lex["modal"]))

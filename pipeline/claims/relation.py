@@ -28,8 +28,10 @@ SPEC_UNITS = {"GHz", "MHz", "Gbit/s", "Mbit/s", "Tbit/s", "nm", "hour", "km", "T
 
 
 def relation_of(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount, modality: str,
-                clause: int, previous: str | None = None) -> tuple[str, str]:
-    """(relation, how it was decided)."""
+                clause: int, previous: str | None = None, neighbour: str | None = None) -> tuple[str, str]:
+    """(relation, how it was decided). `previous` is the relation of the claim before this one in the paragraph,
+    `neighbour` that of the claim before it in the same sentence when its primary amount is of the same kind (a
+    list: "Lenovo (25% поставок), HP (около 20%)"; a gapped clause: "выросла на 9%, а в регионе — на 48%")."""
     lex = view.lex
     clause_tokens = [i for i in view.clause_tokens[clause] if i not in view.attribution]
     clause_lemmas = {view.tokens[i].lemma.lower() for i in clause_tokens}
@@ -37,6 +39,9 @@ def relation_of(view: ArticleView, subject: list[int], predicate: int | None, pr
         return "ban", "ban"
     if predicate is not None and lex["relation"].get(view.tokens[predicate].lemma.lower()) == "lag":
         return "lag", "lag"  # "ускорители, отстающие от Rubin на два поколения": the gap, whatever lags
+    first = view.token_at(primary.start)
+    if neighbour and first and view.tokens[first - 1].lower == "против":
+        return neighbour, "neighbour"  # "более трети рынка против 32,6 % у соперника": the same measure
     if primary.kind == "count" and (primary.unit or "") in lex["goods"]:
         return "supply", "unit"
     if primary.kind == "quantity" and primary.unit in lex["capacity_unit"]:
@@ -48,9 +53,13 @@ def relation_of(view: ArticleView, subject: list[int], predicate: int | None, pr
     share = _share(view, primary, clause_tokens)
     if share:
         return share, "share"
-    found = _from_words(view, subject, predicate, primary, modality, clause_tokens)
+    found, own = _from_words(view, subject, predicate, primary, modality, clause_tokens)
     if found == "market_share" and (primary.kind == "count" or not _party_share(view, subject)):
         found = "other"  # "доля россиян, столкнувшихся …", "доля 3-нм техпроцесса": no party's share of a market
+    if found and found not in DIRECTIONS and own:
+        return found, "word"
+    if neighbour and not (own and found):
+        return neighbour, "neighbour"
     if found and found not in DIRECTIONS:
         return found, "word"
     if primary.kind == "quantity" and primary.unit in SPEC_UNITS:
@@ -61,28 +70,68 @@ def relation_of(view: ArticleView, subject: list[int], predicate: int | None, pr
 
 
 def _from_words(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount, modality: str,
-                clause_tokens: list[int]) -> str | None:
-    relations = view.lex["relation"]
+                clause_tokens: list[int]) -> tuple[str | None, bool]:
+    """The relation the words name, and whether the claim's own words (subject, the amount's heads, predicate,
+    clause) named it rather than the sentence before the amount."""
     first = view.token_at(primary.start)
     chain, k = [], first
     while k is not None and k >= 0 and len(chain) < 6 and k != predicate:
         chain.append(k)
         k = view.tokens[k].head
     earlier = [i for i in view.sent_tokens[view.tokens[first].sent] if i < first] if first is not None else []
-    direction = None
-    for group in (subject, chain, [predicate] if predicate is not None else [], clause_tokens, earlier[::-1]):
+    own_groups = (_main_words(view, subject), chain, [predicate] if predicate is not None else [], clause_tokens)
+    direction, own = None, False
+    for group, is_own in [(g, True) for g in own_groups] + [(earlier[::-1], False)]:
         for i in group:
             if i in view.attribution:
                 continue
-            lemma = view.tokens[i].lemma.lower()
-            relation = relations.get(lemma)
+            relation = _measured(view, i, clause_tokens)
             if relation in DIRECTIONS:
-                direction = direction or relation
+                direction, own = (direction, own) if direction else (relation, is_own)
             elif relation:
-                if relation == "revenue" and lemma == "рынок" and modality == "forecast":
-                    return "forecast"
-                return relation
-    return direction
+                if relation == "revenue" and view.tokens[i].lemma.lower() == "рынок" and modality == "forecast":
+                    return "forecast", is_own
+                return relation, is_own
+    return direction, own
+
+
+def _measured(view: ArticleView, i: int, clause_tokens: list[int]) -> str | None:
+    """The relation token i names; a change names the measure in its genitive ("росте стоимости" → price)."""
+    lemma = view.tokens[i].lemma.lower()
+    relation = view.lex["relation"].get(lemma)
+    if relation == "market_share" and lemma == "приходиться" and not _na_phrase(view, clause_tokens):
+        return None  # "говорить не приходится": no "на долю X приходится"
+    if relation in DIRECTIONS:
+        for child in view.children.get(i, []):
+            if view.tokens[child].dep == "nmod" and child > i:
+                measure = view.lex["relation"].get(view.tokens[child].lemma.lower())
+                if measure and measure not in DIRECTIONS:
+                    return measure
+    return relation
+
+
+def _na_phrase(view: ArticleView, clause_tokens: list[int]) -> bool:
+    """The clause has a "на"-phrase that is not an amount ("на долю Samsung", "на рынок США")."""
+    amount_starts = {a.start for a in view.amounts}
+    return any(view.tokens[i].lower == "на" and i + 1 < len(view.tokens) and view.tokens[i + 1].start not in amount_starts
+               for i in clause_tokens)
+
+
+def _main_words(view: ArticleView, subject: list[int]) -> list[int]:
+    """The subject without its participle and relative clauses ("пользователь, совершавший покупки" → the
+    user, not the purchases)."""
+    inside = set(subject)
+    out = []
+    for i in subject:
+        k, steps, nested = i, 0, False
+        while k in inside and steps < 8:
+            if view.tokens[k].dep.startswith("acl") and view.tokens[k].head in inside:
+                nested = True
+                break
+            k, steps = view.tokens[k].head, steps + 1
+        if not nested:
+            out.append(i)
+    return out
 
 
 def _party_share(view: ArticleView, subject: list[int]) -> bool:
