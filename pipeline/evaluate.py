@@ -16,6 +16,7 @@ reported with status `not_built` and no numbers, never as zeros.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,7 @@ from pathlib import Path
 import razdel
 
 from pipeline.gold import ENTITY_TYPES, GoldDocument
+from pipeline.norm import known_word, parse_word
 
 TASKS = ("entities", "amounts", "timex", "claims")
 CLAIM_SLOTS = ("subject", "relation", "time", "source", "modality")
@@ -334,15 +336,29 @@ _WORD = re.compile(r"\w{3,}")
 
 
 def same_party(gold_text: str | None, gold_entity: str | None, pred_text: str | None, pred_entity: str | None) -> bool:
-    """Subjects/sources agree: the same canonical entity, else a shared content word; both empty agree."""
+    """Subjects/sources agree: the same canonical entity, else a shared content word (by lemma); both empty
+    agree."""
     if not gold_text and not pred_text:
         return True
     if not gold_text or not pred_text:
         return False
     if gold_entity and pred_entity:
         return gold_entity == pred_entity
-    words = lambda s: {w.lower() for w in _WORD.findall(s)}  # noqa: E731
-    return bool(words(gold_text) & words(pred_text))
+    gold_words, pred_words = _WORD.findall(gold_text.lower()), _WORD.findall(pred_text.lower())
+    return any(same_word(a, b) for a in gold_words for b in pred_words)
+
+
+def same_word(a: str, b: str) -> bool:
+    """Two forms of one word: equal, sharing a pymorphy3 lemma, or — for words its dictionary lacks ("джуны",
+    "«джунов»") — sharing all but the last two letters of the shorter (at least four)."""
+    if a == b:
+        return True
+    if {p.normal_form for p in parse_word(a)} & {p.normal_form for p in parse_word(b)}:
+        return True
+    if known_word(a) and known_word(b):
+        return False
+    common = len(os.path.commonprefix([a, b]))
+    return common >= max(4, min(len(a), len(b)) - 2)
 
 
 def claim_checks(g, p) -> dict[str, bool]:

@@ -58,6 +58,14 @@ def morph_analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+def known_word(word: str) -> bool:
+    """pymorphy3's dictionary holds the word (not a guess from its ending)."""
+    try:
+        return morph_analyzer().word_is_known(word)
+    except (ValueError, KeyError):
+        return False
+
+
 def parse_word(word: str) -> list:
     """pymorphy3's analyses of a word; empty when pymorphy3 cannot handle it (it raises on characters that
     have no Unicode name, e.g. '𗀀': one such character must not sink an article)."""

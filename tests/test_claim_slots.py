@@ -72,6 +72,14 @@ def test_candidates(nlp, text, primaries):
          "модели", None),
         # a gerund shares the subject of its verb
         ("Компания Zento вышла в прибыль, продав за квартал 120 тыс. роутеров.", "120 тыс. роутеров", "Zento", "Zento"),
+        # a change noun with a measure in the genitive is what the amount is about
+        ("Спросу помогло увеличение поставок смартфонов на 12 %.", "12 %", "поставок", None),
+        # a time is never the subject: the verb's recipient is
+        ("Второй квартал принёс компании Zento прибыль в размере 40 млн руб.", "40 млн руб.", "Zento", "Zento"),
+        # a verbless tail with an amount continues its own clause, not the speech verb after it
+        ("Число жалоб сократилось на 30%, до 12 тыс., подсчитали в Росреестре.", "12 тыс.", "жалоб", None),
+        # the level after a dash is about the subject of the clause before it
+        ("Самый быстрый рост показала Индия — плюс 41 % за год.", "41 %", "Индия", None),
     ],
 )
 def test_subject(nlp, text, amount, subject_word, entity):
@@ -104,6 +112,23 @@ def test_an_attribution_inside_a_clause_ends_with_its_phrase(nlp):
     text = "Мобильный трафик по данным оператора Zento в среднем по стране вырос на 14% за месяц."
     claim = claim_at(nlp, text, "14%")
     assert claim.source == "оператора Zento" and claim.relation == "growth"
+
+
+def test_a_speakers_title_runs_across_a_dash_to_the_name(nlp):
+    text = "Рынок вырос на 9%, заявил министр – глава ведомства Иван Петров в интервью."
+    claim = claim_at(nlp, text, "9%")
+    assert claim.source_entity == "Иван Петров", claim
+
+
+def test_an_attribution_can_lean_on_data(nlp):
+    text = "Если опираться на данные агентства Zento, выручка отрасли выросла на 14%."
+    assert "Zento" in (claim_at(nlp, text, "14%").source or "")
+
+
+def test_company_stands_for_the_article_company_not_the_last_name(nlp):
+    text = ("Стартап Zento открыл офис. Zento наняла инженеров, сообщил журнал Borka. "
+            "Для этого компания потратила 40 млн руб.")
+    assert claim_at(nlp, text, "40 млн руб.").subject_entity == "Zento"
 
 
 def test_a_relative_is_never_a_speaker(nlp):
@@ -186,6 +211,7 @@ def test_relation_carries_over_within_a_paragraph(nlp):
         ("Выручка превысила прогнозы и составила 8 млрд руб.", "8 млрд руб.", "fact"),
         ("Компания планирует вложить 4 млрд руб. в новый завод.", "4 млрд руб.", "plan"),
         ("Рынок может вырасти до 90 млрд руб.", "90 млрд руб.", "forecast"),
+        ("Новые площадки смогут выдать 2 ГВт мощности.", "2 ГВт", "forecast"),
         ("По тарифным планам абонентская плата составляет 600 руб.", "600 руб.", "fact"),
     ],
 )

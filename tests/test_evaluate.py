@@ -107,6 +107,10 @@ def test_claims_match_on_evidence_and_primary_amount_then_score_slots():
         (("компании", "TSMC"), ("Samsung", "Samsung"), False),
         ((None, None), (None, None), True),
         (("UBS", "UBS"), (None, None), False),
+        # one word in two forms, in the dictionary or not; two different words sharing a stem are not one
+        (("рост продаж", None), ("продажи выросли", None), True),
+        (("зумеры", None), ("у «зумеров»", None), True),
+        (("продаж", None), ("продукции", None), False),
     ],
 )
 def test_same_party(gold, pred, same):

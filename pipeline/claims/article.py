@@ -111,7 +111,7 @@ class ArticleView:
     def _attribution_phrases(self) -> dict[int, tuple[str | None, str, list[int]]]:
         """Every attribution phrase, found once: index of its first token -> (pronoun or None, attribution lemma,
         the tokens of the source up to the end of its segment). "по оценкам X", "по его словам", "со слов X",
-        "согласно X", "следует из данных X"."""
+        "согласно X", "следует из данных X", "опираясь на информацию X"."""
         phrases = {}
         for i, tok in enumerate(self.tokens):
             if tok.lower == "согласно":
@@ -119,6 +119,10 @@ class ArticleView:
                     phrases[i] = (None, "согласно", self._rest(i + 1, tok.sent))
                 continue  # "согласно которой": the thing before it, not a source
             if tok.lemma == "следовать" and self.low(i + 1) == "из" and self.attribution_word(i + 2):
+                phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent, i + 2))
+                continue
+            if tok.lemma in {"опираться", "ссылаться"} and self.low(i + 1) == "на" and self.attribution_word(i + 2):
+                # "если опираться на информацию TrendForce", "ссылаясь на данные ЦБ"
                 phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent, i + 2))
                 continue
             if tok.lower not in {"по", "со"}:
@@ -224,6 +228,10 @@ class ArticleView:
         return tok.pos in {"PROPN", "X"} and not tok.case and tok.dep not in {"nmod", "flat:foreign", "flat", "appos"} \
             and tok.text[:1].isupper()
 
+    def timex_covering(self, offset: int) -> Timex | None:
+        """The dated expression (not a duration) that covers `offset`, if any."""
+        return next((t for t in self.timexes if t.start <= offset < t.stop and t.kind != "duration"), None)
+
     def timex_at(self, offset: int) -> Timex | None:
         """The time expression starting at `offset`, if any."""
         return self._timex_starts.get(offset)
@@ -256,3 +264,12 @@ class ArticleView:
     def latest_mention(self, before: int, types: set[str]) -> Mention | None:
         earlier = [m for m in self.mentions if m.stop <= before and m.type in types]
         return earlier[-1] if earlier else None
+
+    def salient_mention(self, before: int, types: set[str]) -> Mention | None:
+        """The entity named most often before `before` (the latest of equals): what "компания" stands for when
+        nothing nearer does — the article's company, not the journal it quotes once."""
+        earlier = [m for m in self.mentions if m.stop <= before and m.type in types]
+        counts: dict[str, int] = defaultdict(int)
+        for m in earlier:
+            counts[m.canonical] += 1
+        return max(reversed(earlier), key=lambda m: counts[m.canonical], default=None)

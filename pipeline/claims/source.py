@@ -158,9 +158,19 @@ def speaker_of(view: ArticleView, verb: int, sentence: set[int]) -> tuple[list[i
 
 
 def _apposed_person(view: ArticleView, tokens: list[int]) -> Mention | None:
-    """"вице-премьер Дмитрий Григоренко": a person named right after the speaker's title."""
-    end = view.tokens[max(tokens)].stop
-    return next((m for m in view.mentions if m.type == "PER" and 0 <= m.start - end <= 1), None)
+    """"вице-премьер Дмитрий Григоренко", "вице-премьер – руководитель аппарата правительства Дмитрий
+    Григоренко": a person named right after the speaker's title, across a dash and more title words."""
+    persons = {view.token_at(m.start): m for m in view.mentions if m.type == "PER"}
+    k = max(tokens) + 1
+    sent = view.tokens[max(tokens)].sent
+    while k < len(view.tokens) and k <= max(tokens) + 10 and view.tokens[k].sent == sent:
+        if k in persons:
+            return persons[k]
+        tok = view.tokens[k]
+        if tok.pos in {"VERB", "AUX"} or (tok.pos == "PUNCT" and tok.text not in {"—", "–", "-"}):
+            break
+        k += 1
+    return None
 
 
 def viewed(view: ArticleView, subject: list[int]) -> Source | None:

@@ -223,6 +223,28 @@ def _possessor_phrase(view: ArticleView, i: int, amount_starts: set[int]) -> lis
     return phrase if any(tokens[j].pos in {"NOUN", "PROPN", "X"} for j in phrase) else []
 
 
+def changed_measure(view: ArticleView, primary: Amount, excluded: set[int]) -> list[int]:
+    """"этому способствовало увеличение продаж ИИ-серверов на 105,5 %", "о росте стоимости на 50 % говорить не
+    приходится": an amount hanging on a change noun with a measure in the genitive is about that change — unless
+    the change is a verb's object ("компания показала рост выручки на 5%": the company's)."""
+    tokens = view.tokens
+    span = view.span_tokens(primary.start, primary.stop)
+    top = next((i for i in span if tokens[i].head not in span), None)
+    if top is None or tokens[top].dep != "nmod":
+        return []
+    noun = tokens[top].head
+    if (noun < 0 or tokens[noun].pos != "NOUN" or tokens[noun].dep == "obj"
+            or view.lex["relation"].get(tokens[noun].lemma) not in {"growth", "decline"}):
+        return []
+    measures = [c for c in view.children.get(noun, []) if tokens[c].dep == "nmod" and c > noun and c not in span
+                and tokens[c].pos in {"NOUN", "PROPN"}]
+    if not measures:
+        return []
+    clause = {i for i in view.sent_tokens[tokens[noun].sent] if view.clause_of[i] == view.clause_of[noun]}
+    return [i for i in view.subtree(noun, clause) if i not in excluded and i not in span and abs(i - noun) <= 8
+            and tokens[i].text not in CLAUSE_BREAKS and i < span[0]]
+
+
 def _amount_is_subject(view: ArticleView, primary: Amount, predicate: int | None) -> bool:
     """A share that is itself the grammatical subject of a predicate without a frame of its own."""
     if primary.kind != "percent" or predicate is None or view.tokens[predicate].lemma in view.lex["subject_role"]:
@@ -283,6 +305,25 @@ def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | No
     return None
 
 
+def _not_a_time(view: ArticleView, predicate: int | None, sentence: list[int], excluded: set[int],
+                subject: list[int]) -> list[int]:
+    """"Третий квартал принёс компании SMIC рост прибыли …": a time is never what a claim is about; its verb's
+    bare dative (the recipient) is, else nothing."""
+    heads = [i for i in subject if view.tokens[i].head not in subject]
+    if not heads or not any(view.timex_covering(view.tokens[i].start) for i in heads[:1]):
+        return subject
+    if predicate is None:
+        return []
+    for c in sorted(view.children.get(predicate, [])):
+        tok = view.tokens[c]
+        markers = [m for m in view.children.get(c, []) if view.tokens[m].dep == "case"]
+        if tok.case == "Dat" and tok.pos in {"NOUN", "PROPN"} and not markers and c not in excluded:
+            tree = [i for i in view.subtree(c, set(sentence)) if i not in excluded and abs(i - c) <= 8]
+            words = [i for i in tree if view.tokens[i].text not in CLAUSE_BREAKS]
+            return words
+    return []
+
+
 def subject_tokens(view: ArticleView, clause: int, predicate: int | None, sentence: list[int], primary: Amount,
                    amount_tokens: set[int]) -> tuple[list[int], str]:
     """The subject phrase of a claim and how it was found: a bracketed owner, a possessor next to the amount, the
@@ -298,9 +339,11 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
         counted = counted_thing(view, primary)
         if counted:
             return counted, "share"  # "… учитывают 44 % компаний" with the share as the grammatical subject
-    for how, found in (("gapped", gapped_subject(view, clause)),
+    for how, found in (("change", changed_measure(view, primary, excluded)),
+                       ("gapped", gapped_subject(view, clause)),
                        ("framed", framed_subject(view, predicate, set(sentence), amount_tokens)),
-                       ("syntactic", syntactic_subject(view, predicate, set(sentence), excluded)),
+                       ("syntactic", _not_a_time(view, predicate, sentence, excluded,
+                                                 syntactic_subject(view, predicate, set(sentence), excluded))),
                        ("counted", counted_thing(view, primary))):
         if found:
             return found, how
@@ -340,5 +383,5 @@ def entity_for(view: ArticleView, indices: Sequence[int], types=ENTITY_TYPES) ->
                 same = [m for m in view.mentions if sentence_start <= m.start < start and m.type == "ORG"]
                 mention = same[-1] if same else None
                 mention = mention or next((m for m in reversed(view.subject_history) if m.type == "ORG"), None)
-                mention = mention or view.latest_mention(start, {"ORG"})
+                mention = mention or view.salient_mention(start, {"ORG"})
     return mention
