@@ -83,3 +83,14 @@ def test_news_real_meets_the_real_text_targets(news_real_metrics):
     assert m["amounts/ALL/value"].f1 >= 0.95 and m["amounts/money/strict"].f1 >= 0.90
     assert m["timex/ALL/resolved"].f1 >= 0.90
     assert m["entities/ALL/strict"].f1 >= 0.92 and m["entities/PRODUCT/strict"].recall >= 0.80
+
+
+def test_news_real_claims_meet_their_targets(news_real_metrics):
+    """The bar for claims on real news: found, every slot right on most of them, few false rows."""
+    m = {x.key: x for x in news_real_metrics}
+    claims = m["claims/ALL/evidence+amount"]
+    assert claims.f1 >= 0.90 and 1 - claims.precision <= 0.10
+    slots = {"subject": 0.85, "relation": 0.80, "time": 0.90, "source": 0.90, "modality": 0.90}
+    for slot, bar in slots.items():
+        assert m[f"claims/ALL/slot:{slot}"].accuracy >= bar, slot
+    assert m["claims/ALL/all-slots"].recall >= 0.70
