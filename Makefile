@@ -9,7 +9,7 @@ INPUT  ?= raw
 # no network: Prefect must not phone home
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install run test serve eval bench schema lock clean
+.PHONY: install run test fuzz serve eval bench schema lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ run: $(STAMP)  ## process raw/ into processed/ through the Prefect flow (embedde
 
 test: $(STAMP)  ## run the test suite (each run gets its own PREFECT_HOME)
 	$(BIN)/python -m pytest -q
+
+fuzz: $(STAMP)  ## the property tests with 10 000 inputs each (every raw scanner and parser must never raise)
+	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_properties.py
 
 serve: $(STAMP)  ## serve the ingest (cron), reprocess and evaluate deployments; starts a local Prefect server if none answers
 	$(BIN)/python -m pipeline serve --port $(or $(PORT),4200) --out $(OUT)

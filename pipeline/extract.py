@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -15,6 +16,7 @@ from pipeline.amounts import find_amounts
 from pipeline.claims import extract_claims
 from pipeline.entities import entity_id
 from pipeline.lexicon import Tok
+from pipeline.pieces import shift_result, split_pieces
 from pipeline.records import Amount, Article, ArticleResult, Mention, Reject, Timex
 from pipeline.timex import find_timexes
 
@@ -90,7 +92,24 @@ def adapt_timexes(text: str, tokens: list[Tok], starts: list[int], article: Arti
 
 def process_article(article: Article, nlp: Language, claim_features: list | None = None) -> ArticleResult:
     """Everything the pipeline extracts from one cleaned article (`claim_features` receives each claim's
-    confidence features, for training)."""
+    confidence features, for training). A long article runs in pieces (`pipeline.pieces`) so memory and time per
+    character stay flat; offsets always point into the whole text."""
+    pieces = split_pieces(article.text)
+    if len(pieces) == 1:
+        return _process_text(article, nlp, claim_features)[0]
+    merged = ArticleResult(article)
+    sentences = 0
+    for start, stop in pieces:
+        piece = replace(article, text=article.text[start:stop])
+        result, n_sentences = _process_text(piece, nlp, claim_features)
+        shifted = shift_result(result, start, sentences)
+        sentences += n_sentences
+        for name in ("mentions", "amounts", "timexes", "claims", "claim_amounts"):
+            getattr(merged, name).extend(getattr(shifted, name))
+    return merged
+
+
+def _process_text(article: Article, nlp: Language, claim_features: list | None) -> tuple[ArticleResult, int]:
     doc = nlp(article.text)
     tokens = adapt_tokens(doc)
     starts = sentence_starts(doc)
@@ -99,7 +118,7 @@ def process_article(article: Article, nlp: Language, claim_features: list | None
     timexes = adapt_timexes(article.text, tokens, starts, article)
     claims, claim_amounts = extract_claims(article.text, tokens, mentions, amounts, timexes, article.published_at,
                                            article.article_id, claim_features)
-    return ArticleResult(article, mentions, amounts, timexes, claims, claim_amounts)
+    return ArticleResult(article, mentions, amounts, timexes, claims, claim_amounts), len(starts)
 
 
 def process_articles(articles: Iterable[Article], nlp: Language) -> tuple[list[ArticleResult], list[Reject]]:

@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import DEFAULT_BATCH_SIZE, INBOX_DIR, PROCESSED_DIR, RAW_DIR, pipeline_version
 from pipeline.extract import process_articles as extract_articles
-from pipeline.ingest import build_article, discover_inputs, read_inputs
+from pipeline.ingest import build_article_safely, discover_inputs, read_inputs, repair_surrogates
 from pipeline.nlp import load_nlp
 from pipeline.records import Article, ArticleResult, Reject
 from pipeline.schema import (AMOUNTS, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, PROCESS_TABLES, REJECTS,
@@ -45,8 +45,8 @@ def article_row(article: Article, run_id: str, version: str, now: datetime) -> d
 
 
 def reject_row(reject: Reject, run_id: str, version: str, now: datetime) -> dict:
-    return {**asdict(reject), "reject_id": reject.reject_id, "rejected_at": now,
-            "pipeline_version": version, "run_id": run_id}
+    row = {key: repair_surrogates(value)[0] if isinstance(value, str) else value for key, value in asdict(reject).items()}
+    return {**row, "reject_id": reject.reject_id, "rejected_at": now, "pipeline_version": version, "run_id": run_id}
 
 
 def current_run_id() -> str:
@@ -91,7 +91,7 @@ def read_inputs_task(inputs: list[str]) -> tuple[list[Article], list[Reject], se
     articles, rejects, seen = [], [], set()
     for item in read_inputs(discover_inputs(inputs)):
         seen.add((item.path, item.line))
-        result = build_article(item) if not isinstance(item, Reject) else item
+        result = build_article_safely(item) if not isinstance(item, Reject) else item
         if isinstance(result, Reject):
             logger.warning("rejected %s%s: %s (%s)", result.path, f":{result.line}" if result.line else "",
                            result.reason, result.detail)

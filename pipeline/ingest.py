@@ -8,6 +8,8 @@ because that is a mistake in the command, not in the data.
 from __future__ import annotations
 
 import json
+import os
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -26,6 +28,8 @@ REJECT_REASONS = {
     "invalid_record": "a JSONL line that is JSON but not an object",
     "missing_text": "a JSONL object without a string `text` field",
     "no_text": "nothing left after removing the header and site boilerplate",
+    "not_russian": "no Russian prose: too few Cyrillic words (numbers, Latin-only text, symbols)",
+    "unexpected_error": "reading or cleaning this unit raised unexpectedly (the exception is in `detail`)",
     "nlp_error": "the NLP stage raised on this article (the message is in `detail`)",
 }
 
@@ -93,16 +97,36 @@ def _cyrillic_plausibility(text: str) -> float:
     return len(cyrillic) / len(letters) * (lower / len(cyrillic))
 
 
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a byte order mark: NULs in every other byte of ASCII, and a decoding that reads as
+    Russian prose."""
+    if len(data) % 2:
+        return None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and _control_share(text) <= 0.01 and _cyrillic_plausibility(text) >= 0.5:
+            return text, name
+    return None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode input bytes: UTF-8 (BOM allowed), UTF-16 with BOM, else the likeliest Cyrillic legacy encoding."""
     if not data:
         raise DecodeError("empty", "0 bytes")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise DecodeError("undecodable", "UTF-32 (byte order mark): not supported, save the file as UTF-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise DecodeError("undecodable", f"UTF-16 BOM but invalid UTF-16: {exc}") from exc
     if b"\x00" in data[:8192]:
+        utf16 = _bomless_utf16(data)
+        if utf16 is not None:
+            return utf16
         raise DecodeError("binary", "NUL bytes in the first 8 KiB")
     try:
         text = data.decode("utf-8-sig")
@@ -130,32 +154,54 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 
 
+def display_path(path: Path) -> str:
+    """The path as text that can always be written: bytes a file name holds that are not UTF-8 are shown as
+    backslash escapes (`\xff`), never carried as lone surrogates into a table."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def repair_surrogates(value: str) -> tuple[str, int]:
+    """Lone surrogates (a JSON "\\ud800" escape) cannot be written as UTF-8: each becomes U+FFFD."""
+    repaired, count = _SURROGATE.subn("\ufffd", value)
+    return repaired, count
+
+
 def read_inputs(paths: Iterable[Path]) -> Iterator[RawDocument | Reject]:
-    """Every input unit of every path, in order: a RawDocument, or a Reject saying why not."""
+    """Every input unit of every path, in order: a RawDocument, or a Reject saying why not. Each path (and each
+    JSONL line) is read inside its own error boundary: whatever it raises becomes a Reject."""
     for path in paths:
+        shown = display_path(path)
+        name = display_path(Path(path.name))
         fmt = "jsonl" if path.suffix.lower() in JSONL_SUFFIXES else "txt"
         try:
             if not path.is_file():
                 raise OSError(f"not a regular file ({'broken link' if path.is_symlink() else 'special file or folder'})")
             data = path.read_bytes()
         except OSError as exc:
-            yield Reject(path.name, fmt, str(path), "unreadable", exc.strerror or str(exc))
+            yield Reject(name, fmt, shown, "unreadable", exc.strerror or str(exc))
             continue
-        if fmt == "jsonl":
-            yield from read_jsonl(path, data)
-        else:
-            yield read_text_file(path, data)
+        try:
+            if fmt == "jsonl":
+                yield from read_jsonl(path, data)
+            else:
+                yield read_text_file(path, data)
+        except Exception as exc:  # noqa: BLE001 - one input must never stop the batch
+            yield Reject(name, fmt, shown, "unexpected_error", f"{type(exc).__name__}: {exc}")
 
 
 def read_text_file(path: Path, data: bytes) -> RawDocument | Reject:
+    name, shown = display_path(Path(path.name)), display_path(path)
     try:
         text, encoding = decode_bytes(data)
     except DecodeError as exc:
-        return Reject(path.name, "txt", str(path), exc.reason, exc.detail)
+        return Reject(name, "txt", shown, exc.reason, exc.detail)
     if not text.strip():
-        return Reject(path.name, "txt", str(path), "blank", f"{len(data)} bytes of whitespace")
+        return Reject(name, "txt", shown, "blank", f"{len(data)} bytes of whitespace")
     warnings = () if encoding == "utf-8" else (f"re-decoded from {encoding}",)
-    return RawDocument(path.name, "txt", str(path), text, encoding, warnings=warnings)
+    return RawDocument(name, "txt", shown, text, encoding, warnings=warnings)
 
 
 def _parse_published(value: object) -> tuple[date | None, str | None]:
@@ -166,58 +212,132 @@ def _parse_published(value: object) -> tuple[date | None, str | None]:
             return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date(), None
         except ValueError:
             pass
-    return None, f"published_at {value!r} is not an ISO date: published_at unknown"
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    return None, f"published_at {shown} is not an ISO date: published_at unknown"
+
+
+def jsonl_lines(data: bytes) -> Iterator[tuple[int, str | None, str, str]]:
+    """(line number, text or None, encoding, detail) per line. Lines are decoded one by one, so a file mixing
+    encodings, or holding one binary line, loses only the lines that cannot be read; a UTF-16 file is decoded
+    whole."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00\x00" not in data and b"\x00" in data[:2]:
+        text, encoding = decode_bytes(data)  # UTF-16: newlines are two bytes
+        for number, line in enumerate(text.split("\n"), 1):
+            yield number, line, encoding, ""
+        return
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            yield number, "", "utf-8", ""
+            continue
+        try:
+            text, encoding = decode_bytes(raw)
+        except DecodeError as exc:
+            yield number, None, exc.reason, exc.detail
+            continue
+        yield number, text, encoding, ""
 
 
 def read_jsonl(path: Path, data: bytes) -> Iterator[RawDocument | Reject]:
     """One RawDocument per JSON line `{id?, url?, published_at?, title?, text}`; blank lines are skipped."""
-    try:
-        content, encoding = decode_bytes(data)
-    except DecodeError as exc:
-        yield Reject(path.name, "jsonl", str(path), exc.reason, exc.detail)
+    name, shown = display_path(Path(path.name)), display_path(path)
+    if not data:
+        yield Reject(name, "jsonl", shown, "empty", "0 bytes")
         return
-    for number, line in enumerate(content.split("\n"), 1):
+    try:
+        lines = list(jsonl_lines(data))
+    except DecodeError as exc:
+        yield Reject(name, "jsonl", shown, exc.reason, exc.detail)
+        return
+    for number, line, encoding, detail in lines:
+        fallback_id = f"{name}:{number}"
+        if line is None:
+            yield Reject(fallback_id, "jsonl", shown, encoding, detail, line=number)
+            continue
         if not line.strip():
             continue
-        fallback_id = f"{path.name}:{number}"
-
-        def reject(reason: str, detail: str, source_id: str = fallback_id) -> Reject:
-            return Reject(source_id, "jsonl", str(path), reason, detail, line=number)
-
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield reject("invalid_json", f"{exc.msg} at column {exc.colno}")
-            continue
-        if not isinstance(record, dict):
-            yield reject("invalid_record", f"expected an object, got {type(record).__name__}")
-            continue
-        source_id = str(record.get("id") or record.get("url") or fallback_id)
-        text = record.get("text")
-        if not isinstance(text, str):
-            detail = "no `text` field" if text is None else f"`text` is {type(text).__name__}, not a string"
-            yield reject("missing_text", detail, source_id)
-            continue
-        if not text.strip():
-            yield reject("empty" if not text else "blank", "`text` has no characters" if not text else "`text` is whitespace", source_id)
-            continue
-        published_at, warning = _parse_published(record.get("published_at"))
-        title = record.get("title") if isinstance(record.get("title"), str) else None
-        warnings = tuple(w for w in (warning,) if w)
-        if encoding != "utf-8":
-            warnings += (f"re-decoded from {encoding}",)
-        if published_at is None and warning is None:
-            warnings += ("no published_at: published_at unknown",)
-        yield RawDocument(
-            source_id, "jsonl", str(path), text, encoding, line=number,
-            url=record.get("url") if isinstance(record.get("url"), str) else None,
-            published_at=published_at, title=title, header_in_text=False, warnings=warnings,
-        )
+            yield _jsonl_record(line, number, fallback_id, shown, encoding)
+        except Exception as exc:  # noqa: BLE001 - one line must never stop its file
+            yield Reject(fallback_id, "jsonl", shown, "unexpected_error", f"{type(exc).__name__}: {exc}", line=number)
+
+
+def _jsonl_record(line: str, number: int, fallback_id: str, shown: str, encoding: str) -> RawDocument | Reject:
+    def reject(reason: str, detail: str, source_id: str = fallback_id) -> Reject:
+        return Reject(source_id, "jsonl", shown, reason, detail, line=number)
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return reject("invalid_json", f"{exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return reject("invalid_json", "nested too deeply to read")
+    except ValueError as exc:  # an integer of more than 4300 digits
+        return reject("invalid_json", str(exc))
+    if not isinstance(record, dict):
+        return reject("invalid_record", f"expected an object, got {type(record).__name__}")
+    warnings: list[str] = []
+
+    def field(key: str) -> str | None:
+        value = record.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            warnings.append(f"`{key}` is {type(value).__name__}, not a string: ignored")
+            return None
+        value, repaired = repair_surrogates(value)
+        if repaired:
+            warnings.append(f"`{key}`: {repaired} lone surrogate(s) replaced with U+FFFD")
+        return value
+
+    raw_id = record.get("id")
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        record["id"] = str(raw_id)
+    source_id = (field("id") or "").strip() or (field("url") or "").strip() or fallback_id
+    text = record.get("text")
+    if not isinstance(text, str):
+        detail = "no `text` field" if text is None else f"`text` is {type(text).__name__}, not a string"
+        return reject("missing_text", detail, source_id)
+    text = field("text") or ""
+    if not text.strip():
+        return reject("empty" if not text else "blank", "`text` has no characters" if not text else "`text` is whitespace",
+                      source_id)
+    published_at, warning = _parse_published(record.get("published_at"))
+    if warning:
+        warnings.append(warning)
+    title, url = field("title"), field("url")
+    if encoding != "utf-8":
+        warnings.append(f"re-decoded from {encoding}")
+    if published_at is None and warning is None:
+        warnings.append("no published_at: published_at unknown")
+    return RawDocument(source_id, "jsonl", shown, text, encoding, line=number, url=url, published_at=published_at,
+                       title=title, header_in_text=False, warnings=tuple(warnings))
 
 
 # ---------------------------------------------------------------------------
 # raw document -> article
 # ---------------------------------------------------------------------------
+
+
+MIN_CYRILLIC_LETTERS = 12
+MIN_CYRILLIC_SHARE = 0.3  # of the letters
+MIN_LETTER_SHARE = 0.25  # of the characters that are not spaces
+
+
+def russian_prose(text: str) -> str | None:
+    """None when the text reads as Russian prose, else why not: a file of numbers, a Latin-only or emoji-only
+    text becomes one reject, not thousands of amount rows."""
+    visible = sum(1 for ch in text if not ch.isspace())
+    letters = [ch for ch in text if ch.isalpha()]
+    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
+    if cyrillic < MIN_CYRILLIC_LETTERS:
+        return f"{cyrillic} Cyrillic letters (fewer than {MIN_CYRILLIC_LETTERS})"
+    if cyrillic < MIN_CYRILLIC_SHARE * len(letters):
+        return f"{cyrillic / len(letters):.0%} of the letters are Cyrillic"
+    if len(letters) < MIN_LETTER_SHARE * visible:
+        return f"{len(letters) / visible:.0%} of the characters are letters (numbers or symbols, not prose)"
+    return None
 
 
 def build_article(raw: RawDocument) -> Article | Reject:
@@ -237,6 +357,9 @@ def build_article(raw: RawDocument) -> Article | Reject:
     if not text:
         return Reject(raw.source_id, raw.source_format, raw.path, "no_text",
                       "nothing left after removing the header and site boilerplate", raw.line)
+    prose = russian_prose(text)
+    if prose:
+        return Reject(raw.source_id, raw.source_format, raw.path, "not_russian", prose, raw.line)
     return Article(
         article_id=stable_hash(raw.source_id, text),
         source_id=raw.source_id,
@@ -250,3 +373,12 @@ def build_article(raw: RawDocument) -> Article | Reject:
         encoding=raw.encoding,
         warnings=tuple(warnings),
     )
+
+
+def build_article_safely(raw: RawDocument) -> Article | Reject:
+    """`build_article` inside an error boundary: whatever it raises becomes this unit's Reject."""
+    try:
+        return build_article(raw)
+    except Exception as exc:  # noqa: BLE001 - one article must never stop the batch
+        return Reject(raw.source_id, raw.source_format, raw.path, "unexpected_error", f"{type(exc).__name__}: {exc}",
+                      raw.line)

@@ -89,10 +89,15 @@ def paragraph_index(breaks: list[int], offset: int) -> int:
 
 def scan_tokens(count: int, match_at: Callable[[int], tuple[object, int] | None], found: list) -> list:
     """The rule scanners' loop: left to right over `count` tokens, at each position the first match (a record and
-    the index after it) is appended to `found` and the scan goes on after it."""
+    the index after it) is appended to `found` and the scan goes on after it. Total: a position whose rules
+    raise (a date beyond the calendar, a number beyond a float) matches nothing; the rest of the text is still
+    scanned."""
     i = 0
     while i < count:
-        result = match_at(i)
+        try:
+            result = match_at(i)
+        except (ArithmeticError, ValueError, IndexError, KeyError, TypeError, RecursionError):
+            result = None
         if result is None:
             i += 1
             continue

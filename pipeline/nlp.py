@@ -159,12 +159,23 @@ def sentence_starts(text: str) -> set[int]:
     return starts
 
 
+MAX_SENTENCE_WORDS = 150  # longer runs are cut before the tagger and parser see them
+
+
 @Language.component("razdel_sentencizer")
 def razdel_sentencizer(doc: Doc) -> Doc:
     """Sentence starts from `sentence_starts` (whitespace tokens stay with the sentence before them)."""
     starts = sentence_starts(doc.text)
     # one array write: setting token.is_sent_start token by token re-checks the Doc's annotations each time
     values = [1 if t.i == 0 or (not t.is_space and t.idx in starts) else -1 for t in doc]
+    words = 0
+    for t in doc:  # a "sentence" of thousands of words (no punctuation) would cost the parser words² memory
+        if values[t.i] == 1:
+            words = 0
+        if not t.is_space:
+            words += 1
+            if words > MAX_SENTENCE_WORDS:
+                values[t.i], words = 1, 1
     if values:
         doc.from_array([SENT_START], numpy.array(values, dtype="int32").astype("uint64").reshape(len(values), 1))
     return doc

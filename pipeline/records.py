@@ -186,5 +186,5 @@ class ArticleResult:
 
 def stable_hash(*parts: str, size: int = 16) -> str:
     """Hex digest of the parts, stable across runs, machines and Python versions."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8"))
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass"))  # never raises
     return digest.hexdigest()[:size]

@@ -125,7 +125,7 @@ def test_jsonl_lines(tmp_path):
         json.dumps({"id": "x4", "title": "Без текста"}, ensure_ascii=False),
         json.dumps({"id": "x5", "text": 42}),
         json.dumps({"id": "x6", "text": "   "}),
-        json.dumps({"text": "Без даты и id.", "published_at": "вчера"}, ensure_ascii=False),
+        json.dumps({"text": "Без даты и без id, но с текстом.", "published_at": "вчера"}, ensure_ascii=False),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     items = list(read_inputs([path]))

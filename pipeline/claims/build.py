@@ -34,6 +34,8 @@ def build_claims(view: ArticleView, features: list[dict[str, float]] | None = No
             by_sentence[view.tokens[k].sent].append(amount)
     for sent, sentence_amounts in sorted(by_sentence.items()):
         sentence = view.sent_tokens[sent]
+        if not has_words(view, sentence, sentence_amounts):
+            continue  # "2024 15 300": numbers alone claim nothing
         for group in group_amounts(view, sentence_amounts):
             claim, claim_links, claim_features = make_claim(view, group, sentence)
             if features is not None:
@@ -41,6 +43,12 @@ def build_claims(view: ArticleView, features: list[dict[str, float]] | None = No
             claims.append(claim)
             links += claim_links
     return claims, links
+
+
+def has_words(view: ArticleView, sentence: list[int], amounts: list[Amount]) -> bool:
+    """The sentence has a word of three letters or more outside its amounts."""
+    inside = {i for a in amounts for i in view.span_tokens(a.start, a.stop)}
+    return any(i not in inside and sum(ch.isalpha() for ch in view.tokens[i].text) >= 3 for i in sentence)
 
 
 def make_claim(view: ArticleView, group: Group, sentence: list[int]
