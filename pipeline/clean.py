@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -155,3 +156,49 @@ def split_title(text: str) -> str:
         if line.strip():
             return line.strip()
     return ""
+
+
+# ---------------------------------------------------------------------------
+# a page saved as .txt
+# ---------------------------------------------------------------------------
+
+_HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+_BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "title"}
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_HTML_START.match(text[:1000]))
+
+
+class _PageText(HTMLParser):
+    """The text of a page: script and style dropped, block elements end paragraphs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "style", "noscript", "template"}:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style", "noscript", "template"}:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(page: str) -> str:
+    """The readable text of an HTML page (the stdlib parser: a .txt input that is really a saved page; feeds
+    and web pages proper go through their own readers)."""
+    parser = _PageText()
+    parser.feed(page)
+    parser.close()
+    return "".join(parser.parts)

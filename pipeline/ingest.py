@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from pipeline.clean import clean_text, parse_header, split_title
+from pipeline.clean import clean_text, html_to_text, looks_like_html, parse_header, split_title
 from pipeline.records import Article, RawDocument, Reject, stable_hash
 
 REJECT_REASONS = {
@@ -36,6 +36,7 @@ REJECT_REASONS = {
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl"}
 LEGACY_ENCODINGS = ("cp1251", "koi8_r")
+PLAUSIBLE = 0.7  # a legacy decoding must read as Russian prose: mostly Cyrillic, mostly lower case
 
 
 class InputError(Exception):
@@ -107,9 +108,47 @@ def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text and _control_share(text) <= 0.01 and _cyrillic_plausibility(text) >= 0.5:
+        if "\x00" not in text and _control_share(text) <= 0.01 and _cyrillic_plausibility(text) >= PLAUSIBLE:
             return text, name
     return None
+
+
+def _legacy(data: bytes) -> tuple[float, str, str] | None:
+    """The likeliest Cyrillic legacy decoding of `data`: (plausibility, encoding, text)."""
+    candidates = []
+    for name in LEGACY_ENCODINGS:
+        try:
+            decoded = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_cyrillic_plausibility(decoded), name, decoded))
+    return max(candidates) if candidates else None
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[str, str]:
+    """Bytes that are not all UTF-8: line by line, UTF-8 where it is valid and the likeliest Cyrillic legacy
+    encoding elsewhere (a cp1251 paragraph pasted into a UTF-8 file); a few stray bytes in UTF-8 text become
+    U+FFFD; anything else is undecodable."""
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    valid = []
+    for line in lines:
+        try:
+            valid.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            valid.append(None)
+    bad = b"\n".join(line for line, ok in zip(lines, valid) if ok is None)
+    legacy = _legacy(bad)
+    if legacy is not None and legacy[0] >= PLAUSIBLE:
+        _, name, _ = legacy
+        text = "\n".join(ok if ok is not None else line.decode(name) for line, ok in zip(lines, valid))
+        mixed = any(ok is not None and not ok.isascii() for ok in valid)
+        return text, f"utf-8+{name}" if mixed else name
+    replaced = data.decode("utf-8-sig", errors="replace")
+    stray = replaced.count("\ufffd") - data.decode("utf-8-sig", errors="ignore").count("\ufffd")
+    if stray <= max(1, len(replaced) // 100) and _cyrillic_plausibility(replaced) >= PLAUSIBLE:
+        return replaced, f"utf-8 ({stray} invalid byte sequence(s) replaced)"
+    raise DecodeError("undecodable", f"not UTF-8 ({exc.reason} at byte {exc.start}) and not Cyrillic cp1251/koi8-r") \
+        from exc
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -132,18 +171,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         text = data.decode("utf-8-sig")
         encoding = "utf-8"
     except UnicodeDecodeError as exc:
-        candidates = []
-        for name in LEGACY_ENCODINGS:
-            try:
-                decoded = data.decode(name)
-            except UnicodeDecodeError:
-                continue
-            candidates.append((_cyrillic_plausibility(decoded), name, decoded))
-        if not candidates or max(candidates)[0] < 0.5:
-            raise DecodeError(
-                "undecodable", f"not UTF-8 ({exc.reason} at byte {exc.start}) and not Cyrillic cp1251/koi8-r"
-            ) from exc
-        _, encoding, text = max(candidates)
+        text, encoding = _not_utf8(data, exc)
     if _control_share(text) > 0.01:
         raise DecodeError("binary", f"{_control_share(text):.1%} control characters")
     return text, encoding
@@ -201,6 +229,8 @@ def read_text_file(path: Path, data: bytes) -> RawDocument | Reject:
     if not text.strip():
         return Reject(name, "txt", shown, "blank", f"{len(data)} bytes of whitespace")
     warnings = () if encoding == "utf-8" else (f"re-decoded from {encoding}",)
+    if looks_like_html(text):
+        text, warnings = html_to_text(text), warnings + ("an HTML page: markup removed",)
     return RawDocument(name, "txt", shown, text, encoding, warnings=warnings)
 
 
@@ -303,6 +333,8 @@ def _jsonl_record(line: str, number: int, fallback_id: str, shown: str, encoding
     if not text.strip():
         return reject("empty" if not text else "blank", "`text` has no characters" if not text else "`text` is whitespace",
                       source_id)
+    if _control_share(text) > 0.01:
+        return reject("binary", f"`text` has {_control_share(text):.1%} control characters", source_id)
     published_at, warning = _parse_published(record.get("published_at"))
     if warning:
         warnings.append(warning)
