@@ -36,7 +36,7 @@ eval: $(STAMP)  ## score the pipeline on the gold dev split (SPLIT=test for repo
 	$(BIN)/python -m pipeline eval --split $(or $(SPLIT),dev) --out $(OUT)
 
 bench: $(STAMP)  ## speed and memory of the NLP layer and of a whole run, against the targets in scripts/bench.py
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(GIANT),--giant $(GIANT))
 
 schema: $(STAMP)  ## regenerate the data dictionary from pipeline/schema.py
 	$(BIN)/python -m pipeline schema --out docs/DATA_DICTIONARY.md

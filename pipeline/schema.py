@@ -235,10 +235,12 @@ REJECTS = Table(
         Column("reject_id", pa.string(), "Stable id of (path, line, reason).", nullable=False),
         Column("source_id", pa.string(), "File name, or JSONL id / `<file>:<line>`.", nullable=False),
         Column("source_format", pa.string(), "`txt` or `jsonl`.", nullable=False),
-        Column("path", pa.string(), "Input path as given.", nullable=False),
+        Column("path", pa.string(), "Input path as given (bytes of a file name that are not UTF-8 shown as \\xNN).",
+               nullable=False),
         Column("line", pa.int32(), "1-based JSONL line number; null for whole files."),
         Column("reason", pa.string(), "Machine-readable reason: empty, blank, binary, undecodable, unreadable, "
-               "invalid_json, invalid_record, missing_text, no_text, nlp_error.", nullable=False),
+               "invalid_json, invalid_record, missing_text, no_text, not_russian, unexpected_error, nlp_error "
+               "(see `pipeline.ingest.REJECT_REASONS`).", nullable=False),
         Column("detail", pa.string(), "Human-readable detail.", nullable=False),
         Column("rejected_at", TIMESTAMP, "When the input was first rejected (UTC).", nullable=False),
         Column("pipeline_version", pa.string(), "Pipeline version of the run that rejected it.", nullable=False),

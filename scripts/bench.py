@@ -28,6 +28,8 @@ TARGETS = {
     "run_seconds": 60.0,  # `make run` on raw/, Prefect's temporary server start included
     "run_peak_rss_mb": 2_000.0,
     "long_article_chars_per_second": 15_000,  # one ~47k-char article: per-article cost must stay linear
+    "megabyte_cost_ratio": 1.2,  # seconds per character of a 1 MB article / of the ~3 KB sample articles
+    "giant_peak_rss_mb": 1_500.0,  # `--giant 20`: a 20 MB article, processed in pieces, not rejected
 }
 
 
@@ -94,6 +96,65 @@ def bench_long_article(copies: int = 4) -> dict:
     return {"chars": len(text), "seconds": seconds, "chars_per_second": len(text) / seconds}
 
 
+def _raw_articles():
+    from pipeline.ingest import build_article, discover_inputs, read_inputs
+
+    return [a for a in map(build_article, read_inputs(discover_inputs([ROOT / "raw"]))) if hasattr(a, "text")]
+
+
+def bench_scaling(megabytes: float = 1.0) -> dict:
+    """Seconds per character of the sample articles one by one (~3 KB each) and of one article of `megabytes`
+    made of them: long articles run in pieces, so the ratio stays near 1."""
+    from dataclasses import replace
+
+    from pipeline.extract import process_article
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    articles = _raw_articles()
+    process_article(articles[0], nlp)  # warm up
+    started = time.perf_counter()
+    for article in articles:
+        process_article(article, nlp)
+    small = (time.perf_counter() - started) / sum(len(a.text) for a in articles)
+    text = "\n\n".join(a.text for a in articles)
+    text = "\n\n".join([text] * (int(megabytes * 1_000_000) // len(text) + 1))
+    started = time.perf_counter()
+    process_article(replace(articles[0], text=text), nlp)
+    big = (time.perf_counter() - started) / len(text)
+    return {"small_chars": sum(len(a.text) for a in articles) // len(articles), "big_chars": len(text),
+            "small_us_per_char": small * 1e6, "big_us_per_char": big * 1e6, "ratio": big / small}
+
+
+def giant_child(megabytes: float) -> None:
+    """Runs in a subprocess: one article of `megabytes` through `process_article`."""
+    from dataclasses import replace
+
+    from pipeline.extract import process_article
+    from pipeline.nlp import load_nlp
+
+    articles = _raw_articles()
+    text = "\n\n".join(a.text for a in articles)
+    text = "\n\n".join([text] * (int(megabytes * 1_000_000) // len(text) + 1))
+    result = process_article(replace(articles[0], text=text), load_nlp())
+    print(f"{len(text)} chars, {len(result.claims)} claims", file=sys.stderr)
+
+
+def bench_giant(megabytes: float) -> dict:
+    started = time.perf_counter()
+    process = psutil.Popen([sys.executable, __file__, "--giant-child", str(megabytes)], cwd=ROOT)
+    peak = 0
+    while process.poll() is None:
+        try:
+            peak = max(peak, process.memory_info().rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    if process.returncode != 0:
+        raise SystemExit(f"the giant article failed with exit code {process.returncode}")
+    return {"seconds": time.perf_counter() - started, "peak_rss_mb": peak / 2**20}
+
+
 def bench_run(inputs: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "PREFECT_HOME": home, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
@@ -118,7 +179,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=300_000, help="volume of text for the NLP measurement")
     parser.add_argument("--inputs", nargs="*", default=[str(ROOT / "raw")], help="inputs for the whole-run measurement")
+    parser.add_argument("--giant", type=float, default=0, help="also process one article of this many MB (20: ~15 min)")
+    parser.add_argument("--giant-child", type=float, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.giant_child:
+        giant_child(args.giant_child)
+        return 0
+    print(f"machine load (1/5/15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
     nlp = bench_nlp(args.chars)
     print(f"NLP layer + rule extractors: {nlp['chars']:,} chars in {nlp['seconds']:.2f} s = {nlp['chars_per_second']:,.0f} chars/s (one core)")
@@ -126,6 +193,12 @@ def main() -> int:
         print(f"  {name:<20} {seconds:7.2f} s  {seconds / nlp['seconds']:6.1%}")
     long = bench_long_article()
     print(f"one long article: {long['chars']:,} chars in {long['seconds']:.2f} s = {long['chars_per_second']:,.0f} chars/s")
+    scaling = bench_scaling()
+    print(f"per-character cost: {scaling['small_us_per_char']:.1f} µs on ~{scaling['small_chars']:,}-char articles, "
+          f"{scaling['big_us_per_char']:.1f} µs on one {scaling['big_chars']:,}-char article (ratio {scaling['ratio']:.2f})")
+    giant = bench_giant(args.giant) if args.giant else None
+    if giant:
+        print(f"giant article ({args.giant:g} MB): {giant['seconds']:.0f} s, peak RSS {giant['peak_rss_mb']:.0f} MB")
     run = bench_run(args.inputs)
     print(f"whole run ({' '.join(args.inputs)}): {run['seconds']:.1f} s, peak RSS of the process tree {run['peak_rss_mb']:.0f} MB")
 
@@ -138,6 +211,10 @@ def main() -> int:
         failures.append(f"run time {run['seconds']:.1f} > {TARGETS['run_seconds']} s")
     if run["peak_rss_mb"] > TARGETS["run_peak_rss_mb"]:
         failures.append(f"peak memory {run['peak_rss_mb']:.0f} > {TARGETS['run_peak_rss_mb']} MB")
+    if scaling["ratio"] > TARGETS["megabyte_cost_ratio"]:
+        failures.append(f"1 MB article costs {scaling['ratio']:.2f}x per char > {TARGETS['megabyte_cost_ratio']}")
+    if giant and giant["peak_rss_mb"] > TARGETS["giant_peak_rss_mb"]:
+        failures.append(f"giant article peak {giant['peak_rss_mb']:.0f} > {TARGETS['giant_peak_rss_mb']:.0f} MB")
     print("targets:", "all met" if not failures else "; ".join(failures))
     return 1 if failures else 0
 
