@@ -64,7 +64,8 @@ class ArticleView:
             clause += 1
             head = segments[k]
             members = [head]
-            if not self.has_verb(head) and not self._verbless_amount(head, segments[k - 1] if k else None):
+            before = segments[k - 1] if k else None
+            if not self.has_verb(head) and not self._verbless_amount(head, before, amount_starts):
                 j = k + 1
                 # absorb verbless insertions up to and including the first segment with a verb
                 while j < len(segments) and self.tokens[segments[j][0]].sent == self.tokens[head[0]].sent:
@@ -93,13 +94,12 @@ class ArticleView:
                     result[i] = clause
         return result
 
-    def _verbless_amount(self, segment: Sequence[int], before: Sequence[int] | None) -> bool:
+    def _verbless_amount(self, segment: Sequence[int], before: Sequence[int] | None, starts: set[int]) -> bool:
         """A verbless segment with an amount inside a sentence continues the clause before it ("сократилось на
         45%, до 836 тыс., подсчитали в X", "США — плюс 79,1 %: этому способствовало …"): it is a clause of its own,
         never the start of the next one."""
         if before is None or self.tokens[before[0]].sent != self.tokens[segment[0]].sent:
             return False
-        starts = {a.start for a in self.amounts}
         return any(self.tokens[i].start in starts for i in segment)
 
     def has_verb(self, segment: Sequence[int]) -> bool:
