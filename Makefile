@@ -47,4 +47,5 @@ lock: $(STAMP)  ## re-pin constraints.txt from the current .venv
 	mv constraints.txt.new constraints.txt
 
 clean:  ## remove generated output (keeps .venv)
-	rm -rf $(OUT)/*.parquet $(OUT)/DATA_DICTIONARY.md $(OUT)/.lock .pytest_cache
+	rm -rf $(addprefix $(OUT)/,articles mentions entities amounts timex claims claim_amounts rejects eval_metrics .staging) \
+	       $(OUT)/DATA_DICTIONARY.md $(OUT)/.lock .pytest_cache

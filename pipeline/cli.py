@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="a corpus instead of the gold set: `news-real DIR` or `ann DIR` (folders of .ann "
                                "sources in the gold format, every task scored; --split selects by their headers), "
                                "`factru DIR` or `brat DIR` (PER/ORG/LOC)")
-    evaluate.add_argument("--out", default=str(PROCESSED_DIR), help="folder for eval_metrics.parquet")
+    evaluate.add_argument("--out", default=str(PROCESSED_DIR), help="folder for the eval_metrics table")
     evaluate.add_argument("--baseline", action="store_true",
                           help="also run Natasha's MoneyExtractor and DatesExtractor on the gold split and compare")
     evaluate.add_argument("--write-floor", action="store_true",

@@ -1,4 +1,4 @@
-"""Prefect 3 orchestration: read -> plan -> extract in batches -> merge into Parquet -> report.
+"""Prefect 3 orchestration: read + plan -> extract and commit batch by batch -> maintain the tables -> report.
 
 Task bodies only call the pure functions in `pipeline.ingest`, `pipeline.extract` and `pipeline.store`; each
 works unchanged without its decorator (tests call `task.fn(...)`). One task per *batch* of articles, never
@@ -7,13 +7,11 @@ per article or sentence: Prefect's and its UI's cost per task run is far above N
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 import uuid
-from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -23,25 +21,19 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import DEFAULT_BATCH_SIZE, INBOX_DIR, PROCESSED_DIR, RAW_DIR, pipeline_version
-from pipeline.extract import process_articles as extract_articles
 from pipeline.ingest import build_article_safely, discover_inputs, read_inputs, repair_surrogates
 from pipeline.nlp import load_nlp
-from pipeline.records import Article, ArticleResult, Reject
-from pipeline.schema import (AMOUNTS, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, PROCESS_TABLES, REJECTS,
-                             STAGE_TABLES, STAGES, TIMEX, Stage, render_data_dictionary)
-from pipeline.store import (keep_run_metadata, merge_run, output_lock, plan_ingest, read_table,
-                            select_articles, stage_closure, stale_amount_links, table_row_counts, write_text)
+from pipeline.records import Reject
+from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,
+                             Stage, render_data_dictionary)
+from pipeline.staging import staging_folder, write_batch
+from pipeline.store import (Planner, batch_tables, commit_batch, maintain, merge_rejects, output_lock, read_table,
+                            row_count, select_articles, stage_closure, stale_amount_links, write_text)
+from pipeline.workers import extract
 
 # ---------------------------------------------------------------------------
 # record -> row (run-level columns are added here, at persistence time)
 # ---------------------------------------------------------------------------
-
-
-def article_row(article: Article, run_id: str, version: str, now: datetime) -> dict:
-    row = asdict(article)
-    row.update(warnings=list(article.warnings), n_chars=article.n_chars, content_hash=article.content_hash, ingested_at=now,
-               pipeline_version=version, run_id=run_id)
-    return row
 
 
 def reject_row(reject: Reject, run_id: str, version: str, now: datetime) -> dict:
@@ -63,12 +55,14 @@ def configured_task_runner():
     served deployments and their flow-run processes agree):
 
     - `threads:N` (default `threads:1`): N batches at once in threads of the flow's process;
+    - `processes:N`: N batches at once, each extracted in one of N worker processes that load the models once
+      (`pipeline.workers`): the way to use more than one core on one machine;
     - `dask` — a temporary local Dask cluster; `dask:tcp://host:8786` — an existing cluster. Needs
       `pip install -e '.[dask]'` (prefect-dask); every Dask worker loads the NLP models once.
     """
     spec = os.environ.get("PIPELINE_TASK_RUNNER", "threads:1").strip()
     kind, _, arg = spec.partition(":")
-    if kind == "threads":
+    if kind in {"threads", "processes"}:
         return ThreadPoolTaskRunner(max_workers=int(arg or 1))
     if kind == "dask":
         try:
@@ -76,7 +70,13 @@ def configured_task_runner():
         except ImportError as exc:
             raise RuntimeError("PIPELINE_TASK_RUNNER=dask needs prefect-dask: pip install -e '.[dask]'") from exc
         return DaskTaskRunner(address=arg.lstrip(":") or None) if arg else DaskTaskRunner()
-    raise ValueError(f"PIPELINE_TASK_RUNNER={spec!r}: expected threads[:N], dask or dask:ADDRESS")
+    raise ValueError(f"PIPELINE_TASK_RUNNER={spec!r}: expected threads[:N], processes[:N], dask or dask:ADDRESS")
+
+
+def worker_processes() -> int:
+    """Worker processes extraction runs in (`processes:N`); 0: in the task's own process."""
+    kind, _, arg = os.environ.get("PIPELINE_TASK_RUNNER", "threads:1").strip().partition(":")
+    return int(arg or 1) if kind == "processes" else 0
 
 
 # ---------------------------------------------------------------------------
@@ -84,58 +84,88 @@ def configured_task_runner():
 # ---------------------------------------------------------------------------
 
 
-@task(name="read-inputs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def read_inputs_task(inputs: list[str]) -> tuple[list[Article], list[Reject], set[tuple[str, int | None]]]:
-    """Decode and clean every input unit; broken ones become Rejects (retried when the folder itself fails)."""
+@task(name="plan-batches", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size: int, force: bool, any_version: bool,
+                      run_id: str, version: str, now: datetime) -> dict:
+    """Read every input unit (broken ones become rejects, committed here), skip what is stored, and stage the
+    rest in batches of `batch_size` under `staging`. Returns the batches' paths and counts, never rows."""
     logger = get_run_logger()
-    articles, rejects, seen = [], [], set()
+    out = Path(out_dir)
+    planner = Planner(read_table(out, ARTICLES, columns=["article_id", "source_id", "pipeline_version"]),
+                      version, force, any_version)
+    batches, pending, replaces, rejects, settled = [], [], {}, [], set()
+    read = skipped = 0
     for item in read_inputs(discover_inputs(inputs)):
-        seen.add((item.path, item.line))
+        settled.add((item.path, item.line))
         result = build_article_safely(item) if not isinstance(item, Reject) else item
         if isinstance(result, Reject):
             logger.warning("rejected %s%s: %s (%s)", result.path, f":{result.line}" if result.line else "",
                            result.reason, result.detail)
             rejects.append(result)
-        else:
-            articles.append(result)
-    logger.info("read %d articles, %d rejects from %d input path(s)", len(articles), len(rejects), len(inputs))
-    return articles, rejects, seen
+            continue
+        read += 1
+        decision = planner.decide(result)
+        if decision is None:
+            skipped += 1
+            continue
+        pending.append(result)
+        replaces[result.article_id] = decision
+        if len(pending) >= batch_size:
+            batches.append(str(write_batch(Path(staging) / f"batch-{len(batches):06d}.parquet", pending, replaces)))
+            pending, replaces = [], {}
+    if pending:
+        batches.append(str(write_batch(Path(staging) / f"batch-{len(batches):06d}.parquet", pending, replaces)))
+    with output_lock(out):
+        stored_inputs = {(r["path"], r["line"]) for r in read_table(out, REJECTS, columns=["path", "line"]).to_pylist()}
+        if rejects or settled & stored_inputs:
+            merge_rejects(out, [reject_row(r, run_id, version, now) for r in rejects], settled)
+    to_process = read - skipped
+    logger.info("read %d articles (%d unchanged, skipped), %d rejects; %d to process in %d batches", read, skipped,
+                len(rejects), to_process, len(batches))
+    return {"batches": batches, "articles_read": read, "skipped": skipped, "to_process": to_process,
+            "rejects": [_reject_summary(r) for r in rejects]}
 
 
-def batch_cache_key(context, parameters: dict) -> str:
-    """Extraction is a pure function of the article texts (article_id hashes source + content) and the pipeline
-    version (code + models/): the same batch under the same version is never extracted twice."""
-    digest = hashlib.sha256("\n".join(a.article_id for a in parameters["articles"]).encode()).hexdigest()[:24]
-    return f"extract-batch-{pipeline_version()}-{digest}"
+def _reject_summary(reject: Reject) -> dict:
+    return {"path": repair_surrogates(reject.path)[0], "line": reject.line, "reason": reject.reason,
+            "detail": repair_surrogates(reject.detail)[0]}
 
 
-@task(name="extract-batch", cache_key_fn=batch_cache_key, cache_expiration=timedelta(days=30), persist_result=True)
-def extract_batch_task(articles: list[Article]) -> tuple[list[ArticleResult], list[Reject]]:
-    """Run the NLP pipeline over one batch of articles."""
-    results, rejects = extract_articles(articles, load_nlp())
-    get_run_logger().info("batch of %d articles: %d mentions, %d amounts, %d time expressions, %d claims, %d failed",
-                          len(articles), sum(len(r.mentions) for r in results), sum(len(r.amounts) for r in results),
-                          sum(len(r.timexes) for r in results), sum(len(r.claims) for r in results), len(rejects))
-    return results, rejects
+@task(name="extract-batch", cache_policy=NO_CACHE)
+def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now: datetime,
+                       stages: list[str] | None = None) -> dict:
+    """Run the NLP pipeline over one staged batch and commit its rows (`pipeline.store.commit`): memory is
+    bounded by the batch, and a crash loses at most the batches in flight. Returns counts, never rows."""
+    logger = get_run_logger()
+    out = Path(out_dir)
+    results, failed, replaces = extract(batch, worker_processes())
+    chosen = list(stages or STAGES)
+    tables = batch_tables(results, run_id, version, now, chosen)
+    with output_lock(out):
+        if "amounts" not in chosen and stale_amount_links(out, results):
+            logger.warning("claims link amounts that changed since they were stored: amounts replaced too")
+            tables.update(batch_tables(results, run_id, version, now, ["amounts"]))
+        replaced = set().union(*(replaces[r.article.article_id] for r in results)) if results else set()
+        added, new_entities = commit_batch(out, tables, replaced)
+        if failed:
+            merge_rejects(out, [reject_row(r, run_id, version, now) for r in failed])
+    Path(batch).unlink(missing_ok=True)
+    logger.info("batch of %d articles: %s added, %d failed", len(results) + len(failed),
+                ", ".join(f"{n} {name}" for name, n in added.items()), len(failed))
+    claims = tables.get(CLAIMS.name)
+    top = claims.sort_by([("confidence", "descending")]).slice(0, 10).to_pylist() if claims is not None else []
+    return {"processed": len(results), "failed": [_reject_summary(r) for r in failed], "added": added,
+            "new_entities": new_entities[:50], "n_new_entities": len(new_entities), "top_claims": top}
 
 
-@task(name="write-tables", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def write_tables_task(out_dir: str, replaced_ids: set[str], rows: dict[str, list[dict]], rejects: list[dict],
-                      settled: set[tuple[str, int | None]], tables: list[str] | None = None) -> dict:
-    """Merge the run's rows into the Parquet tables under an exclusive lock (retried on transient I/O errors).
-    Returns the tables' row counts and the entities that did not exist before."""
+@task(name="maintain-tables", cache_policy=NO_CACHE)
+def maintain_task(out_dir: str) -> dict:
+    """Compact months whose small files piled up; drop files no version needs after the retention period."""
     out = Path(out_dir)
     with output_lock(out):
-        before = set(read_table(out, ENTITIES).column("entity_id").to_pylist())
-        chosen = [PROCESS_TABLES[name] for name in tables] if tables is not None else None
-        article_rows = rows.get(ARTICLES.name)
-        if article_rows:  # read inside the lock: a concurrent run may have just written these articles
-            rows = {**rows, ARTICLES.name: keep_run_metadata(read_table(out, ARTICLES), article_rows)}
-        counts = merge_run(out, replaced_ids, rows, rejects, settled, chosen)
+        compacted = {t.name: maintain(out, t) for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES)}
         write_text(out / "DATA_DICTIONARY.md", render_data_dictionary())
-        entities = read_table(out, ENTITIES).select(["entity_id", "type", "canonical", "n_mentions"]).to_pylist()
-    new_entities = sorted((e for e in entities if e["entity_id"] not in before), key=lambda e: -e["n_mentions"])
-    return {"table_rows": counts, "new_entities": new_entities}
+    return {name: parts for name, parts in compacted.items() if parts}
 
 
 # ---------------------------------------------------------------------------
@@ -143,71 +173,50 @@ def write_tables_task(out_dir: str, replaced_ids: set[str], rows: dict[str, list
 # ---------------------------------------------------------------------------
 
 
-def stored_reject_inputs(out_dir: Path) -> set[tuple[str, int | None]]:
-    rejects = read_table(out_dir, REJECTS).select(["path", "line"]).to_pylist()
-    return {(r["path"], r["line"]) for r in rejects}
-
-
-def batched(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), max(size, 1))]
-
-
-def extract_all(articles: list[Article], batch_size: int, refresh: bool) -> tuple[list[ArticleResult], list[Reject]]:
-    """Submit one extraction task per batch to the flow's task runner and gather them in order."""
-    task_ = extract_batch_task.with_options(refresh_cache=True) if refresh else extract_batch_task
-    futures = [task_.submit(batch) for batch in batched(articles, batch_size)]
-    results: list[ArticleResult] = []
-    rejects: list[Reject] = []
+def run_batches(batches: list[str], out_dir: str, run_id: str, version: str, now: datetime,
+                stages: list[str] | None = None) -> dict:
+    """Submit one extraction task per staged batch to the flow's task runner; gather their counts."""
+    futures = [extract_batch_task.submit(b, out_dir, run_id, version, now, stages) for b in batches]
+    total = {"processed": 0, "failed": [], "added": {}, "new_entities": [], "n_new_entities": 0, "top_claims": []}
     for future in futures:
-        batch_results, batch_rejects = future.result()
-        results += batch_results
-        rejects += batch_rejects
-    return results, rejects
-
-
-def result_rows(results: list[ArticleResult], run_id: str, version: str, now: datetime,
-                stages: Sequence[str] = STAGES) -> dict[str, list[dict]]:
-    rows: dict[str, list[dict]] = {}
-    if set(stages) == set(STAGES):
-        rows[ARTICLES.name] = [article_row(r.article, run_id, version, now) for r in results]
-    per_stage = {
-        MENTIONS.name: lambda r: r.mentions, AMOUNTS.name: lambda r: r.amounts, TIMEX.name: lambda r: r.timexes,
-        CLAIMS.name: lambda r: r.claims, CLAIM_AMOUNTS.name: lambda r: r.claim_amounts,
-    }
-    for stage in stages:
-        for table in STAGE_TABLES[stage]:
-            rows[table.name] = [asdict(x) for r in results for x in per_stage[table.name](r)]
-    return rows
+        part = future.result()
+        total["processed"] += part["processed"]
+        total["failed"] += part["failed"]
+        total["n_new_entities"] += part["n_new_entities"]
+        total["new_entities"] += part["new_entities"]
+        total["top_claims"] += part["top_claims"]
+        for name, n in part["added"].items():
+            total["added"][name] = total["added"].get(name, 0) + n
+    return total
 
 
 def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: bool, any_version: bool) -> dict:
-    """Read -> plan -> extract -> merge -> report: the body shared by `process_articles` and `ingest`."""
+    """Read + plan -> extract and commit batch by batch -> maintain -> report: the body of `process_articles`
+    and `ingest`."""
     started = time.perf_counter()
     logger = get_run_logger()
     run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
-
-    articles, rejects, settled = read_inputs_task(inputs)
-    plan = plan_ingest(read_table(Path(out_dir), ARTICLES), articles, version, force, any_version=any_version)
-    logger.info("%d to process, %d unchanged (skipped), batch size %d", len(plan.process), len(plan.skipped), batch_size)
-    results, failed = extract_all(plan.process, batch_size, refresh=force)
-    rejects += failed
-    replaced = plan.replaced_ids(r.article.article_id for r in results)
-    rows = result_rows(results, run_id, version, now)
-    if results or rejects or settled & stored_reject_inputs(Path(out_dir)):
-        written = write_tables_task(out_dir, replaced, rows, [reject_row(r, run_id, version, now) for r in rejects],
-                                    settled)
-    else:  # nothing new (the usual scheduled run): leave the files untouched
-        written = {"table_rows": table_row_counts(Path(out_dir)), "new_entities": []}
+    with staging_folder(Path(out_dir), run_id) as staging:
+        plan = plan_batches_task(inputs, out_dir, str(staging), batch_size, force, any_version, run_id, version, now)
+        done = run_batches(plan["batches"], out_dir, run_id, version, now)
+    maintained = maintain_task(out_dir) if plan["batches"] else {}
+    rejects = plan["rejects"] + done["failed"]
     summary = {
         "run_id": run_id, "out_dir": out_dir, "pipeline_version": version,
-        "articles_read": len(articles), "processed": len(results), "skipped": len(plan.skipped),
-        "rejected": len(rejects), "mentions": len(rows[MENTIONS.name]), "amounts": len(rows[AMOUNTS.name]),
-        "timexes": len(rows[TIMEX.name]), "claims": len(rows[CLAIMS.name]), "new_entities": len(written["new_entities"]),
-        "table_rows": written["table_rows"], "seconds": round(time.perf_counter() - started, 2),
+        "articles_read": plan["articles_read"], "processed": done["processed"], "skipped": plan["skipped"],
+        "rejected": len(rejects), "mentions": done["added"].get(MENTIONS.name, 0),
+        "amounts": done["added"].get(AMOUNTS.name, 0), "timexes": done["added"].get(TIMEX.name, 0),
+        "claims": done["added"].get(CLAIMS.name, 0), "new_entities": done["n_new_entities"],
+        "table_rows": table_row_counts(Path(out_dir)), "compacted": maintained,
+        "seconds": round(time.perf_counter() - started, 2),
     }
     logger.info("done: %s", summary)
-    publish_report(summary, rejects, written["new_entities"], rows.get(CLAIMS.name, []))
+    publish_report(summary, rejects, done["new_entities"], done["top_claims"])
     return summary
+
+
+def table_row_counts(out_dir: Path) -> dict[str, int]:
+    return {t.name: row_count(out_dir, t) for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES, REJECTS)}
 
 
 @flow(name="process_articles", task_runner=configured_task_runner())
@@ -217,10 +226,10 @@ def process_articles(
     batch_size: int = DEFAULT_BATCH_SIZE,
     force: bool = False,
 ) -> dict:
-    """Process raw articles (.txt files, folders of them, .jsonl files) into the Parquet tables in `out_dir`.
+    """Process raw articles (.txt files, folders of them, .jsonl files) into the Delta tables in `out_dir`.
 
     Articles already stored by the same pipeline version are skipped unless `force`; a changed article
-    replaces its previous rows. Returns a summary of the run.
+    replaces its previous rows. Each batch is committed as it finishes. Returns a summary of the run.
     """
     return ingest_articles(inputs or [str(RAW_DIR)], out_dir, batch_size, force, any_version=False)
 
@@ -234,7 +243,7 @@ def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch
 
     Args:
         inbox: Folder of .txt / .jsonl articles to pick up (read recursively).
-        out_dir: Folder of the Parquet tables.
+        out_dir: Folder of the Delta tables.
         batch_size: Articles per extraction task.
     """
     if not Path(inbox).is_dir():
@@ -243,12 +252,20 @@ def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch
 
 
 @task(name="select-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def select_articles_task(out_dir: str, article_ids: list[str] | None, published_from: date | None,
-                         published_to: date | None) -> tuple[list[Article], dict[str, str]]:
-    """The stored articles selected, and the pipeline version each was stored by (one read of the table)."""
+def select_articles_task(out_dir: str, staging: str, article_ids: list[str] | None, published_from: date | None,
+                         published_to: date | None, force: bool, version: str, batch_size: int) -> dict:
+    """Stage the stored articles selected (all, unless `force`, but those already at the current version)."""
     stored = read_table(Path(out_dir), ARTICLES)
     versions = dict(zip(stored.column("article_id").to_pylist(), stored.column("pipeline_version").to_pylist()))
-    return select_articles(stored, article_ids, published_from, published_to), versions
+    selected = select_articles(stored, article_ids, published_from, published_to)
+    todo = [a for a in selected if force or versions.get(a.article_id) != version]
+    batches = [str(write_batch(Path(staging) / f"batch-{i:06d}.parquet", batch, {}))
+               for i, batch in enumerate(batched(todo, batch_size))]
+    return {"selected": len(selected), "todo": [a.article_id for a in todo], "batches": batches}
+
+
+def batched(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), max(size, 1))]
 
 
 @flow(name="reprocess", task_runner=configured_task_runner())
@@ -276,53 +293,45 @@ def reprocess(
         stages: Stages whose tables are replaced: entities, amounts, timex, claims (default all).
         force: Also reprocess articles already processed by the current pipeline version.
         dry_run: Only report which articles would be reprocessed; write nothing.
-        out_dir: Folder of the Parquet tables.
+        out_dir: Folder of the Delta tables.
         batch_size: Articles per extraction task.
     """
     started = time.perf_counter()
     logger = get_run_logger()
     run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
     chosen = stage_closure(stages or list(STAGES))
-    selected, stored_versions = select_articles_task(out_dir, article_ids, published_from, published_to)
-    todo = [a for a in selected if force or stored_versions.get(a.article_id) != version]
-    logger.info("%d articles selected, %d to reprocess (stages %s), %d already at version %s",
-                len(selected), len(todo), ", ".join(chosen), len(selected) - len(todo), version)
-    summary = {"run_id": run_id, "out_dir": out_dir, "pipeline_version": version, "selected": len(selected),
-               "processed": 0, "skipped": len(selected) - len(todo), "rejected": 0, "stages": ",".join(chosen),
-               "dry_run": dry_run}
-    if dry_run or not todo:
-        summary["would_process"] = [a.article_id for a in todo] if dry_run else []
-        summary["seconds"] = round(time.perf_counter() - started, 2)
-        publish_report(summary, [], [], [], title="reprocess (dry run)" if dry_run else "reprocess")
-        return summary
-    results, failed = extract_all(todo, batch_size, refresh=force)
-    rows = result_rows(results, run_id, version, now, chosen)
-    tables = [name for stage in chosen for name in (t.name for t in STAGE_TABLES[stage])]
-    stale = stale_amount_links(read_table(Path(out_dir), AMOUNTS), results) if "amounts" not in chosen else set()
-    if stale:
-        logger.warning("claims of %d articles link amounts that changed since they were stored: amounts "
-                       "replaced too", len(stale))
-        rows[AMOUNTS.name] = [asdict(a) for r in results for a in r.amounts]
-        tables.append(AMOUNTS.name)
-    if ARTICLES.name in rows:
-        tables.append(ARTICLES.name)
-    landed = {r.article.article_id for r in results}
-    written = write_tables_task(out_dir, landed, rows, [reject_row(r, run_id, version, now) for r in failed],
-                                set(), tables)
-    summary.update(processed=len(results), rejected=len(failed), mentions=len(rows.get(MENTIONS.name, [])),
-                   amounts=len(rows.get(AMOUNTS.name, [])), timexes=len(rows.get(TIMEX.name, [])),
-                   claims=len(rows.get(CLAIMS.name, [])), new_entities=len(written["new_entities"]),
-                   table_rows=written["table_rows"], seconds=round(time.perf_counter() - started, 2))
+    with staging_folder(Path(out_dir), run_id) as staging:
+        picked = select_articles_task(out_dir, str(staging), article_ids, published_from, published_to, force,
+                                      version, 0 if dry_run else batch_size)
+        todo = picked["todo"]
+        logger.info("%d articles selected, %d to reprocess (stages %s), %d already at version %s",
+                    picked["selected"], len(todo), ", ".join(chosen), picked["selected"] - len(todo), version)
+        summary = {"run_id": run_id, "out_dir": out_dir, "pipeline_version": version, "selected": picked["selected"],
+                   "processed": 0, "skipped": picked["selected"] - len(todo), "rejected": 0,
+                   "stages": ",".join(chosen), "dry_run": dry_run}
+        if dry_run or not todo:
+            summary["would_process"] = todo if dry_run else []
+            summary["seconds"] = round(time.perf_counter() - started, 2)
+            publish_report(summary, [], [], [], title="reprocess (dry run)" if dry_run else "reprocess")
+            return summary
+        done = run_batches(picked["batches"], out_dir, run_id, version, now, chosen)
+    maintain_task(out_dir)
+    summary.update(processed=done["processed"], rejected=len(done["failed"]),
+                   mentions=done["added"].get(MENTIONS.name, 0), amounts=done["added"].get(AMOUNTS.name, 0),
+                   timexes=done["added"].get(TIMEX.name, 0), claims=done["added"].get(CLAIMS.name, 0),
+                   new_entities=done["n_new_entities"], table_rows=table_row_counts(Path(out_dir)),
+                   seconds=round(time.perf_counter() - started, 2))
     logger.info("done: %s", summary)
-    publish_report(summary, failed, written["new_entities"], rows.get(CLAIMS.name, []), title="reprocess")
+    publish_report(summary, done["failed"], done["new_entities"], done["top_claims"], title="reprocess")
     return summary
 
 
-def publish_report(summary: dict, rejects: list[Reject], new_entities: list[dict], claims: list[dict],
+def publish_report(summary: dict, rejects: list[dict], new_entities: list[dict], claims: list[dict],
                    title: str = "process_articles") -> None:
     """A markdown artifact (numbers, new entities, top new claims) and a table artifact of the run's rejects."""
     lines = [f"# {title}", "", "| metric | value |", "| --- | --- |"]
-    lines += [f"| {key} | {value} |" for key, value in summary.items() if key not in {"table_rows", "would_process"}]
+    lines += [f"| {key} | {value} |" for key, value in summary.items()
+              if key not in {"table_rows", "would_process", "compacted"}]
     lines += [f"| rows in {name} | {count} |" for name, count in summary.get("table_rows", {}).items()]
     if summary.get("would_process"):
         lines += ["", "## Would reprocess", "", ", ".join(summary["would_process"])]
@@ -339,8 +348,7 @@ def publish_report(summary: dict, rejects: list[Reject], new_entities: list[dict
     key = title.split()[0].replace("_", "-")
     create_markdown_artifact("\n".join(lines), key=f"{key}-summary", description="Run summary")
     if rejects:
-        create_table_artifact([{"path": r.path, "line": r.line, "reason": r.reason, "detail": r.detail} for r in rejects],
-                              key=f"{key}-rejects", description="Inputs rejected by this run")
+        create_table_artifact(rejects[:1000], key=f"{key}-rejects", description="Inputs rejected by this run")
 
 
 # ---------------------------------------------------------------------------

@@ -42,6 +42,12 @@ class Table:
 
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
+PARTITION = "published_month"  # the Delta partition column of the article tables
+
+
+def month_column() -> Column:
+    return Column(PARTITION, pa.string(), "Publication month `YYYY-MM` of the article (the table's partition "
+                  "folder `published_month=YYYY-MM/`); null when the date is unknown.")
 
 ARTICLES = Table(
     name="articles",
@@ -75,6 +81,7 @@ ARTICLES = Table(
                nullable=False),
         Column("run_id", pa.string(), "Id of the run (the Prefect flow run id) that produced the rows.",
                nullable=False),
+        month_column(),
     ),
 )
 
@@ -99,12 +106,14 @@ MENTIONS = Table(
                "a surname shortens in the same article, then the normal form.", nullable=False),
         Column("entity_id", pa.string(), "Stable id of (type, canonical): the same entity in every article; "
                "join to entities.entity_id.", nullable=False),
+        month_column(),
     ),
 )
 
 ENTITIES = Table(
     name="entities",
-    description="One row per canonical entity over all stored articles (rebuilt from mentions on every run).",
+    description="One row per canonical entity over all stored articles (kept in step with mentions: each "
+    "commit recomputes the entities whose mentions changed).",
     key=("entity_id",),
     columns=(
         Column("entity_id", pa.string(), "Stable id: hash of type + canonical name.", nullable=False),
@@ -141,6 +150,7 @@ AMOUNTS = Table(
         Column("qualifier", pa.string(), "approx, more_than, less_than, at_least, at_most, up_to or none.",
                nullable=False),
         Column("scale_word", pa.string(), "The scale word as written (`млрд`, `тысяч`), if any."),
+        month_column(),
     ),
 )
 
@@ -165,6 +175,7 @@ TIMEX = Table(
                nullable=False),
         Column("reason", pa.string(), "Why not, when unresolved (e.g. no publication date)."),
         Column("duration", pa.string(), "ISO 8601 length for durations (`P4M`)."),
+        month_column(),
     ),
 )
 
@@ -210,6 +221,7 @@ CLAIMS = Table(
                "modality) is right: a logistic model over how each slot was decided (models/claims/confidence.json, "
                "`pipeline train-confidence`). Ranks claims (ROC AUC 0.71 on documents held out of training; filter "
                "with e.g. confidence >= 0.5); it is not a guarantee for one row.", nullable=False),
+        month_column(),
     ),
 )
 
@@ -224,6 +236,7 @@ CLAIM_AMOUNTS = Table(
         Column("rank", pa.int32(), "0 for the primary amount, then in order.", nullable=False),
         Column("role", pa.string(), "primary, secondary (e.g. the change next to a level) or comparison.",
                nullable=False),
+        month_column(),
     ),
 )
 
@@ -298,8 +311,12 @@ def render_data_dictionary(tables: dict[str, Table] = TABLES) -> str:
         "# Data dictionary",
         "",
         "Generated from `pipeline/schema.py` (`python -m pipeline schema`); do not edit by hand.",
-        "Every table is one Parquet file `<table>.parquet` in the output folder; read it with",
-        "`pandas.read_parquet(\"processed/mentions.parquet\")` or DuckDB `SELECT * FROM 'processed/mentions.parquet'`.",
+        "Every table is a Delta Lake table: a folder `<table>/` of Parquet files plus a transaction log",
+        "(`_delta_log/`). Read it through the log, never by globbing the Parquet files (replaced files stay on disk",
+        "for a week so readers of older versions keep working): `deltalake.DeltaTable(\"processed/claims\").to_pandas()`,",
+        "`polars.read_delta(\"processed/claims\")`, or in DuckDB `SELECT * FROM delta_scan('processed/claims')` (or over",
+        "`DeltaTable(...).to_pyarrow_dataset()` where DuckDB cannot download its delta extension).",
+        "Article tables are partitioned by `published_month`.",
         "Offsets (`start`, `stop`) are character offsets into `articles.text`; join on `article_id`.",
         "",
     ]

@@ -8,19 +8,22 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from conftest import RAW_DIR, write_ann_corpus
 from pipeline.cli import main
 from pipeline.flows import process_articles
+from pipeline.schema import PARTITION
 from pipeline.schema import PROCESS_TABLES as TABLES
+from pipeline.store import delta_table, read, table_version
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
 
 def tables(out: Path) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
+    return {name: read(out, name).to_pandas() for name in TABLES}
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +123,18 @@ def test_golden_article_readable_rows(raw_run):
 def test_tables_have_declared_schemas_and_read_in_duckdb(raw_run):
     out, _ = raw_run
     for name, table in TABLES.items():
-        assert pq.read_schema(out / f"{name}.parquet").equals(table.schema, check_metadata=False)
+        handle = delta_table(out, table)
+        if handle is None:
+            continue  # eval_metrics: written by `evaluate`
+        files = handle.file_uris()
+        assert files, name
+        for uri in files:  # the data files themselves carry the declared types (the partition is in the path)
+            declared = pa.schema([f for f in table.schema if f.name != PARTITION])
+            assert pq.read_schema(uri).remove_metadata().equals(declared.remove_metadata(), check_metadata=False), uri
     duckdb = pytest.importorskip("duckdb")
+    mentions = delta_table(out, TABLES["mentions"]).to_pyarrow_dataset()
     with duckdb.connect() as con:
-        [(count,)] = con.execute(f"SELECT count(*) FROM '{out}/mentions.parquet' WHERE type = 'PER'").fetchall()
+        [(count,)] = con.execute("SELECT count(*) FROM mentions WHERE type = 'PER'").fetchall()
     assert count > 10
     assert (out / "DATA_DICTIONARY.md").read_text(encoding="utf-8").startswith("# Data dictionary")
 
@@ -132,11 +143,13 @@ def test_rerun_is_identical_and_force_does_not_duplicate(raw_run, tmp_path):
     out, _ = raw_run
     copy = tmp_path / "copy"
     shutil.copytree(out, copy)
-    before = {name: pq.read_table(copy / f"{name}.parquet") for name in TABLES}
+    before = {name: read(copy, name) for name in TABLES}
+    versions = {name: table_version(copy, table) for name, table in TABLES.items()}
     summary = process_articles(inputs=[str(RAW_DIR)], out_dir=str(copy))
     assert (summary["processed"], summary["skipped"]) == (0, 12)
     for name in TABLES:
-        assert pq.read_table(copy / f"{name}.parquet").equals(before[name]), name
+        assert read(copy, name).equals(before[name]), name
+    assert {name: table_version(copy, table) for name, table in TABLES.items()} == versions  # nothing committed
     forced = process_articles(inputs=[str(RAW_DIR)], out_dir=str(copy), force=True)
     assert forced["processed"] == 12
     after = tables(copy)
@@ -202,7 +215,7 @@ def test_cli_runs_the_flow_and_reports(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(RAW_DIR / "002_yandex_gpt.txt"), "--out", str(out)]) == 0
     assert "1 articles processed" in capsys.readouterr().out
-    assert len(pd.read_parquet(out / "articles.parquet")) == 1
+    assert len(read(out, "articles").to_pandas()) == 1
 
 
 def test_cli_missing_input_is_a_clear_error(tmp_path, capsys):
@@ -215,7 +228,7 @@ def test_evaluate_flow_writes_metrics_and_reports_unbuilt_stages(tmp_path):
     from pipeline.flows import evaluate
 
     rows = evaluate(split="dev", out_dir=str(tmp_path))
-    metrics = pd.read_parquet(tmp_path / "eval_metrics.parquet")
+    metrics = read(tmp_path, "eval_metrics").to_pandas()
     assert len(metrics) == len(rows)
     assert set(metrics.dataset) == {"gold"} and set(metrics.split) == {"dev"}
     strict = metrics.query("task == 'entities' and type == 'ALL' and match == 'strict'").iloc[0]
@@ -225,10 +238,10 @@ def test_evaluate_flow_writes_metrics_and_reports_unbuilt_stages(tmp_path):
     value = metrics.query("task == 'amounts' and type == 'ALL' and match == 'value'").iloc[0]
     resolved = metrics.query("task == 'timex' and type == 'ALL' and match == 'resolved'").iloc[0]
     assert value.f1 > 0.8 and resolved.f1 > 0.8
-    before = pq.read_table(tmp_path / "eval_metrics.parquet")
+    before = read(tmp_path, "eval_metrics")
     evaluate(split="dev", out_dir=str(tmp_path))  # re-run replaces, never duplicates; same metrics: same file
-    assert len(pd.read_parquet(tmp_path / "eval_metrics.parquet")) == len(rows)
-    assert pq.read_table(tmp_path / "eval_metrics.parquet").equals(before)
+    assert len(read(tmp_path, "eval_metrics").to_pandas()) == len(rows)
+    assert read(tmp_path, "eval_metrics").equals(before)
 
 
 def test_evaluate_flow_on_an_ann_corpus_scores_every_task(tmp_path, capsys):
@@ -237,7 +250,7 @@ def test_evaluate_flow_on_an_ann_corpus_scores_every_task(tmp_path, capsys):
     assert main(["eval", "--corpus", "ann", str(corpus), "--out", str(out), "--errors", "amounts"]) == 0
     printed = capsys.readouterr().out
     assert "ann:mini / dev" in printed and "### disagreements: amounts" in printed
-    metrics = pd.read_parquet(out / "eval_metrics.parquet")
+    metrics = read(out, "eval_metrics").to_pandas()
     assert set(metrics.dataset) == {"ann:mini"} and set(metrics.split) == {"dev"}
     assert {"entities", "amounts", "timex", "claims"} <= set(metrics.task)
     assert "PRODUCT" in set(metrics.query("task == 'entities'").type)  # all four entity types, unlike factRuEval

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from pipeline.cli import main
+from pipeline.store import read
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -141,9 +141,9 @@ def hostile_run(tmp_path_factory, prefect_harness):
     (inbox / "folder.txt" / "inside.txt").write_bytes(prose(61).encode())
     out = tmp_path_factory.mktemp("hostile_out")
     code = main(["run", str(inbox), "--out", str(out)])
-    articles = pd.read_parquet(out / "articles.parquet")
-    rejects = pd.read_parquet(out / "rejects.parquet")
-    claims = pd.read_parquet(out / "claims.parquet")
+    articles = read(out, "articles").to_pandas()
+    rejects = read(out, "rejects").to_pandas()
+    claims = read(out, "claims").to_pandas()
     return code, inbox, out, articles, rejects, claims
 
 
@@ -226,5 +226,5 @@ def test_every_good_article_landed_with_its_claims(hostile_run):
 def test_the_run_on_line_was_processed_in_bounded_sentences(hostile_run):
     _, _, out, articles, _, _ = hostile_run
     run_on = articles[articles.path.str.endswith("run_on.txt")].iloc[0]
-    mentions = pd.read_parquet(out / "amounts.parquet")
+    mentions = read(out, "amounts").to_pandas()
     assert (mentions.article_id == run_on.article_id).any()  # the prose after 8 000 words still yields amounts

@@ -11,14 +11,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from uuid import uuid4
 
-import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
-from pipeline.flows import configured_task_runner, ingest, reprocess
+from pipeline.flows import configured_task_runner, worker_processes, ingest, reprocess
 from pipeline.schema import PROCESS_TABLES
 from pipeline.serve import PendingRun, missed_runs_to_skip
-from pipeline.store import read_table, select_articles, stage_closure
+from pipeline.store import read, read_table, select_articles, stage_closure, table_version
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "raw"
@@ -26,7 +24,7 @@ ARTICLE_FILES = ["001_tsmc_arizona.txt", "002_yandex_gpt.txt", "006_samsung_hbm.
 
 
 def snapshot(out: Path) -> dict:
-    return {name: pq.read_table(out / f"{name}.parquet") for name in PROCESS_TABLES if (out / f"{name}.parquet").exists()}
+    return {name: read(out, name) for name in PROCESS_TABLES if (out / name).exists()}
 
 
 def assert_same(before: dict, after: dict) -> None:
@@ -37,15 +35,15 @@ def assert_same(before: dict, after: dict) -> None:
 
 def no_orphans(out: Path) -> None:
     """Every article-table row belongs to a stored article, ids are unique, claim links resolve."""
-    articles = set(pd.read_parquet(out / "articles.parquet").article_id)
-    assert pd.read_parquet(out / "articles.parquet").article_id.is_unique
+    articles = set(read(out, "articles").to_pandas().article_id)
+    assert read(out, "articles").to_pandas().article_id.is_unique
     for name, key in [("mentions", "mention_id"), ("amounts", "amount_id"), ("timex", "timex_id"), ("claims", "claim_id")]:
-        frame = pd.read_parquet(out / f"{name}.parquet")
+        frame = read(out, name).to_pandas()
         assert set(frame.article_id) <= articles, name
         assert frame[key].is_unique, name
-    links = pd.read_parquet(out / "claim_amounts.parquet")
-    assert set(links.amount_id) <= set(pd.read_parquet(out / "amounts.parquet").amount_id)
-    assert set(links.claim_id) <= set(pd.read_parquet(out / "claims.parquet").claim_id)
+    links = read(out, "claim_amounts").to_pandas()
+    assert set(links.amount_id) <= set(read(out, "amounts").to_pandas().amount_id)
+    assert set(links.claim_id) <= set(read(out, "claims").to_pandas().claim_id)
 
 
 @pytest.fixture
@@ -80,7 +78,9 @@ def test_stage_closure():
 def test_task_runner_from_the_environment(monkeypatch):
     monkeypatch.setenv("PIPELINE_TASK_RUNNER", "threads:3")
     assert configured_task_runner()._max_workers == 3
-    monkeypatch.setenv("PIPELINE_TASK_RUNNER", "processes")
+    monkeypatch.setenv("PIPELINE_TASK_RUNNER", "processes:2")
+    assert configured_task_runner()._max_workers == 2 and worker_processes() == 2
+    monkeypatch.setenv("PIPELINE_TASK_RUNNER", "forks")
     with pytest.raises(ValueError, match="threads"):
         configured_task_runner()
     monkeypatch.setenv("PIPELINE_TASK_RUNNER", "dask")
@@ -110,7 +110,7 @@ def test_ingest_is_incremental(inbox, tmp_path):
     shutil.copy(RAW_DIR / ARTICLE_FILES[2], inbox)
     third = ingest(inbox=str(inbox), out_dir=str(out))
     assert (third["processed"], third["skipped"]) == (1, 2)
-    articles = pd.read_parquet(out / "articles.parquet")
+    articles = read(out, "articles").to_pandas()
     assert len(articles) == 3 and articles.content_hash.str.len().eq(64).all()
     no_orphans(out)
 
@@ -143,9 +143,11 @@ def test_reprocess_selects_replaces_and_is_idempotent(inbox, tmp_path):
 
     # by date range, one stage: only that article's claims are replaced
     day = dates["001_tsmc_arizona.txt"]
+    versions = {name: table_version(out, PROCESS_TABLES[name]) for name in ("articles", "mentions", "amounts", "timex")}
     one = reprocess(published_from=day, published_to=day, stages=["claims"], force=True, out_dir=str(out))
     assert (one["selected"], one["processed"], one["stages"]) == (1, 1, "claims")
-    assert set(one["table_rows"]) == {"claims", "claim_amounts", "entities", "rejects"}
+    assert (one["mentions"], one["amounts"], one["timexes"]) == (0, 0, 0) and one["claims"] > 0
+    assert {name: table_version(out, PROCESS_TABLES[name]) for name in versions} == versions  # not touched
     assert_same(before, snapshot(out))
     no_orphans(out)
 
@@ -158,16 +160,16 @@ def test_reprocess_selects_replaces_and_is_idempotent(inbox, tmp_path):
 
 
 def test_select_articles_by_date_leaves_undated_articles_out(tmp_path):
-    from pipeline.flows import article_row
     from pipeline.ingest import build_article
-    from pipeline.records import RawDocument
+    from pipeline.records import ArticleResult, RawDocument
     from pipeline.schema import ARTICLES
     from pipeline.store import to_arrow
+    from pipeline.store.commit import article_row
 
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     docs = [RawDocument(f"{i}.txt", "txt", f"{i}.txt", f"Заголовок {i}\n\nТекст {i}.", "utf-8", published_at=d,
                         header_in_text=False) for i, d in enumerate([date(2025, 1, 5), date(2025, 3, 1), None])]
-    table = to_arrow(ARTICLES, [article_row(build_article(d), "r", "v", now) for d in docs])
+    table = to_arrow(ARTICLES, [article_row(ArticleResult(build_article(d)), "r", "v", now) for d in docs])
     picked = select_articles(table, published_from=date(2025, 1, 1), published_to=date(2025, 1, 31))
     assert [a.source_id for a in picked] == ["0.txt"]
     assert len(select_articles(table)) == 3
@@ -190,34 +192,34 @@ def test_two_ingest_runs_at_once_never_duplicate_rows(inbox, tmp_path):
     assert [run.returncode for run in runs] == [0, 0], outputs
     processed = [int(line.split()[1]) for o in outputs for line in o.splitlines() if line.startswith("PROCESSED")]
     assert len(processed) == 2 and max(processed) == 3  # whichever planned first processed all three
-    articles = pd.read_parquet(out / "articles.parquet")
+    articles = read(out, "articles").to_pandas()
     assert len(articles) == 3 and articles.article_id.is_unique
     no_orphans(out)
     alone = tmp_path / "alone"
     ingest(inbox=str(inbox), out_dir=str(alone))
     for name in ("mentions", "amounts", "timex", "claims", "claim_amounts", "entities"):
-        assert len(pd.read_parquet(out / f"{name}.parquet")) == len(pd.read_parquet(alone / f"{name}.parquet")), name
+        assert len(read(out, name).to_pandas()) == len(read(alone, name).to_pandas()), name
 
 
 @pytestmark_flow
-def test_extraction_is_cached_by_content_and_version(inbox, tmp_path, monkeypatch):
-    """The same batch under the same pipeline version is not extracted again (here: into another folder);
-    `force` refreshes the cache, a new version misses it."""
+def test_the_store_is_the_cache(inbox, tmp_path, monkeypatch):
+    """An article stored by this pipeline version is never extracted again: no batch is even staged. `force`
+    extracts again, and so does a new pipeline version."""
     import pipeline.flows as flows
 
-    first = flows.process_articles(inputs=[str(inbox)], out_dir=str(tmp_path / "a"))
+    out = str(tmp_path / "a")
+    first = flows.process_articles(inputs=[str(inbox)], out_dir=out)
+    before = snapshot(tmp_path / "a")
 
     def must_not_run(*args, **kwargs):
-        raise AssertionError("extraction ran although the batch is cached")
+        raise AssertionError("extraction ran although the articles are stored")
 
-    monkeypatch.setattr(flows, "extract_articles", must_not_run)
-    second = flows.process_articles(inputs=[str(inbox)], out_dir=str(tmp_path / "b"))
-    assert second["processed"] == first["processed"] == 2 and second["claims"] == first["claims"]
-    a, b = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
-    for name in ("mentions", "amounts", "timex", "claims", "claim_amounts", "entities"):
-        assert b[name].equals(a[name]), name
+    monkeypatch.setattr(flows, "extract", must_not_run)
+    second = flows.process_articles(inputs=[str(inbox)], out_dir=out)
+    assert (first["processed"], second["processed"], second["skipped"]) == (2, 0, 2)
+    assert_same(before, snapshot(tmp_path / "a"))
     with pytest.raises(AssertionError, match="extraction ran"):
-        flows.process_articles(inputs=[str(inbox)], out_dir=str(tmp_path / "c"), force=True)
+        flows.process_articles(inputs=[str(inbox)], out_dir=out, force=True)
     monkeypatch.setattr(flows, "pipeline_version", lambda: "0.0.0+other")
     with pytest.raises(AssertionError, match="extraction ran"):
-        flows.process_articles(inputs=[str(inbox)], out_dir=str(tmp_path / "d"))
+        flows.process_articles(inputs=[str(inbox)], out_dir=out)

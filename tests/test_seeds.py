@@ -2,10 +2,10 @@
 
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from pipeline.flows import process_articles
+from pipeline.store import read
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -13,9 +13,9 @@ pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 def test_seeds_through_the_flow(seeds_dir, tmp_path):
     summary = process_articles(inputs=[str(seeds_dir)], out_dir=str(tmp_path))
     assert (summary["processed"], summary["rejected"]) == (2, 0)
-    articles = pd.read_parquet(tmp_path / "articles.parquet")
+    articles = read(tmp_path, "articles").to_pandas()
     assert sorted(articles.published_at) == [date(2025, 11, 28), date(2026, 1, 16)]
-    mentions = pd.read_parquet(tmp_path / "mentions.parquet")
+    mentions = read(tmp_path, "mentions").to_pandas()
     normals = set(zip(mentions.normal, mentions.type))
     assert {("Дженсен Хуанг", "PER"), ("Nvidia", "ORG"), ("Китай", "LOC")} <= normals
     assert "ИЯ-отрасль" not in set(mentions.normal)
@@ -28,9 +28,9 @@ def test_seeds_through_the_flow(seeds_dir, tmp_path):
 
 def test_seed_amounts_and_dates(seeds_dir, tmp_path):
     process_articles(inputs=[str(seeds_dir)], out_dir=str(tmp_path))
-    articles = pd.read_parquet(tmp_path / "articles.parquet").set_index("published_at")
-    amounts = pd.read_parquet(tmp_path / "amounts.parquet")
-    timex = pd.read_parquet(tmp_path / "timex.parquet")
+    articles = read(tmp_path, "articles").to_pandas().set_index("published_at")
+    amounts = read(tmp_path, "amounts").to_pandas()
+    timex = read(tmp_path, "timex").to_pandas()
     first = articles.loc[date(2026, 1, 16)].article_id
     second = articles.loc[date(2025, 11, 28)].article_id
 
@@ -52,14 +52,14 @@ def test_seed_amounts_and_dates(seeds_dir, tmp_path):
 
 def test_seed_entities_are_canonical(seeds_dir, tmp_path):
     process_articles(inputs=[str(seeds_dir)], out_dir=str(tmp_path))
-    mentions = pd.read_parquet(tmp_path / "mentions.parquet")
+    mentions = read(tmp_path, "mentions").to_pandas()
     ids = mentions.groupby("text").entity_id.first()
     assert ids["КНР"] == ids["Китай"] == ids["Китае"]
     types = dict(zip(mentions.text, mentions.type))
     assert types["Rubin"] == types["Blackwell"] == "PRODUCT"
     assert "ЦОД" not in set(mentions.text)
     assert ids["Дональд Трамп"] == ids["Дональдом Трампом"]
-    entities = pd.read_parquet(tmp_path / "entities.parquet").set_index("entity_id")
+    entities = read(tmp_path, "entities").to_pandas().set_index("entity_id")
     trump = entities.loc[ids["Дональд Трамп"]]
     assert trump.canonical == "Дональд Трамп" and "Donald Trump" in list(trump.aliases)
     assert trump.n_articles == 2 and trump.n_mentions == 2
@@ -70,8 +70,8 @@ def test_seed_entities_are_canonical(seeds_dir, tmp_path):
 
 def test_seed_claims(seeds_dir, tmp_path):
     process_articles(inputs=[str(seeds_dir)], out_dir=str(tmp_path))
-    claims = pd.read_parquet(tmp_path / "claims.parquet")
-    articles = pd.read_parquet(tmp_path / "articles.parquet").set_index("article_id")
+    claims = read(tmp_path, "claims").to_pandas()
+    articles = read(tmp_path, "articles").to_pandas().set_index("article_id")
     spend = claims.query("value == 57e9").iloc[0]
     assert (spend.unit, spend.source_entity, str(spend.time_start), str(spend.time_end)) == \
         ("USD", "UBS", "2025-01-01", "2025-12-31")
@@ -82,6 +82,6 @@ def test_seed_claims(seeds_dir, tmp_path):
     assert hopper.relation == "lag" and "ускорители" in hopper.subject and "Rubin" not in hopper.subject
     for claim in claims.itertuples():  # the evidence reads back from the article
         assert articles.loc[claim.article_id].text[claim.evidence_start:claim.evidence_stop] == claim.evidence
-    links = pd.read_parquet(tmp_path / "claim_amounts.parquet")
+    links = read(tmp_path, "claim_amounts").to_pandas()
     assert set(links.claim_id) == set(claims.claim_id)
     assert set(links.query("role == 'comparison'").claim_id) >= {spend.claim_id}

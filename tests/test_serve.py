@@ -14,11 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
 from pipeline.serve import api_url, start_server, stop_process, wait_healthy
+from pipeline.store import read
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "raw"
@@ -93,9 +92,9 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
         with temporary_settings({PREFECT_API_URL: url}):
             state, _ = asyncio.run(run_deployment("ingest/ingest", {}))
             assert state == "COMPLETED", serve_log.read_text()[-3000:]
-            articles = pd.read_parquet(out / "articles.parquet")
+            articles = read(out, "articles").to_pandas()
             assert len(articles) == 2
-            before = {name: pq.read_table(out / f"{name}.parquet") for name in ("claims", "amounts", "articles")}
+            before = {name: read(out, name) for name in ("claims", "amounts", "articles")}
             tsmc = articles.set_index("source_id").loc["001_tsmc_arizona.txt"]
 
             # what a person fills in the UI form: one article by id, a date range, two stages, force
@@ -106,7 +105,7 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
             assert state == "COMPLETED", serve_log.read_text()[-3000:]
             assert run.parameters["stages"] == ["amounts", "claims"]
             for name, table in before.items():  # same version, same text: identical rows, nothing duplicated
-                assert pq.read_table(out / f"{name}.parquet").equals(table), name
+                assert read(out, name).equals(table), name
             assert "2 articles selected" not in serve_log.read_text()
             assert "1 articles selected, 1 to reprocess (stages amounts, claims)" in serve_log.read_text()
 

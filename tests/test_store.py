@@ -4,24 +4,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.entities import aggregate_entities
 from pipeline.records import Article
-from pipeline.schema import ARTICLES, MENTIONS, REJECTS
-from pipeline.store import SchemaError, merge_run, plan_ingest, read_table, table_path, write_table
+from pipeline.schema import ARTICLES, ENTITIES, MENTIONS, PARTITION, REJECTS
+from pipeline.store import (SchemaError, commit_batch, delta_table, maintain, merge_rejects, plan_ingest, read_table,
+                            replace_rows, sync_entities, table_path, table_version, to_arrow)
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
-def mention(article_id, start, type="ORG"):
+def mention(article_id, start, type="ORG", entity="e", month="2026-01"):
     return {"article_id": article_id, "mention_id": f"{article_id}:{start}-{start + 3}", "sent_index": 0,
             "start": start, "stop": start + 3, "text": "abc", "type": type, "normal": "abc", "alias": None,
-            "canonical": "abc", "entity_id": f"e-{type}"}
+            "canonical": entity, "entity_id": f"{entity}-{type}", PARTITION: month}
 
 
-def article_row(article_id, source_id, version="v1"):
+def article_row(article_id, source_id, version="v1", published=date(2026, 1, 1)):
     return {"article_id": article_id, "source_id": source_id, "source_format": "txt", "path": source_id,
-            "line": None, "url": None, "published_at": date(2026, 1, 1), "title": "t", "text": "t",
+            "line": None, "url": None, "published_at": published, "title": "t", "text": "t",
             "n_chars": 1, "encoding": "utf-8", "warnings": [], "ingested_at": NOW, "pipeline_version": version,
-            "run_id": "r1"}
+            "run_id": "r1", PARTITION: f"{published:%Y-%m}" if published else None}
 
 
 def reject_row(path, reason="empty", reject_id=None):
@@ -29,32 +31,35 @@ def reject_row(path, reason="empty", reject_id=None):
             "line": None, "reason": reason, "detail": "d", "rejected_at": NOW, "pipeline_version": "v1", "run_id": "r1"}
 
 
-def test_write_uses_declared_schema_and_sorts(tmp_path):
-    write_table(tmp_path, MENTIONS, [mention("b", 5), mention("a", 9), mention("a", 1)])
-    stored = pq.read_table(table_path(tmp_path, MENTIONS))
-    assert stored.schema.equals(MENTIONS.schema, check_metadata=False)
-    assert stored.schema.field("start").type == pa.int32()
-    assert stored.schema.field("text").metadata[b"description"]
+def batch(articles, mentions):
+    return {"articles": to_arrow(ARTICLES, articles), "mentions": to_arrow(MENTIONS, mentions)}
+
+
+def test_commit_uses_declared_schema_partitions_by_month_and_sorts(tmp_path):
+    commit_batch(tmp_path, batch([article_row("b", "b.txt"), article_row("a", "a.txt", published=date(2025, 12, 3))],
+                                 [mention("b", 5), mention("a", 9, month="2025-12"), mention("a", 1, month="2025-12")]),
+                 {"a", "b"})
+    stored = read_table(tmp_path, MENTIONS)
+    assert stored.schema.equals(MENTIONS.schema)
     assert [(r["article_id"], r["start"]) for r in stored.to_pylist()] == [("a", 1), ("a", 9), ("b", 5)]
+    folders = sorted(p.name for p in table_path(tmp_path, MENTIONS).iterdir())
+    assert folders == ["_delta_log", f"{PARTITION}=2025-12", f"{PARTITION}=2026-01"]
+    for uri in delta_table(tmp_path, MENTIONS).file_uris():
+        assert pq.read_schema(uri).field("start").type == pa.int32()
 
 
-def test_write_is_atomic_and_leaves_no_temp_files(tmp_path):
-    write_table(tmp_path, MENTIONS, [mention("a", 1)])
-    write_table(tmp_path, MENTIONS, [mention("a", 2)])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mentions.parquet"]
-
-
-def test_failed_write_keeps_the_previous_file(tmp_path):
-    write_table(tmp_path, MENTIONS, [mention("a", 1)])
+def test_a_failed_commit_changes_nothing(tmp_path):
+    commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1)]), {"a"})
+    version = table_version(tmp_path, MENTIONS)
     with pytest.raises(SchemaError):
-        write_table(tmp_path, MENTIONS, [{**mention("a", 2), "type": None}])
-    assert read_table(tmp_path, MENTIONS).num_rows == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mentions.parquet"]
+        commit_batch(tmp_path, batch([article_row("a", "a.txt")], [{**mention("a", 2), "type": None}]), {"a"})
+    assert table_version(tmp_path, MENTIONS) == version
+    assert read_table(tmp_path, MENTIONS).column("start").to_pylist() == [1]
 
 
-def test_unknown_columns_are_an_error(tmp_path):
+def test_unknown_columns_are_an_error():
     with pytest.raises(SchemaError, match="not in the schema"):
-        write_table(tmp_path, MENTIONS, [{**mention("a", 1), "extra": 1}])
+        to_arrow(MENTIONS, [{**mention("a", 1), "extra": 1}])
 
 
 def test_read_missing_table_is_empty_with_schema(tmp_path):
@@ -63,9 +68,11 @@ def test_read_missing_table_is_empty_with_schema(tmp_path):
 
 
 def test_read_conforms_old_files_to_new_columns(tmp_path):
+    from deltalake import write_deltalake
+
     old = pa.table({"article_id": ["a"], "mention_id": ["a:1-4"], "sent_index": pa.array([0], pa.int64()),
                     "start": [1], "stop": [4], "text": ["abc"], "type": ["ORG"], "normal": ["abc"]})
-    pq.write_table(old, table_path(tmp_path, MENTIONS))
+    write_deltalake(str(table_path(tmp_path, MENTIONS)), old)
     stored = read_table(tmp_path, MENTIONS)
     assert stored.schema.equals(MENTIONS.schema)
     assert stored.column("alias").to_pylist() == [None]
@@ -89,21 +96,76 @@ def test_plan_skips_current_version_and_replaces_changed_sources():
     assert [a.article_id for a in forced.process] == ["a1"]
 
 
-def test_merge_replaces_rows_of_reprocessed_articles_only(tmp_path):
-    merge_run(tmp_path, set(), {"articles": [article_row("a1", "a.txt"), article_row("b1", "b.txt")],
-                                "mentions": [mention("a1", 1), mention("a1", 5), mention("b1", 1)]}, [], set())
-    counts = merge_run(tmp_path, {"a1", "a2"}, {"articles": [article_row("a2", "a.txt")],
-                                                "mentions": [mention("a2", 7)]}, [], set())
-    assert counts == {"mentions": 2, "amounts": 0, "timex": 0, "claims": 0, "claim_amounts": 0, "articles": 2,
-                      "entities": 1, "rejects": 0}
+def test_commit_replaces_rows_of_reprocessed_articles_only_even_across_months(tmp_path):
+    commit_batch(tmp_path, batch([article_row("a1", "a.txt"), article_row("b1", "b.txt")],
+                                 [mention("a1", 1), mention("a1", 5), mention("b1", 1)]), {"a1", "b1"})
+    # a new version of a.txt, now dated a month earlier: its old rows in 2026-01 go, the new ones land in 2025-12
+    commit_batch(tmp_path, batch([article_row("a2", "a.txt", published=date(2025, 12, 1))],
+                                 [mention("a2", 7, month="2025-12")]), {"a1", "a2"})
     assert sorted(read_table(tmp_path, ARTICLES).column("article_id").to_pylist()) == ["a2", "b1"]
     assert sorted(read_table(tmp_path, MENTIONS).column("mention_id").to_pylist()) == ["a2:7-10", "b1:1-4"]
 
 
-def test_merge_keeps_first_reject_and_drops_settled_ones(tmp_path):
+def test_commit_with_nothing_to_change_commits_nothing(tmp_path):
+    commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1)]), {"a"})
+    version = table_version(tmp_path, MENTIONS)
+    assert not replace_rows(tmp_path, MENTIONS, MENTIONS.schema.empty_table(), {"article_id": ["zzz"]})
+    assert table_version(tmp_path, MENTIONS) == version
+
+
+def test_undated_articles_live_in_their_own_partition(tmp_path):
+    commit_batch(tmp_path, batch([article_row("a", "a.txt", published=None)], [mention("a", 1, month=None)]), {"a"})
+    commit_batch(tmp_path, batch([article_row("a2", "a.txt", published=None)], [mention("a2", 3, month=None)]),
+                 {"a", "a2"})
+    assert read_table(tmp_path, MENTIONS).column("article_id").to_pylist() == ["a2"]
+
+
+def test_entities_follow_mentions_incrementally(tmp_path):
+    commit_batch(tmp_path, batch([article_row("a", "a.txt"), article_row("b", "b.txt", published=date(2026, 1, 9))],
+                                 [mention("a", 1, entity="x"), mention("b", 1, entity="x"), mention("b", 5, entity="y")]),
+                 {"a", "b"})
+    entities = {r["entity_id"]: r for r in read_table(tmp_path, ENTITIES).to_pylist()}
+    assert (entities["x-ORG"]["n_articles"], entities["x-ORG"]["last_seen"]) == (2, date(2026, 1, 9))
+    commit_batch(tmp_path, batch([article_row("b2", "b.txt")], [mention("b2", 2, entity="z")]), {"b", "b2"})
+    entities = {r["entity_id"]: r for r in read_table(tmp_path, ENTITIES).to_pylist()}
+    assert sorted(entities) == ["x-ORG", "z-ORG"]  # y lost its only mention
+    assert entities["x-ORG"]["n_articles"] == 1
+    # the same as rebuilding from every mention
+    mentions = read_table(tmp_path, MENTIONS).to_pylist()
+    published = {r["article_id"]: r["published_at"] for r in read_table(tmp_path, ARTICLES).to_pylist()}
+    rebuilt = sorted(aggregate_entities(mentions, published), key=lambda r: r["entity_id"])
+    assert read_table(tmp_path, ENTITIES).to_pylist() == rebuilt
+
+
+def test_entities_catch_up_after_a_kill_between_commits(tmp_path):
+    commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1, entity="x")]), {"a"})
+    # as if killed right after the mentions commit: entities were not synced
+    replace_rows(tmp_path, MENTIONS, to_arrow(MENTIONS, [mention("a", 4, entity="w")]),
+                 {PARTITION: ["2026-01"], "article_id": ["a"]})
+    assert [e["entity_id"] for e in sync_entities(tmp_path)] == ["w-ORG"]
+    assert read_table(tmp_path, ENTITIES).column("entity_id").to_pylist() == ["w-ORG"]
+    assert sync_entities(tmp_path) == []  # in step: nothing to do, nothing committed
+
+
+def test_maintain_compacts_crowded_months_only(tmp_path):
+    for i in range(5):
+        commit_batch(tmp_path, batch([article_row(f"a{i}", f"a{i}.txt")], [mention(f"a{i}", 1)]), {f"a{i}"})
+    commit_batch(tmp_path, batch([article_row("old", "old.txt", published=date(2024, 5, 1))],
+                                 [mention("old", 1, month="2024-05")]), {"old"})
+    rows = read_table(tmp_path, MENTIONS)
+    assert maintain(tmp_path, MENTIONS, max_files=3) == ["2026-01"]
+    files = delta_table(tmp_path, MENTIONS).file_uris()
+    assert sum(f"{PARTITION}=2026-01" in f for f in files) == 1
+    assert read_table(tmp_path, MENTIONS).equals(rows)
+
+
+def test_rejects_keep_the_first_row_and_drop_settled_ones(tmp_path):
     first = reject_row("x.txt")
-    merge_run(tmp_path, set(), {}, [first, reject_row("y.txt")], {("x.txt", None), ("y.txt", None)})
+    merge_rejects(tmp_path, [first, reject_row("y.txt")], {("x.txt", None), ("y.txt", None)})
     again = {**first, "run_id": "r2"}
-    merge_run(tmp_path, set(), {}, [again], {("x.txt", None), ("y.txt", None)})  # y.txt now parses
+    merge_rejects(tmp_path, [again], {("x.txt", None), ("y.txt", None)})  # y.txt now parses
     stored = read_table(tmp_path, REJECTS).to_pylist()
     assert [(r["path"], r["run_id"]) for r in stored] == [("x.txt", "r1")]
+    version = table_version(tmp_path, REJECTS)
+    merge_rejects(tmp_path, [again], {("x.txt", None)})
+    assert table_version(tmp_path, REJECTS) == version  # no change, no commit

@@ -1,0 +1,83 @@
+"""Batches handed from the planning task to the extraction tasks as files, not as task parameters.
+
+Prefect walks every task parameter object by object (and would persist it), so a batch travels as the path of a
+small Parquet file under `<out>/.staging/<run>/`: its articles and, for each, the stored article ids its rows
+replace. A run holds a lock on its own staging folder; folders whose run is gone (killed) are removed by the
+next run, so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.records import Article
+
+STAGING = ".staging"
+_SCHEMA = pa.schema([
+    ("article_id", pa.string()), ("source_id", pa.string()), ("source_format", pa.string()), ("path", pa.string()),
+    ("line", pa.int64()), ("url", pa.string()), ("published_at", pa.date32()), ("title", pa.string()),
+    ("text", pa.string()), ("encoding", pa.string()), ("warnings", pa.list_(pa.string())),
+    ("replaces", pa.list_(pa.string())),
+])
+
+
+def write_batch(path: Path, articles: Sequence[Article], replaces: dict[str, set[str]]) -> Path:
+    rows = [{**asdict(a), "warnings": list(a.warnings), "replaces": sorted(replaces.get(a.article_id, {a.article_id}))}
+            for a in articles]
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(pa.Table.from_pylist(rows, schema=_SCHEMA), tmp)
+    tmp.replace(path)
+    return path
+
+
+def read_batch(path: Path) -> tuple[list[Article], dict[str, set[str]]]:
+    articles, replaces = [], {}
+    for row in pq.read_table(path).to_pylist():
+        replaces[row["article_id"]] = set(row.pop("replaces"))
+        articles.append(Article(**{**row, "warnings": tuple(row["warnings"])}))
+    return articles, replaces
+
+
+@contextmanager
+def staging_folder(out_dir: Path, run_id: str) -> Iterator[Path]:
+    """This run's staging folder (removed at the end); stale folders of killed runs are removed first."""
+    root = Path(out_dir) / STAGING
+    root.mkdir(parents=True, exist_ok=True)
+    for lock in root.glob("*.lock"):
+        _remove_if_dead(lock)
+    folder = root / run_id
+    folder.mkdir(exist_ok=True)
+    with open(root / f"{run_id}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            (root / f"{run_id}.lock").unlink(missing_ok=True)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            try:
+                root.rmdir()  # only when no other run is staging
+            except OSError:
+                pass
+
+
+def _remove_if_dead(lock: Path) -> None:
+    try:
+        handle = open(lock, "r+")
+    except FileNotFoundError:
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # its run is alive
+        shutil.rmtree(lock.with_suffix(""), ignore_errors=True)
+        lock.unlink(missing_ok=True)
