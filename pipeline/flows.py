@@ -27,6 +27,7 @@ from pipeline.records import Reject
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,
                              Stage, render_data_dictionary)
 from pipeline.staging import staging_folder, write_batch
+from pipeline.store.legacy import LEGACY, migrate_legacy
 from pipeline.store import (Planner, batch_tables, commit_batch, maintain, merge_rejects, output_lock, read_table,
                             row_count, select_articles, stage_closure, stale_amount_links, write_text)
 from pipeline.workers import extract
@@ -91,6 +92,11 @@ def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size:
     rest in batches of `batch_size` under `staging`. Returns the batches' paths and counts, never rows."""
     logger = get_run_logger()
     out = Path(out_dir)
+    with output_lock(out):
+        migrated = migrate_legacy(out)
+    if migrated:
+        logger.warning("converted the single-file Parquet tables %s to Delta tables (old files in %s/%s)",
+                       ", ".join(migrated), out_dir, LEGACY)
     planner = Planner(read_table(out, ARTICLES, columns=["article_id", "source_id", "pipeline_version"]),
                       version, force, any_version)
     batches, pending, replaces, rejects, settled = [], [], {}, [], set()
@@ -404,6 +410,7 @@ def evaluate(
     metrics = score_documents(docs, predictions, token_level=True, entity_types=scored_entity_types(corpus))
     rows = [metric_row(m, dataset, split_name, run_id, version, now) for m in metrics]
     with output_lock(Path(out_dir)):
+        migrate_legacy(Path(out_dir))
         replace_partition(Path(out_dir), EVAL_METRICS, rows, {"dataset": dataset, "split": split_name},
                           run_columns=("run_id", "evaluated_at"))
         write_text(Path(out_dir) / "DATA_DICTIONARY.md", render_data_dictionary())

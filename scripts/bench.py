@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import psutil
+import pyarrow as pa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,7 +32,10 @@ TARGETS = {
     "run_peak_rss_mb": 2_000.0,
     "long_article_chars_per_second": 15_000,  # one ~47k-char article: per-article cost must stay linear
     "megabyte_cost_ratio": 1.2,  # seconds per character of a 1 MB article / of the ~3 KB sample articles
-    "giant_peak_rss_mb": 1_500.0,  # `--giant 20`: a 20 MB article, processed in pieces, not rejected
+    "giant_peak_rss_mb": 1_500.0,
+    "incremental_write_share": 0.01,  # `--incremental`: bytes an ingest of 10 articles writes / the store's bytes
+    "incremental_time_ratio": 1.3,  # its wall time at 100 000 stored articles / at 10 000
+    "two_worker_speedup": 1.7,  # `--parallel N`: one worker's wall time / two workers' (on 2 idle cores)  # `--giant 20`: a 20 MB article, processed in pieces, not rejected
 }
 
 
@@ -154,6 +160,91 @@ def bench_giant(megabytes: float) -> dict:
     return {**run, "chars": chars, "claims": claims}
 
 
+def synthetic_store(out: Path, seed: Path, n_articles: int, chunk: int = 500) -> None:
+    """A store of `n_articles` made from the rows of `seed` (a store of raw/): each copy gets new ids and one of
+    36 publication months, written in large appends, then compacted; entities rebuilt. No NLP: seconds, not hours."""
+    import numpy as np
+    import pyarrow.compute as pc
+    from deltalake import write_deltalake
+
+    from pipeline.schema import ARTICLE_TABLES, ARTICLES, PARTITION
+    from pipeline.store import delta_table, read_table, sync_entities
+
+    months = [f"{2023 + i // 12}-{i % 12 + 1:02d}" for i in range(36)]
+    base = {t.name: read_table(seed, t) for t in (*ARTICLE_TABLES, ARTICLES)}
+    copies = n_articles // base["articles"].num_rows + 1
+    id_columns = ("article_id", "source_id", "mention_id", "amount_id", "timex_id", "claim_id")
+    for first in range(0, copies, chunk):
+        ks = range(first, min(first + chunk, copies))
+        for table in (*ARTICLE_TABLES, ARTICLES):
+            rows = base[table.name]
+            data = pa.concat_tables([rows] * len(ks))
+            which = np.repeat(np.array(list(ks)), rows.num_rows)
+            suffix = pa.array([f"~{k}" for k in which], pa.string())
+            for name in id_columns:
+                if name in data.column_names:
+                    data = data.set_column(data.schema.get_field_index(name), name,
+                                           pc.binary_join_element_wise(data.column(name), suffix, ""))
+            month = pa.array([months[k % 36] for k in which], pa.string())
+            data = data.set_column(data.schema.get_field_index(PARTITION), PARTITION, month)
+            if table is ARTICLES:
+                days = pa.array([date(int(m[:4]), int(m[5:]), 15) for m in month.to_pylist()], pa.date32())
+                data = data.set_column(data.schema.get_field_index("published_at"), "published_at", days)
+            write_deltalake(str(out / table.name), data, mode="append", partition_by=[PARTITION])
+    for table in (*ARTICLE_TABLES, ARTICLES):
+        delta_table(out, table).optimize.compact()
+        delta_table(out, table).vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
+    sync_entities(out)
+
+
+def _files(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+
+def bench_incremental(sizes: tuple[int, ...] = (10_000, 100_000), new: int = 10) -> list[dict]:
+    """Add `new` articles to stores of each size: wall time of the whole run and the share of the store's bytes
+    it wrote."""
+    results = []
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        seed, inbox = work / "seed", work / "inbox"
+        inbox.mkdir()
+        _measure_run([str(ROOT / "raw")], seed)
+        for path in sorted((ROOT / "raw").glob("*.txt"))[:new]:
+            (inbox / path.name).write_bytes(path.read_bytes())
+        for size in sizes:
+            store = work / f"store-{size}"
+            synthetic_store(store, seed, size)
+            before = _files(store)
+            run = _measure_run([str(inbox)], store)
+            after = _files(store)
+            written = sum(n for p, n in after.items() if p not in before or before[p] != n)
+            results.append({"stored": size, "seconds": run["seconds"], "written_bytes": written,
+                            "store_bytes": sum(before.values()), "share": written / sum(before.values())})
+            shutil.rmtree(store)
+    return results
+
+
+def bench_parallel(n_articles: int = 200) -> dict:
+    """One worker process against two on the same `n_articles` (raw/ repeated, each copy a distinct article)."""
+    results = {}
+    with tempfile.TemporaryDirectory() as work:
+        inbox = Path(work) / "inbox"
+        inbox.mkdir()
+        texts = sorted((ROOT / "raw").glob("*.txt"))
+        for i in range(n_articles):
+            path = texts[i % len(texts)]
+            (inbox / f"{i:05d}_{path.name}").write_bytes(path.read_bytes() + f"\nКопия {i}.\n".encode())
+        for workers in (1, 2):
+            os.environ["PIPELINE_TASK_RUNNER"] = f"processes:{workers}"
+            try:
+                results[workers] = _measure_run([str(inbox)], Path(work) / f"out-{workers}")
+            finally:
+                os.environ.pop("PIPELINE_TASK_RUNNER", None)
+    return {"articles": n_articles, "one": results[1], "two": results[2],
+            "speedup": results[1]["seconds"] / results[2]["seconds"]}
+
+
 def bench_run(inputs: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as out:
         return _measure_run(inputs, Path(out))
@@ -186,6 +277,10 @@ def main() -> int:
     parser.add_argument("--inputs", nargs="*", default=[str(ROOT / "raw")], help="inputs for the whole-run measurement")
     parser.add_argument("--giant", type=float, default=0,
                         help="also run the pipeline on one article of this many MB of UTF-8 (20: ~10 min)")
+    parser.add_argument("--incremental", action="store_true",
+                        help="also add 10 articles to synthetic stores of 10 000 and 100 000 articles (~5 min)")
+    parser.add_argument("--parallel", type=int, default=0, metavar="N",
+                        help="also run N articles with one and with two worker processes")
     args = parser.parse_args()
     print(f"machine load (1/5/15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
@@ -202,6 +297,15 @@ def main() -> int:
     if giant:
         print(f"giant article ({args.giant:g} MB, {giant['chars']:,} chars) through `pipeline run`: landed with "
               f"{giant['claims']:,} claims in {giant['seconds']:.0f} s, peak RSS of the process tree {giant['peak_rss_mb']:.0f} MB")
+    incremental = bench_incremental() if args.incremental else []
+    for row in incremental:
+        print(f"adding 10 articles to {row['stored']:,} stored: {row['seconds']:.1f} s, wrote {row['written_bytes'] / 2**20:.2f} MB "
+              f"of a {row['store_bytes'] / 2**20:.0f} MB store ({row['share']:.2%})")
+    parallel = bench_parallel(args.parallel) if args.parallel else None
+    if parallel:
+        print(f"{parallel['articles']} articles: one worker {parallel['one']['seconds']:.1f} s "
+              f"(peak {parallel['one']['peak_rss_mb']:.0f} MB), two workers {parallel['two']['seconds']:.1f} s "
+              f"(peak {parallel['two']['peak_rss_mb']:.0f} MB): speed-up {parallel['speedup']:.2f}x")
     run = bench_run(args.inputs)
     print(f"whole run ({' '.join(args.inputs)}): {run['seconds']:.1f} s, peak RSS of the process tree {run['peak_rss_mb']:.0f} MB")
 
@@ -218,6 +322,13 @@ def main() -> int:
         failures.append(f"1 MB article costs {scaling['ratio']:.2f}x per char > {TARGETS['megabyte_cost_ratio']}")
     if giant and giant["peak_rss_mb"] > TARGETS["giant_peak_rss_mb"]:
         failures.append(f"giant article peak {giant['peak_rss_mb']:.0f} > {TARGETS['giant_peak_rss_mb']:.0f} MB")
+    if incremental and max(r["share"] for r in incremental) > TARGETS["incremental_write_share"]:
+        failures.append(f"an ingest of 10 articles wrote {max(r['share'] for r in incremental):.2%} of the store")
+    if len(incremental) == 2 and incremental[1]["seconds"] > TARGETS["incremental_time_ratio"] * incremental[0]["seconds"]:
+        failures.append("adding 10 articles to 100 000 takes "
+                        f"{incremental[1]['seconds'] / incremental[0]['seconds']:.2f}x the time at 10 000")
+    if parallel and parallel["speedup"] < TARGETS["two_worker_speedup"]:
+        failures.append(f"two workers {parallel['speedup']:.2f}x one < {TARGETS['two_worker_speedup']}x")
     print("targets:", "all met" if not failures else "; ".join(failures))
     return 1 if failures else 0
 

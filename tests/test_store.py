@@ -169,3 +169,18 @@ def test_rejects_keep_the_first_row_and_drop_settled_ones(tmp_path):
     version = table_version(tmp_path, REJECTS)
     merge_rejects(tmp_path, [again], {("x.txt", None)})
     assert table_version(tmp_path, REJECTS) == version  # no change, no commit
+
+
+def test_single_file_parquet_stores_are_converted_once(tmp_path):
+    from pipeline.store.legacy import LEGACY, migrate_legacy
+
+    old_articles = pa.Table.from_pylist([article_row("a", "a.txt", published=date(2025, 11, 2))], schema=ARTICLES.schema)
+    pq.write_table(old_articles.drop_columns([PARTITION]), tmp_path / "articles.parquet")
+    old_mentions = to_arrow(MENTIONS, [mention("a", 1, month=None)]).drop_columns([PARTITION])
+    pq.write_table(old_mentions, tmp_path / "mentions.parquet")
+    assert migrate_legacy(tmp_path) == ["articles", "mentions"]
+    assert read_table(tmp_path, MENTIONS).column(PARTITION).to_pylist() == ["2025-11"]
+    assert read_table(tmp_path, ARTICLES).column("article_id").to_pylist() == ["a"]
+    assert sorted(p.name for p in (tmp_path / LEGACY).iterdir()) == ["articles.parquet", "mentions.parquet"]
+    assert not list(tmp_path.glob("*.parquet"))
+    assert migrate_legacy(tmp_path) == []
