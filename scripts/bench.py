@@ -145,18 +145,17 @@ def write_giant(path: Path, megabytes: float) -> int:
 
 def bench_giant(megabytes: float) -> dict:
     """A whole `python -m pipeline run` on one giant article: it must land (not be rejected) with bounded memory."""
-    import pyarrow.parquet as pq
+    from pipeline.schema import ARTICLES, CLAIMS, REJECTS
+    from pipeline.store import row_count
 
     with tempfile.TemporaryDirectory() as work:
         inbox, out = Path(work) / "inbox", Path(work) / "out"
         inbox.mkdir()
         chars = write_giant(inbox / "giant.txt", megabytes)
         run = _measure_run([str(inbox)], out)
-        articles = pq.read_table(out / "articles.parquet").num_rows
-        rejects = pq.read_table(out / "rejects.parquet").to_pylist()
-        claims = pq.read_table(out / "claims.parquet").num_rows
+        articles, rejects, claims = (row_count(out, t) for t in (ARTICLES, REJECTS, CLAIMS))
     if articles != 1 or rejects:
-        raise SystemExit(f"the giant article did not land: {articles} articles, rejects {rejects}")
+        raise SystemExit(f"the giant article did not land: {articles} articles, {rejects} rejects")
     return {**run, "chars": chars, "claims": claims}
 
 
