@@ -21,7 +21,7 @@ from pipeline.records import ArticleResult
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, MENTIONS, PARTITION, REJECTS,
                              STAGE_TABLES, STAGES, TIMEX, Table)
 from pipeline.store.entities import sync_entities
-from pipeline.store.tables import overwrite_table, read_table, records_to_arrow, replace_rows, to_arrow
+from pipeline.store.tables import overwrite_table, read_table, records_to_arrow, replace_rows, sort_rows, to_arrow
 
 RECORDS = {MENTIONS.name: "mentions", AMOUNTS.name: "amounts", TIMEX.name: "timexes", CLAIMS.name: "claims",
            CLAIM_AMOUNTS.name: "claim_amounts"}
@@ -129,8 +129,6 @@ def replace_partition(out_dir: Path, table: Table, rows: list[Mapping], where: M
     new = to_arrow(table, rows)
     old = read_table(out_dir, table, where={k: [v] for k, v in where.items()})
     compare = [c for c in table.column_names if c not in run_columns]
-    from pipeline.store.tables import sort_rows
-
     if old.num_rows and sort_rows(old, table).select(compare).equals(sort_rows(new, table).select(compare)):
         return False
     return replace_rows(out_dir, table, new, {k: [v] for k, v in where.items()})
