@@ -61,8 +61,7 @@ def configured_task_runner():
     - `dask` — a temporary local Dask cluster; `dask:tcp://host:8786` — an existing cluster. Needs
       `pip install -e '.[dask]'` (prefect-dask); every Dask worker loads the NLP models once.
     """
-    spec = os.environ.get("PIPELINE_TASK_RUNNER", "threads:1").strip()
-    kind, _, arg = spec.partition(":")
+    spec, kind, arg = _runner_spec()
     if kind in {"threads", "processes"}:
         return ThreadPoolTaskRunner(max_workers=int(arg or 1))
     if kind == "dask":
@@ -74,9 +73,15 @@ def configured_task_runner():
     raise ValueError(f"PIPELINE_TASK_RUNNER={spec!r}: expected threads[:N], processes[:N], dask or dask:ADDRESS")
 
 
+def _runner_spec() -> tuple[str, str, str]:
+    spec = os.environ.get("PIPELINE_TASK_RUNNER", "threads:1").strip()
+    kind, _, arg = spec.partition(":")
+    return spec, kind, arg
+
+
 def worker_processes() -> int:
     """Worker processes extraction runs in (`processes:N`); 0: in the task's own process."""
-    kind, _, arg = os.environ.get("PIPELINE_TASK_RUNNER", "threads:1").strip().partition(":")
+    _, kind, arg = _runner_spec()
     return int(arg or 1) if kind == "processes" else 0
 
 

@@ -201,12 +201,13 @@ def row_count(out_dir: Path, table: Table) -> int:
     return handle.to_pyarrow_dataset().count_rows() if handle is not None else 0
 
 
-def last_commit_metadata(out_dir: Path, table: Table, key: str) -> str | None:
-    """A custom metadata value of the latest commit that carried `key`."""
+def last_commit_metadata(out_dir: Path, table: Table, key: str, within: int = 50) -> str | None:
+    """A custom metadata value of the latest commit that carried `key`, looked for among the last `within`
+    commits only (reading the whole history would grow with every batch ever committed)."""
     handle = delta_table(out_dir, table)
     if handle is None:
         return None
-    for entry in handle.history():
+    for entry in handle.history(limit=within):
         if key in entry:
             return entry[key]
     return None
