@@ -24,7 +24,7 @@ from pipeline.config import DEFAULT_BATCH_SIZE, INBOX_DIR, PROCESSED_DIR, RAW_DI
 from pipeline.ingest import build_article_safely, discover_inputs, read_inputs, repair_surrogates
 from pipeline.nlp import load_nlp
 from pipeline.records import Reject
-from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,
+from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,
                              Stage, render_data_dictionary)
 from pipeline.staging import staging_folder, write_batch
 from pipeline.store.legacy import LEGACY, migrate_legacy
@@ -152,20 +152,23 @@ def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now:
     results, failed, replaces = extract(batch, worker_processes())
     chosen = list(stages or STAGES)
     tables = batch_tables(results, run_id, version, now, chosen)
+    spare = batch_tables(results, run_id, version, now, ["amounts"]) if "amounts" not in chosen else {}
+    replaced = set().union(*(replaces[r.article.article_id] for r in results)) if results else set()
+    processed = len(results)
+    del results  # the records now live in the (far smaller) Arrow tables: a giant article's peak drops
     with output_lock(out):
-        if "amounts" not in chosen and stale_amount_links(out, results):
+        if spare and stale_amount_links(out, tables[CLAIM_AMOUNTS.name]):
             logger.warning("claims link amounts that changed since they were stored: amounts replaced too")
-            tables.update(batch_tables(results, run_id, version, now, ["amounts"]))
-        replaced = set().union(*(replaces[r.article.article_id] for r in results)) if results else set()
+            tables.update(spare)
         added, new_entities = commit_batch(out, tables, replaced)
         if failed:
             merge_rejects(out, [reject_row(r, run_id, version, now) for r in failed])
     Path(batch).unlink(missing_ok=True)
-    logger.info("batch of %d articles: %s added, %d failed", len(results) + len(failed),
+    logger.info("batch of %d articles: %s added, %d failed", processed + len(failed),
                 ", ".join(f"{n} {name}" for name, n in added.items()), len(failed))
     claims = tables.get(CLAIMS.name)
     top = claims.sort_by([("confidence", "descending")]).slice(0, 10).to_pylist() if claims is not None else []
-    return {"processed": len(results), "failed": [_reject_summary(r) for r in failed], "added": added,
+    return {"processed": processed, "failed": [_reject_summary(r) for r in failed], "added": added,
             "new_entities": new_entities[:50], "n_new_entities": len(new_entities), "top_claims": top}
 
 

@@ -52,7 +52,7 @@ class Article:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
 class Mention:
     """A named-entity mention."""
 
@@ -69,7 +69,7 @@ class Mention:
     entity_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
 class Amount:
     """A quantity: money, percent, multiplier, count, duration or quantity with a unit."""
 
@@ -89,7 +89,7 @@ class Amount:
     scale_word: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
 class Timex:
     """A time expression resolved against the article's publication date (`anchor`)."""
 
@@ -109,7 +109,7 @@ class Timex:
     duration: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
 class Claim:
     """A statement tying an amount (and a time) to a subject, with its source and modality."""
 
@@ -145,7 +145,7 @@ class Claim:
     confidence: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
 class ClaimAmount:
     """One amount of a claim (the primary one has rank 0)."""
 

@@ -184,3 +184,24 @@ def test_single_file_parquet_stores_are_converted_once(tmp_path):
     assert sorted(p.name for p in (tmp_path / LEGACY).iterdir()) == ["articles.parquet", "mentions.parquet"]
     assert not list(tmp_path.glob("*.parquet"))
     assert migrate_legacy(tmp_path) == []
+
+
+def test_fresh_claim_links_to_amounts_not_stored_are_found(tmp_path):
+    from pipeline.schema import AMOUNTS, CLAIM_AMOUNTS
+    from pipeline.store import stale_amount_links
+
+    def amount(article_id, start):
+        return {"article_id": article_id, "amount_id": f"{article_id}:a{start}-{start + 2}", "sent_index": 0,
+                "start": start, "stop": start + 2, "text": "5%", "kind": "percent", "value": 5.0, "value_min": 5.0,
+                "value_max": 5.0, "unit": "%", "currency": None, "qualifier": "none", "scale_word": None,
+                PARTITION: "2026-01"}
+
+    def link(article_id, amount_id):
+        return {"claim_id": f"{article_id}:c1", "amount_id": amount_id, "article_id": article_id, "rank": 0,
+                "role": "primary", PARTITION: "2026-01"}
+
+    commit_batch(tmp_path, {"articles": to_arrow(ARTICLES, [article_row("a", "a.txt"), article_row("b", "b.txt")]),
+                            "amounts": to_arrow(AMOUNTS, [amount("a", 3), amount("b", 3)])}, {"a", "b"})
+    fresh = to_arrow(CLAIM_AMOUNTS, [link("a", "a:a3-5"), link("b", "b:a9-11")])  # b's amount moved
+    assert stale_amount_links(tmp_path, fresh) == {"b"}
+    assert stale_amount_links(tmp_path, CLAIM_AMOUNTS.schema.empty_table()) == set()

@@ -96,13 +96,15 @@ def _ids(data: pa.Table) -> set[str]:
     return set(pc.unique(data.column("article_id")).to_pylist()) if data.num_rows else set()
 
 
-def stale_amount_links(out_dir: Path, results: Iterable[ArticleResult]) -> set[str]:
-    """Articles whose fresh claims link amount ids the stored amounts table does not have."""
-    results = list(results)
-    ids = {r.article.article_id for r in results}
-    stored = set(read_table(out_dir, AMOUNTS, where={"article_id": ids}, columns=["amount_id"])
-                 .column("amount_id").to_pylist())
-    return {r.article.article_id for r in results if any(link.amount_id not in stored for link in r.claim_amounts)}
+def stale_amount_links(out_dir: Path, claim_amounts: pa.Table) -> set[str]:
+    """Articles whose fresh claim links (a batch's claim_amounts rows) name amount ids the stored amounts table
+    does not have."""
+    if claim_amounts.num_rows == 0:
+        return set()
+    ids = _ids(claim_amounts)
+    stored = read_table(out_dir, AMOUNTS, where={"article_id": ids}, columns=["amount_id"]).column("amount_id")
+    missing = pc.invert(pc.is_in(claim_amounts.column("amount_id"), value_set=stored))
+    return set(pc.unique(claim_amounts.filter(missing).column("article_id")).to_pylist())
 
 
 def merge_rejects(out_dir: Path, rejects: Sequence[Mapping], settled: set[tuple[str, int | None]] = frozenset()) -> int:
