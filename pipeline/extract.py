@@ -6,7 +6,7 @@ No Prefect here: `process_articles` works the same inside a task and in a notebo
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from spacy.language import Language
@@ -92,21 +92,28 @@ def adapt_timexes(text: str, tokens: list[Tok], starts: list[int], article: Arti
 
 def process_article(article: Article, nlp: Language, claim_features: list | None = None) -> ArticleResult:
     """Everything the pipeline extracts from one cleaned article (`claim_features` receives each claim's
-    confidence features, for training). A long article runs in pieces (`pipeline.pieces`) so memory and time per
-    character stay flat; offsets always point into the whole text."""
+    confidence features, for training)."""
+    merged = ArticleResult(article)
+    for piece in article_pieces(article, nlp, claim_features):
+        for name in ("mentions", "amounts", "timexes", "claims", "claim_amounts"):
+            getattr(merged, name).extend(getattr(piece, name))
+    return merged
+
+
+def article_pieces(article: Article, nlp: Language, claim_features: list | None = None) -> Iterator[ArticleResult]:
+    """The article's records piece by piece: a long article runs in pieces (`pipeline.pieces`) so memory and time
+    per character stay flat, and a caller can store each piece's records compactly before the next one is made;
+    offsets and sentence indices always point into the whole text."""
     pieces = split_pieces(article.text)
     if len(pieces) == 1:
-        return _process_text(article, nlp, claim_features)[0]
-    merged = ArticleResult(article)
+        yield _process_text(article, nlp, claim_features)[0]
+        return
     sentences = 0
     for start, stop in pieces:
         piece = replace(article, text=article.text[start:stop])
         result, n_sentences = _process_text(piece, nlp, claim_features)
-        shifted = shift_result(result, start, sentences)
+        yield replace(shift_result(result, start, sentences), article=article)
         sentences += n_sentences
-        for name in ("mentions", "amounts", "timexes", "claims", "claim_amounts"):
-            getattr(merged, name).extend(getattr(shifted, name))
-    return merged
 
 
 def _process_text(article: Article, nlp: Language, claim_features: list | None) -> tuple[ArticleResult, int]:
@@ -129,6 +136,11 @@ def process_articles(articles: Iterable[Article], nlp: Language) -> tuple[list[A
         try:
             results.append(process_article(article, nlp))
         except Exception as exc:  # noqa: BLE001 - one bad article must not sink the batch
-            rejects.append(Reject(article.source_id, article.source_format, article.path, "nlp_error",
-                                  f"{type(exc).__name__}: {exc}", article.line))
+            rejects.append(nlp_reject(article, exc))
     return results, rejects
+
+
+def nlp_reject(article: Article, exc: Exception) -> Reject:
+    """The reject of an article the NLP layer failed on."""
+    return Reject(article.source_id, article.source_format, article.path, "nlp_error", f"{type(exc).__name__}: {exc}",
+                  article.line)

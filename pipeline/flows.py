@@ -28,7 +28,7 @@ from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, C
                              Stage, render_data_dictionary)
 from pipeline.staging import staging_folder, write_batch
 from pipeline.store.legacy import LEGACY, migrate_legacy
-from pipeline.store import (Planner, batch_tables, commit_batch, maintain, merge_rejects, output_lock, read_table,
+from pipeline.store import (Planner, commit_batch, maintain, merge_rejects, output_lock, read_table,
                             row_count, select_articles, stage_closure, stale_amount_links, write_text)
 from pipeline.workers import extract
 
@@ -149,13 +149,12 @@ def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now:
     bounded by the batch, and a crash loses at most the batches in flight. Returns counts, never rows."""
     logger = get_run_logger()
     out = Path(out_dir)
-    results, failed, replaces = extract(batch, worker_processes())
     chosen = list(stages or STAGES)
-    tables = batch_tables(results, run_id, version, now, chosen)
-    spare = batch_tables(results, run_id, version, now, ["amounts"]) if "amounts" not in chosen else {}
-    replaced = set().union(*(replaces[r.article.article_id] for r in results)) if results else set()
-    processed = len(results)
-    del results  # the records now live in the (far smaller) Arrow tables: a giant article's peak drops
+    done = extract(batch, run_id, version, now, chosen, worker_processes())
+    tables, failed = done.tables, done.rejects
+    spare = {AMOUNTS.name: tables.pop(AMOUNTS.name)} if "amounts" not in chosen else {}
+    replaced = set().union(*done.replaces.values()) if done.replaces else set()
+    processed = len(done.replaces)
     with output_lock(out):
         if spare and stale_amount_links(out, tables[CLAIM_AMOUNTS.name]):
             logger.warning("claims link amounts that changed since they were stored: amounts replaced too")

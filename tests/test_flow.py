@@ -73,7 +73,7 @@ def test_golden_article_readable_rows(raw_run):
     """One article through the whole pipeline, compared with what a reader of it expects."""
     out, _ = raw_run
     t = tables(out)
-    article_id = t["articles"].set_index("source_id").loc["006_samsung_hbm.txt"].article_id
+    article_id = t["articles"].set_index("source_id").loc["006_samsung_hbm.txt"].article_id  # noqa: F841 (query)
     got = [tuple(r) for r in t["mentions"].query("article_id == @article_id")
            [["sent_index", "text", "type", "normal", "alias", "canonical"]].itertuples(index=False)]
     got = [tuple(None if pd.isna(v) else v for v in row) for row in got]
@@ -132,8 +132,8 @@ def test_tables_have_declared_schemas_and_read_in_duckdb(raw_run):
             declared = pa.schema([f for f in table.schema if f.name != PARTITION])
             assert pq.read_schema(uri).remove_metadata().equals(declared.remove_metadata(), check_metadata=False), uri
     duckdb = pytest.importorskip("duckdb")
-    mentions = delta_table(out, TABLES["mentions"]).to_pyarrow_dataset()
     with duckdb.connect() as con:
+        con.register("mentions", delta_table(out, TABLES["mentions"]).to_pyarrow_dataset())
         [(count,)] = con.execute("SELECT count(*) FROM mentions WHERE type = 'PER'").fetchall()
     assert count > 10
     assert (out / "DATA_DICTIONARY.md").read_text(encoding="utf-8").startswith("# Data dictionary")

@@ -179,3 +179,37 @@ def test_characters_pymorphy3_cannot_name_do_not_sink_an_article(nlp):
     result = process_article(Article("u", "u.txt", "txt", "u.txt", None, None, None, "t", text, "utf-8"), nlp)
     assert [a.text for a in result.amounts] == ["5%"]
     assert [t.text for t in result.timexes] == ["2025 году"]
+
+
+def test_a_staged_batch_becomes_arrow_rows_piece_by_piece(nlp, tmp_path, monkeypatch):
+    """The worker's path: rows equal the whole-article records, a long article (several pieces) included, and an
+    article the NLP fails on becomes a reject while the rest of the batch lands."""
+    from datetime import datetime, timezone
+
+    import pipeline.nlp
+    from pipeline.extract import process_article
+    from pipeline.pieces import PIECE_CHARS
+    from pipeline.records import Article
+    from pipeline.staging import write_batch
+    from pipeline.workers import extract_staged
+
+    def flaky(text):
+        if "сломается" in text:
+            raise RuntimeError("model exploded")
+        return nlp(text)
+
+    monkeypatch.setattr(pipeline.nlp, "load_nlp", lambda: flaky)
+    paragraph = "Выручка Яндекса в 2025 году выросла на 30% до 1,1 трлн рублей, сообщила компания.\n\n"
+    long = Article("l", "l.txt", "txt", "l.txt", None, None, None, "t", paragraph * (PIECE_CHARS // len(paragraph) * 2),
+                   "utf-8")
+    bad = Article("b", "b.txt", "txt", "b.txt", None, None, None, "t", "Это сломается.", "utf-8")
+    batch = write_batch(tmp_path / "batch.parquet", [bad, long], {"l": {"l", "old"}})
+    done = extract_staged(str(batch), "r", "v", datetime(2026, 1, 1, tzinfo=timezone.utc), ["entities", "amounts",
+                                                                                            "timex", "claims"])
+    whole = process_article(long, nlp)
+    assert [(r.source_id, r.reason) for r in done.rejects] == [("b.txt", "nlp_error")]
+    assert done.replaces == {"l": {"l", "old"}}
+    assert done.tables["articles"].column("article_id").to_pylist() == ["l"]
+    assert done.tables["amounts"].column("amount_id").to_pylist() == [a.amount_id for a in whole.amounts]
+    assert done.tables["claims"].column("claim_id").to_pylist() == [c.claim_id for c in whole.claims]
+    assert done.tables["mentions"].num_rows == len(whole.mentions) > 0

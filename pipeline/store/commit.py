@@ -41,10 +41,10 @@ def article_row(result: ArticleResult, run_id: str, version: str, now: datetime)
 
 
 def batch_tables(results: Sequence[ArticleResult], run_id: str, version: str, now: datetime,
-                 stages: Sequence[str] = STAGES) -> dict[str, pa.Table]:
-    """The batch's rows of every table its stages write (`articles` only when every stage ran)."""
+                 stages: Sequence[str] = STAGES, articles: bool = True) -> dict[str, pa.Table]:
+    """The batch's rows of every table its stages write (`articles` only when every stage ran and `articles`)."""
     tables: dict[str, pa.Table] = {}
-    if set(stages) == set(STAGES):
+    if articles and set(stages) == set(STAGES):
         tables[ARTICLES.name] = to_arrow(ARTICLES, [article_row(r, run_id, version, now) for r in results])
     for stage in stages:
         for table in STAGE_TABLES[stage]:
