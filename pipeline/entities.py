@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -202,28 +202,3 @@ def entity_id(etype: str, canonical: str) -> str:
 # ---------------------------------------------------------------------------
 # the entities table (aggregated over all stored mentions)
 # ---------------------------------------------------------------------------
-
-
-def aggregate_entities(mentions: Iterable[dict], published: dict[str, object]) -> list[dict]:
-    """One row per entity_id from mention rows (entity_id, type, canonical, normal, alias, article_id)."""
-    groups: dict[str, dict] = {}
-    for m in mentions:
-        group = groups.setdefault(m["entity_id"], {
-            "entity_id": m["entity_id"], "canonical": m["canonical"], "type": m["type"], "aliases": set(),
-            "n_mentions": 0, "articles": set(),
-        })
-        group["n_mentions"] += 1
-        group["articles"].add(m["article_id"])
-        for name in (m["normal"], m.get("alias")):
-            if name and name != group["canonical"]:
-                group["aliases"].add(name)
-    rows = []
-    for group in groups.values():
-        dates = sorted(d for d in (published.get(a) for a in group["articles"]) if d is not None)
-        rows.append({
-            "entity_id": group["entity_id"], "canonical": group["canonical"], "type": group["type"],
-            "aliases": sorted(group["aliases"]), "n_mentions": group["n_mentions"],
-            "n_articles": len(group["articles"]),
-            "first_seen": dates[0] if dates else None, "last_seen": dates[-1] if dates else None,
-        })
-    return rows

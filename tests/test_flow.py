@@ -17,7 +17,7 @@ from pipeline.cli import main
 from pipeline.flows import process_articles
 from pipeline.schema import PARTITION
 from pipeline.schema import PROCESS_TABLES as TABLES
-from pipeline.store import delta_table, read, table_version
+from pipeline.store import dataset, delta_table, read, table_version
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -133,7 +133,7 @@ def test_tables_have_declared_schemas_and_read_in_duckdb(raw_run):
             assert pq.read_schema(uri).remove_metadata().equals(declared.remove_metadata(), check_metadata=False), uri
     duckdb = pytest.importorskip("duckdb")
     with duckdb.connect() as con:
-        con.register("mentions", delta_table(out, TABLES["mentions"]).to_pyarrow_dataset())
+        con.register("mentions", dataset(out, "mentions"))
         [(count,)] = con.execute("SELECT count(*) FROM mentions WHERE type = 'PER'").fetchall()
     assert count > 10
     assert (out / "DATA_DICTIONARY.md").read_text(encoding="utf-8").startswith("# Data dictionary")

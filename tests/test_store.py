@@ -4,9 +4,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.entities import aggregate_entities
 from pipeline.records import Article
 from pipeline.schema import ARTICLES, ENTITIES, MENTIONS, PARTITION, REJECTS
+from pipeline.store.entities import aggregate_entities
 from pipeline.store import (SchemaError, commit_batch, delta_table, maintain, merge_rejects, plan_ingest, read_table,
                             replace_rows, sync_entities, table_path, table_version, to_arrow)
 
@@ -131,9 +131,8 @@ def test_entities_follow_mentions_incrementally(tmp_path):
     assert sorted(entities) == ["x-ORG", "z-ORG"]  # y lost its only mention
     assert entities["x-ORG"]["n_articles"] == 1
     # the same as rebuilding from every mention
-    mentions = read_table(tmp_path, MENTIONS).to_pylist()
-    published = {r["article_id"]: r["published_at"] for r in read_table(tmp_path, ARTICLES).to_pylist()}
-    rebuilt = sorted(aggregate_entities(mentions, published), key=lambda r: r["entity_id"])
+    mentions, articles = read_table(tmp_path, MENTIONS), read_table(tmp_path, ARTICLES)
+    rebuilt = sorted(aggregate_entities(mentions, articles), key=lambda r: r["entity_id"])
     assert read_table(tmp_path, ENTITIES).to_pylist() == rebuilt
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.schema import ARTICLES, ENTITIES, MENTIONS
@@ -39,11 +40,33 @@ def touched_entities(out_dir: Path, since: int) -> set[str] | None:
     return touched
 
 
+def aggregate_entities(mentions: pa.Table, published: pa.Table) -> list[dict]:
+    """One row per entity_id from mention rows (entity_id, type, canonical, normal, alias, article_id, in their
+    stored order) and the articles' dates (article_id, published_at). Aggregated in Arrow: a table of a
+    million mentions never becomes a million Python dicts."""
+    if mentions.num_rows == 0:
+        return []
+    where = pc.index_in(mentions.column("article_id"), value_set=published.column("article_id"))
+    dated = mentions.append_column("published_at", pc.take(published.column("published_at"), where))
+    groups = dated.group_by("entity_id", use_threads=False).aggregate([
+        ("canonical", "first"), ("type", "first"), ("entity_id", "count"), ("article_id", "count_distinct"),
+        ("published_at", "min"), ("published_at", "max"), ("normal", "distinct"), ("alias", "distinct"),
+    ])
+    rows = []
+    for g in groups.to_pylist():
+        canonical = g["canonical_first"]
+        aliases = {name for name in (*g["normal_distinct"], *g["alias_distinct"]) if name and name != canonical}
+        rows.append({
+            "entity_id": g["entity_id"], "canonical": canonical, "type": g["type_first"], "aliases": sorted(aliases),
+            "n_mentions": g["entity_id_count"], "n_articles": g["article_id_count_distinct"],
+            "first_seen": g["published_at_min"], "last_seen": g["published_at_max"],
+        })
+    return rows
+
+
 def sync_entities(out_dir: Path) -> list[dict]:
     """Bring entities up to the current mentions (call under the output lock); returns the entities that did not
     exist before, most mentioned first."""
-    from pipeline.entities import aggregate_entities
-
     out_dir = Path(out_dir)
     current = delta_table(out_dir, MENTIONS)
     if current is None:
@@ -56,10 +79,9 @@ def sync_entities(out_dir: Path) -> list[dict]:
     columns = ["article_id", "entity_id", "type", "canonical", "normal", "alias"]
     mentions = read_table(out_dir, MENTIONS, columns=columns,
                           where={"entity_id": touched} if touched is not None else None)
-    article_ids = set(mentions.column("article_id").to_pylist())
-    articles = read_table(out_dir, ARTICLES, where={"article_id": article_ids}, columns=["article_id", "published_at"])
-    published = dict(zip(articles.column("article_id").to_pylist(), articles.column("published_at").to_pylist()))
-    rows = aggregate_entities(mentions.to_pylist(), published)
+    article_ids = pc.unique(mentions.column("article_id")).to_pylist()
+    published = read_table(out_dir, ARTICLES, where={"article_id": article_ids}, columns=["article_id", "published_at"])
+    rows = aggregate_entities(mentions, published)
     before = set(read_table(out_dir, ENTITIES, columns=["entity_id"],
                             where={"entity_id": touched} if touched is not None else None)
                  .column("entity_id").to_pylist())

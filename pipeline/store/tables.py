@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
 from pipeline.schema import PARTITION, Table
 
 WRITER = WriterProperties(compression="ZSTD")
+STREAM_ROWS = 20_000  # rows per batch handed to delta-rs: a stream, not one table, halves the writer's peak memory
 # fault injection for the kill-and-resume tests: "mentions:2" kills this process (SIGKILL, no clean-up) right
 # after its 2nd commit to mentions
 FAILPOINT = "PIPELINE_KILL_AFTER_COMMIT"
@@ -120,8 +122,7 @@ def read_table(out_dir: Path, table: Table, version: int | None = None, columns:
     if handle is None:
         data = table.schema.empty_table()
     else:
-        dataset = handle.to_pyarrow_dataset()
-        data = conform(dataset.to_table(filter=_expression(where or {})), table)
+        data = conform(files_dataset(handle, table).to_table(filter=_expression(where or {})), table)
         data = sort_rows(data, table)
     return data.select(list(columns)) if columns else data
 
@@ -154,16 +155,45 @@ def replace_rows(out_dir: Path, table: Table, data: pa.Table, where: Mapping[str
     if handle is None:
         if data.num_rows == 0 and not metadata:
             return False
-        write_deltalake(str(table_path(out_dir, table)), data, mode="append", partition_by=partition_by,
-                        writer_properties=WRITER, commit_properties=properties)
+        write_deltalake(str(table_path(out_dir, table)), _stream(data), mode="append", partition_by=partition_by,
+                        writer_properties=WRITER, commit_properties=properties, configuration=_configuration(table))
         _committed(table)
         return True
-    if data.num_rows == 0 and not metadata and not _matches(handle, where):
+    if data.num_rows == 0 and not metadata and not _matches(handle, table, where):
         return False
-    write_deltalake(handle, data, mode="overwrite", predicate=predicate(where), partition_by=partition_by,
+    write_deltalake(handle, _stream(data), mode="overwrite", predicate=predicate(where), partition_by=partition_by,
                     writer_properties=WRITER, commit_properties=properties)
     _committed(table)
     return True
+
+
+def files_dataset(handle: DeltaTable, table: Table) -> ds.Dataset:
+    """The live files of a Delta table version as a plain pyarrow dataset (local files, hive partition folders).
+
+    Not `DeltaTable.to_pyarrow_dataset()`: its file system handler leaves threads that abort the interpreter at
+    exit about every other run ("terminate called without an active exception", delta-rs #2184); reading the
+    files the log lists with pyarrow's own local file system gives the same rows and exits cleanly."""
+    files = handle.file_uris()
+    if not files:
+        return ds.dataset([], schema=table.schema, format="parquet")
+    partitioning = None
+    if PARTITION in table.column_names:
+        partitioning = ds.partitioning(pa.schema([(PARTITION, pa.string())]), flavor="hive")
+    root = handle.table_uri.removeprefix("file://")
+    return ds.dataset(files, format="parquet", partitioning=partitioning, partition_base_dir=root)
+
+
+def _configuration(table: Table) -> dict[str, str]:
+    """Table properties set at creation: file statistics (min/max per file, kept in the log for data skipping)
+    only for the key columns, article and entity ids — never for long strings such as `articles.text`, whose
+    values would otherwise be copied into the transaction log twice per file."""
+    wanted = [*table.key, "article_id", "entity_id", "published_at"]
+    columns = [c for c in dict.fromkeys(wanted) if c in table.column_names and c != PARTITION]
+    return {"delta.dataSkippingStatsColumns": ",".join(columns)}
+
+
+def _stream(data: pa.Table) -> pa.RecordBatchReader:
+    return pa.RecordBatchReader.from_batches(data.schema, data.to_batches(max_chunksize=STREAM_ROWS))
 
 
 def _expression(where: Mapping[str, Iterable]) -> pc.Expression | None:
@@ -178,8 +208,8 @@ def _expression(where: Mapping[str, Iterable]) -> pc.Expression | None:
     return expression
 
 
-def _matches(handle: DeltaTable, where: Mapping[str, Iterable]) -> bool:
-    return handle.to_pyarrow_dataset().count_rows(filter=_expression(where)) > 0
+def _matches(handle: DeltaTable, table: Table, where: Mapping[str, Iterable]) -> bool:
+    return files_dataset(handle, table).count_rows(filter=_expression(where)) > 0
 
 
 def overwrite_table(out_dir: Path, table: Table, data: pa.Table, metadata: Mapping[str, str] | None = None) -> bool:
@@ -190,15 +220,16 @@ def overwrite_table(out_dir: Path, table: Table, data: pa.Table, metadata: Mappi
     if not metadata and (read_table(out_dir, table).equals(data) if handle is not None else data.num_rows == 0):
         return False
     properties = CommitProperties(custom_metadata=dict(metadata)) if metadata else None
-    write_deltalake(str(table_path(out_dir, table)) if handle is None else handle, data, mode="overwrite",
-                    writer_properties=WRITER, commit_properties=properties)
+    write_deltalake(str(table_path(out_dir, table)) if handle is None else handle, _stream(data), mode="overwrite",
+                    writer_properties=WRITER, commit_properties=properties,
+                    configuration=_configuration(table) if handle is None else None)
     _committed(table)
     return True
 
 
 def row_count(out_dir: Path, table: Table) -> int:
     handle = delta_table(out_dir, table)
-    return handle.to_pyarrow_dataset().count_rows() if handle is not None else 0
+    return files_dataset(handle, table).count_rows() if handle is not None else 0
 
 
 def last_commit_metadata(out_dir: Path, table: Table, key: str, within: int = 50) -> str | None:
@@ -259,6 +290,16 @@ def output_lock(out_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def dataset(out_dir: Path, name: str, version: int | None = None) -> ds.Dataset:
+    """A stored table by name (at `version`) as a pyarrow dataset, for DuckDB or polars to scan lazily."""
+    from pipeline.schema import TABLES
+
+    handle = delta_table(out_dir, TABLES[name], version)
+    if handle is None:
+        return ds.dataset(TABLES[name].schema.empty_table())
+    return files_dataset(handle, TABLES[name])
 
 
 def read(out_dir: Path, name: str, version: int | None = None) -> pa.Table:
