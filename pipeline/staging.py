@@ -33,7 +33,7 @@ def write_batch(path: Path, articles: Sequence[Article], replaces: dict[str, set
     rows = [{**asdict(a), "warnings": list(a.warnings), "replaces": sorted(replaces.get(a.article_id, {a.article_id}))}
             for a in articles]
     tmp = path.with_suffix(".tmp")
-    pq.write_table(pa.Table.from_pylist(rows, schema=_SCHEMA), tmp)
+    pq.write_table(pa.Table.from_pylist(rows, schema=_SCHEMA), tmp, use_dictionary=False, write_statistics=False)
     tmp.replace(path)
     return path
 

@@ -18,12 +18,23 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
-from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
+from deltalake import ColumnProperties, CommitProperties, DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
 from pipeline.schema import PARTITION, Table
 
+# long texts (an article's text, a claim's evidence) get no dictionary and no min/max statistics: a 20 MB article
+# would otherwise be copied into the dictionary page and twice into the file footer
+_LONG_TEXT = ColumnProperties(dictionary_enabled=False, statistics_enabled="NONE")
+_LONG_TEXT_COLUMNS = {"articles": ("text",), "claims": ("evidence",)}
 WRITER = WriterProperties(compression="ZSTD")
+
+
+def _writer(table: Table) -> WriterProperties:
+    columns = _LONG_TEXT_COLUMNS.get(table.name, ())
+    if not columns:
+        return WRITER
+    return WriterProperties(compression="ZSTD", column_properties={c: _LONG_TEXT for c in columns})
 STREAM_ROWS = 20_000  # rows per batch handed to delta-rs: a stream, not one table, halves the writer's peak memory
 # fault injection for the kill-and-resume tests: "mentions:2" kills this process (SIGKILL, no clean-up) right
 # after its 2nd commit to mentions
@@ -97,15 +108,16 @@ def records_to_arrow(table: Table, records: Sequence, **constants) -> pa.Table:
     return to_arrow(table, data)
 
 
-def conform(data: pa.Table, table: Table) -> pa.Table:
-    """Cast a stored table to the current schema (columns added since are filled with nulls)."""
+def conform(data: pa.Table, table: Table, columns: Sequence[str] | None = None) -> pa.Table:
+    """Cast stored rows to the current schema (columns added since are filled with nulls); `columns`: only these."""
+    fields = [table.schema.field(name) for name in columns] if columns else list(table.schema)
     arrays = []
-    for field in table.schema:
+    for field in fields:
         if field.name in data.column_names:
             arrays.append(data.column(field.name).cast(field.type))
         else:
             arrays.append(pa.nulls(data.num_rows, field.type))
-    return pa.Table.from_arrays(arrays, schema=table.schema)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=table.schema.metadata))
 
 
 def sort_rows(data: pa.Table, table: Table) -> pa.Table:
@@ -117,13 +129,19 @@ def sort_rows(data: pa.Table, table: Table) -> pa.Table:
 def read_table(out_dir: Path, table: Table, version: int | None = None, columns: Sequence[str] | None = None,
                where: Mapping[str, Iterable] | None = None) -> pa.Table:
     """A stored table (at `version`) in the current schema, sorted by its key; an empty one when never written.
-    `where` keeps rows whose column is in the given values (partition values prune whole folders)."""
+    `columns` are the only ones read from disk (planning a run must not read every article's text); `where`
+    keeps rows whose column is in the given values (partition values prune whole folders)."""
     handle = delta_table(out_dir, table, version)
     if handle is None:
         data = table.schema.empty_table()
     else:
-        data = conform(files_dataset(handle, table).to_table(filter=_expression(where or {})), table)
-        data = sort_rows(data, table)
+        dataset = files_dataset(handle, table)
+        wanted = list(columns) if columns else table.column_names
+        present = [c for c in wanted if c in dataset.schema.names]
+        data = conform(dataset.to_table(columns=present, filter=_expression(where or {})), table, wanted)
+        keys = [k for k in table.key if k in wanted]
+        if data.num_rows and keys:
+            data = data.sort_by([(k, "ascending") for k in keys])
     return data.select(list(columns)) if columns else data
 
 
@@ -156,13 +174,13 @@ def replace_rows(out_dir: Path, table: Table, data: pa.Table, where: Mapping[str
         if data.num_rows == 0 and not metadata:
             return False
         write_deltalake(str(table_path(out_dir, table)), _stream(data), mode="append", partition_by=partition_by,
-                        writer_properties=WRITER, commit_properties=properties, configuration=_configuration(table))
+                        writer_properties=_writer(table), commit_properties=properties, configuration=_configuration(table))
         _committed(table)
         return True
     if data.num_rows == 0 and not metadata and not _matches(handle, table, where):
         return False
     write_deltalake(handle, _stream(data), mode="overwrite", predicate=predicate(where), partition_by=partition_by,
-                    writer_properties=WRITER, commit_properties=properties)
+                    writer_properties=_writer(table), commit_properties=properties)
     _committed(table)
     return True
 
@@ -221,7 +239,7 @@ def overwrite_table(out_dir: Path, table: Table, data: pa.Table, metadata: Mappi
         return False
     properties = CommitProperties(custom_metadata=dict(metadata)) if metadata else None
     write_deltalake(str(table_path(out_dir, table)) if handle is None else handle, _stream(data), mode="overwrite",
-                    writer_properties=WRITER, commit_properties=properties,
+                    writer_properties=_writer(table), commit_properties=properties,
                     configuration=_configuration(table) if handle is None else None)
     _committed(table)
     return True
@@ -260,7 +278,7 @@ def maintain(out_dir: Path, table: Table, max_files: int = 16) -> list:
     for part in crowded:
         # the undated partition (`__HIVE_DEFAULT_PARTITION__`) cannot be named in a filter: compact everything
         filters = [(PARTITION, "=", part)] if part and not part.startswith("__HIVE") else None
-        handle.optimize.compact(partition_filters=filters, writer_properties=WRITER)
+        handle.optimize.compact(partition_filters=filters, writer_properties=_writer(table))
     if crowded:  # `full`: also files a killed write left behind, never referenced by any version
         handle.vacuum(dry_run=False, full=True)
     return crowded
