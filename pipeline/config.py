@@ -23,8 +23,9 @@ GOLD_DIR = ROOT / "gold"
 BOILERPLATE_PATH = MODELS_DIR / "boilerplate.tsv"
 NLP_CONFIG_PATH = MODELS_DIR / "nlp" / "config.cfg"
 
-# Articles are processed in batches: one Prefect task per batch, never one per article.
-DEFAULT_BATCH_SIZE = 16
+# Articles are processed in batches: one Prefect task and one set of table commits per batch, never per article.
+# 64 keeps the commits' cost under a tenth of the extraction's (16: ~30%) while a crash loses ~10 s of work.
+DEFAULT_BATCH_SIZE = 64
 
 
 @cache

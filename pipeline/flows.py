@@ -29,7 +29,7 @@ from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, C
 from pipeline.staging import staging_folder, write_batch
 from pipeline.store.legacy import LEGACY, migrate_legacy
 from pipeline.store import (Planner, commit_batch, maintain, merge_rejects, output_lock, read_table,
-                            row_count, select_articles, stage_closure, stale_amount_links, write_text)
+                            row_count, select_articles, stage_closure, stale_amount_links, sync_entities, write_text)
 from pipeline.workers import extract
 
 # ---------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now:
         if spare and stale_amount_links(out, tables[CLAIM_AMOUNTS.name]):
             logger.warning("claims link amounts that changed since they were stored: amounts replaced too")
             tables.update(spare)
-        added, new_entities = commit_batch(out, tables, replaced)
+        added = commit_batch(out, tables, replaced)
         if failed:
             merge_rejects(out, [reject_row(r, run_id, version, now) for r in failed])
     Path(batch).unlink(missing_ok=True)
@@ -167,18 +167,20 @@ def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now:
                 ", ".join(f"{n} {name}" for name, n in added.items()), len(failed))
     claims = tables.get(CLAIMS.name)
     top = claims.sort_by([("confidence", "descending")]).slice(0, 10).to_pylist() if claims is not None else []
-    return {"processed": processed, "failed": [_reject_summary(r) for r in failed], "added": added,
-            "new_entities": new_entities[:50], "n_new_entities": len(new_entities), "top_claims": top}
+    return {"processed": processed, "failed": [_reject_summary(r) for r in failed], "added": added, "top_claims": top}
 
 
 @task(name="maintain-tables", cache_policy=NO_CACHE)
 def maintain_task(out_dir: str) -> dict:
-    """Compact months whose small files piled up; drop files no version needs after the retention period."""
+    """Bring entities up to the mentions (once per run: its cost grows with the store, not with the batches),
+    compact months whose small files piled up, drop files no version needs after the retention period."""
     out = Path(out_dir)
     with output_lock(out):
+        new_entities = sync_entities(out)
         compacted = {t.name: maintain(out, t) for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES)}
         write_text(out / "DATA_DICTIONARY.md", render_data_dictionary())
-    return {name: parts for name, parts in compacted.items() if parts}
+    return {"new_entities": new_entities[:50], "n_new_entities": len(new_entities),
+            "compacted": {name: parts for name, parts in compacted.items() if parts}}
 
 
 # ---------------------------------------------------------------------------
@@ -190,13 +192,11 @@ def run_batches(batches: list[str], out_dir: str, run_id: str, version: str, now
                 stages: list[str] | None = None) -> dict:
     """Submit one extraction task per staged batch to the flow's task runner; gather their counts."""
     futures = [extract_batch_task.submit(b, out_dir, run_id, version, now, stages) for b in batches]
-    total = {"processed": 0, "failed": [], "added": {}, "new_entities": [], "n_new_entities": 0, "top_claims": []}
+    total = {"processed": 0, "failed": [], "added": {}, "top_claims": []}
     for future in futures:
         part = future.result()
         total["processed"] += part["processed"]
         total["failed"] += part["failed"]
-        total["n_new_entities"] += part["n_new_entities"]
-        total["new_entities"] += part["new_entities"]
         total["top_claims"] += part["top_claims"]
         for name, n in part["added"].items():
             total["added"][name] = total["added"].get(name, 0) + n
@@ -212,19 +212,19 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
     with staging_folder(Path(out_dir), run_id) as staging:
         plan = plan_batches_task(inputs, out_dir, str(staging), batch_size, force, any_version, run_id, version, now)
         done = run_batches(plan["batches"], out_dir, run_id, version, now)
-    maintained = maintain_task(out_dir) if plan["batches"] else {}
+    maintained = maintain_task(out_dir)  # always: a killed run's last batches may still owe their entities
     rejects = plan["rejects"] + done["failed"]
     summary = {
         "run_id": run_id, "out_dir": out_dir, "pipeline_version": version,
         "articles_read": plan["articles_read"], "processed": done["processed"], "skipped": plan["skipped"],
         "rejected": len(rejects), "mentions": done["added"].get(MENTIONS.name, 0),
         "amounts": done["added"].get(AMOUNTS.name, 0), "timexes": done["added"].get(TIMEX.name, 0),
-        "claims": done["added"].get(CLAIMS.name, 0), "new_entities": done["n_new_entities"],
-        "table_rows": table_row_counts(Path(out_dir)), "compacted": maintained,
+        "claims": done["added"].get(CLAIMS.name, 0), "new_entities": maintained["n_new_entities"],
+        "table_rows": table_row_counts(Path(out_dir)), "compacted": maintained["compacted"],
         "seconds": round(time.perf_counter() - started, 2),
     }
     logger.info("done: %s", summary)
-    publish_report(summary, rejects, done["new_entities"], done["top_claims"])
+    publish_report(summary, rejects, maintained["new_entities"], done["top_claims"])
     return summary
 
 
@@ -328,14 +328,14 @@ def reprocess(
             publish_report(summary, [], [], [], title="reprocess (dry run)" if dry_run else "reprocess")
             return summary
         done = run_batches(picked["batches"], out_dir, run_id, version, now, chosen)
-    maintain_task(out_dir)
+    maintained = maintain_task(out_dir)
     summary.update(processed=done["processed"], rejected=len(done["failed"]),
                    mentions=done["added"].get(MENTIONS.name, 0), amounts=done["added"].get(AMOUNTS.name, 0),
                    timexes=done["added"].get(TIMEX.name, 0), claims=done["added"].get(CLAIMS.name, 0),
-                   new_entities=done["n_new_entities"], table_rows=table_row_counts(Path(out_dir)),
+                   new_entities=maintained["n_new_entities"], table_rows=table_row_counts(Path(out_dir)),
                    seconds=round(time.perf_counter() - started, 2))
     logger.info("done: %s", summary)
-    publish_report(summary, done["failed"], done["new_entities"], done["top_claims"], title="reprocess")
+    publish_report(summary, done["failed"], maintained["new_entities"], done["top_claims"], title="reprocess")
     return summary
 
 

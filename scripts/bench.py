@@ -189,11 +189,22 @@ def synthetic_store(out: Path, seed: Path, n_articles: int, chunk: int = 500) ->
             if table is ARTICLES:
                 days = pa.array([date(int(m[:4]), int(m[5:]), 15) for m in month.to_pylist()], pa.date32())
                 data = data.set_column(data.schema.get_field_index("published_at"), "published_at", days)
+                # each copy's words in its own order: the store compresses like distinct articles, not like copies
+                texts = [_shuffled(text, k) for text, k in zip(data.column("text").to_pylist(), which)]
+                data = data.set_column(data.schema.get_field_index("text"), "text", pa.array(texts, pa.string()))
             write_deltalake(str(out / table.name), data, mode="append", partition_by=[PARTITION])
     for table in (*ARTICLE_TABLES, ARTICLES):
         delta_table(out, table).optimize.compact()
         delta_table(out, table).vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
     sync_entities(out)
+
+
+def _shuffled(text: str, seed: int) -> str:
+    import random
+
+    words = text.split(" ")
+    random.Random(seed).shuffle(words)
+    return " ".join(words)
 
 
 def _files(folder: Path) -> dict[Path, int]:

@@ -21,11 +21,12 @@ from pipeline.store import read
 from pipeline.store.tables import FAILPOINT
 
 RUN_COLUMNS = {"ingested_at", "run_id", "rejected_at"}
-KILL_POINTS = [
-    "rejects:1",   # right after the read task committed the rejects, before any batch
-    "mentions:2",  # the second batch's mentions landed, its amounts, claims and articles did not
-    "articles:2",  # right after the second batch's articles commit, before its entities
-    "entities:3",  # right after the last batch's entities, before the run's maintenance and report
+KILL_POINTS = [  # (where, whether the killed run's staged batches are still on disk)
+    ("rejects:1", True),    # right after the read task committed the rejects, before any batch
+    ("mentions:2", True),   # the second batch's mentions landed, its amounts, claims and articles did not
+    ("articles:2", True),   # right after the second batch's articles commit
+    ("articles:3", True),   # right after the last batch's articles commit, before the run's entities
+    ("entities:1", False),  # right after the run's entities commit, before compaction and the report
 ]
 
 
@@ -53,8 +54,8 @@ def uninterrupted(inbox, tmp_path_factory, prefect_harness):
     return comparable(out)
 
 
-@pytest.mark.parametrize("point", KILL_POINTS)
-def test_a_killed_run_converges_on_the_next_run(point, inbox, uninterrupted, tmp_path, prefect_harness):
+@pytest.mark.parametrize(("point", "staged"), KILL_POINTS)
+def test_a_killed_run_converges_on_the_next_run(point, staged, inbox, uninterrupted, tmp_path, prefect_harness):
     from prefect.settings import PREFECT_API_URL
 
     out = tmp_path / "out"
@@ -62,7 +63,7 @@ def test_a_killed_run_converges_on_the_next_run(point, inbox, uninterrupted, tmp
     killed = subprocess.run([sys.executable, "-m", "pipeline", "run", str(inbox), "--out", str(out),
                              "--batch-size", "3"], env=env, capture_output=True, timeout=600)
     assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
-    assert (out / ".staging").exists()  # the killed run's batches are still there
+    assert (out / ".staging").exists() == staged  # the killed run's batches are left for the next run to remove
 
     process_articles(inputs=[str(inbox)], out_dir=str(out), batch_size=3)
     after = comparable(out)

@@ -2,9 +2,10 @@
 
 Per batch, under the output lock: the article tables (mentions, amounts, timex, claims, claim_amounts) first,
 each one commit that removes the rows of the batch's articles and of the stored articles they replace and adds
-the new rows; `articles` last; then the entities of the touched mentions. An article is only "stored" once its
-`articles` row is committed, so a kill before that leaves it to the next run, which replaces whatever part of it
-landed; a kill after it leaves only `entities` behind, and `sync_entities` catches up from the mentions versions.
+the new rows; `articles` last. An article is only "stored" once its `articles` row is committed, so a kill before
+that leaves it to the next run, which replaces whatever part of it landed. `entities` follows the mentions once
+per run (`pipeline.store.entities.sync_entities`, from the mentions versions it has not seen, so a killed run's
+batches are caught up by the next run).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import pyarrow.compute as pc
 from pipeline.records import ArticleResult
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, MENTIONS, PARTITION, REJECTS,
                              STAGE_TABLES, STAGES, TIMEX, Table)
-from pipeline.store.entities import sync_entities
 from pipeline.store.tables import overwrite_table, read_table, records_to_arrow, replace_rows, sort_rows, to_arrow
 
 RECORDS = {MENTIONS.name: "mentions", AMOUNTS.name: "amounts", TIMEX.name: "timexes", CLAIMS.name: "claims",
@@ -69,10 +69,9 @@ def keep_run_metadata(stored: pa.Table, articles: pa.Table) -> pa.Table:
     return to_arrow(ARTICLES, rows)
 
 
-def commit_batch(out_dir: Path, tables: Mapping[str, pa.Table], replaced: Iterable[str]) -> tuple[dict[str, int], list]:
+def commit_batch(out_dir: Path, tables: Mapping[str, pa.Table], replaced: Iterable[str]) -> dict[str, int]:
     """Commit one batch's tables (see the module doc); `replaced`: every stored article id whose rows go (the
-    batch's own ids included). Call under `output_lock`. Returns the rows added per table and the entities
-    that did not exist before."""
+    batch's own ids included). Call under `output_lock`. Returns the rows added per table."""
     out_dir = Path(out_dir)
     replaced = set(replaced)
     stored = read_table(out_dir, ARTICLES, where={"article_id": replaced},
@@ -88,8 +87,7 @@ def commit_batch(out_dir: Path, tables: Mapping[str, pa.Table], replaced: Iterab
         months = stored_months | set(data.column(PARTITION).to_pylist())
         replace_rows(out_dir, table, data, {PARTITION: months, "article_id": replaced | _ids(data)})
         added[table.name] = data.num_rows
-    new_entities = sync_entities(out_dir) if MENTIONS.name in tables else []
-    return added, new_entities
+    return added
 
 
 def _ids(data: pa.Table) -> set[str]:

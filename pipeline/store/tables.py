@@ -177,8 +177,14 @@ def replace_rows(out_dir: Path, table: Table, data: pa.Table, where: Mapping[str
                         writer_properties=_writer(table), commit_properties=properties, configuration=_configuration(table))
         _committed(table)
         return True
-    if data.num_rows == 0 and not metadata and not _matches(handle, table, where):
+    stored = _matches(handle, table, where)
+    if data.num_rows == 0 and not metadata and not stored:
         return False
+    if not stored:  # nothing to remove: a plain append, no scan of the partitions' files by the writer
+        write_deltalake(handle, _stream(data), mode="append", partition_by=partition_by,
+                        writer_properties=_writer(table), commit_properties=properties)
+        _committed(table)
+        return True
     write_deltalake(handle, _stream(data), mode="overwrite", predicate=predicate(where), partition_by=partition_by,
                     writer_properties=_writer(table), commit_properties=properties)
     _committed(table)
@@ -285,7 +291,9 @@ def maintain(out_dir: Path, table: Table, max_files: int = 16) -> list:
 
 
 def write_text(path: Path, content: str) -> None:
-    """Atomic write of a small text file."""
+    """Atomic write of a small text file (left untouched when it already holds `content`)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == content:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
