@@ -166,8 +166,8 @@ def synthetic_store(out: Path, seed: Path, n_articles: int, chunk: int = 500) ->
     import pyarrow.compute as pc
     from deltalake import write_deltalake
 
-    from pipeline.schema import ARTICLE_TABLES, ARTICLES, PARTITION
-    from pipeline.store import delta_table, read_table, sync_entities
+    from pipeline.schema import ARTICLE_TABLES, ARTICLES, PARTITION, render_data_dictionary
+    from pipeline.store import delta_table, read_table, sync_entities, write_text
 
     months = [f"{2023 + i // 12}-{i % 12 + 1:02d}" for i in range(36)]
     base = {t.name: read_table(seed, t) for t in (*ARTICLE_TABLES, ARTICLES)}
@@ -197,13 +197,14 @@ def synthetic_store(out: Path, seed: Path, n_articles: int, chunk: int = 500) ->
         delta_table(out, table).optimize.compact()
         delta_table(out, table).vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
     sync_entities(out)
+    write_text(out / "DATA_DICTIONARY.md", render_data_dictionary())  # as every run leaves it
 
 
 def _shuffled(text: str, seed: int) -> str:
     import random
 
     words = text.split(" ")
-    random.Random(seed).shuffle(words)
+    random.Random(int(seed)).shuffle(words)
     return " ".join(words)
 
 
@@ -220,15 +221,21 @@ def bench_incremental(sizes: tuple[int, ...] = (10_000, 100_000), new: int = 10)
         seed, inbox = work / "seed", work / "inbox"
         inbox.mkdir()
         _measure_run([str(ROOT / "raw")], seed)
-        for path in sorted((ROOT / "raw").glob("*.txt"))[:new]:
-            (inbox / path.name).write_bytes(path.read_bytes())
+        for day, path in enumerate(sorted((ROOT / "raw").glob("*.txt"))[:new], start=1):
+            # a day's ingest: new articles dated within one month (the stored ones span 36 months)
+            body = path.read_text(encoding="utf-8").split("\n", 1)[1]
+            (inbox / path.name).write_text(f" date 2026-11-{day:02d}\n{body}", encoding="utf-8")
         for size in sizes:
             store = work / f"store-{size}"
             synthetic_store(store, seed, size)
             before = _files(store)
             run = _measure_run([str(inbox)], store)
             after = _files(store)
-            written = sum(n for p, n in after.items() if p not in before or before[p] != n)
+            changed = {p: n for p, n in after.items() if p not in before or before[p] != n}
+            written = sum(changed.values())
+            if os.environ.get("BENCH_SHOW_WRITES"):
+                for p, n in sorted(changed.items(), key=lambda x: -x[1])[:15]:
+                    print(f"  {n:>9,} {p.relative_to(store)}")
             results.append({"stored": size, "seconds": run["seconds"], "written_bytes": written,
                             "store_bytes": sum(before.values()), "share": written / sum(before.values())})
             shutil.rmtree(store)
