@@ -243,15 +243,17 @@ def bench_incremental(sizes: tuple[int, ...] = (10_000, 100_000), new: int = 10)
 
 
 def bench_parallel(n_articles: int = 200) -> dict:
-    """One worker process against two on the same `n_articles` (raw/ repeated, each copy a distinct article)."""
+    """One worker process against two on the same `n_articles` of ~3 000 characters (the issue's corpora were
+    ~2 500): each made of three sample articles' texts under the first one's date header, all distinct."""
     results = {}
     with tempfile.TemporaryDirectory() as work:
         inbox = Path(work) / "inbox"
         inbox.mkdir()
-        texts = sorted((ROOT / "raw").glob("*.txt"))
+        texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
         for i in range(n_articles):
-            path = texts[i % len(texts)]
-            (inbox / f"{i:05d}_{path.name}").write_bytes(path.read_bytes() + f"\nКопия {i}.\n".encode())
+            first, second, third = (texts[(i + k) % len(texts)] for k in range(3))
+            body = "\n\n".join([first, second.split("\n", 1)[1], third.split("\n", 1)[1], f"Выпуск {i}."])
+            (inbox / f"{i:05d}.txt").write_text(body, encoding="utf-8")
         for workers in (1, 2):
             os.environ["PIPELINE_TASK_RUNNER"] = f"processes:{workers}"
             try:
