@@ -35,8 +35,8 @@ serve: $(STAMP)  ## serve the ingest (cron), reprocess and evaluate deployments;
 eval: $(STAMP)  ## score the pipeline on the gold dev split (SPLIT=test for reporting)
 	$(BIN)/python -m pipeline eval --split $(or $(SPLIT),dev) --out $(OUT)
 
-bench: $(STAMP)  ## speed and memory against the targets in scripts/bench.py (GIANT=20: a 20 MB article; SCALE=1000: store growth + 2 workers)
-	$(BIN)/python scripts/bench.py $(if $(GIANT),--giant $(GIANT)) $(if $(SCALE),--incremental --parallel $(SCALE))
+bench: $(STAMP)  ## speed and memory against the targets in scripts/bench.py (GIANT=20: a 20 MB article; SCALE=1000: store growth + 2 workers; VOLUME=10000: memory of a long run)
+	$(BIN)/python scripts/bench.py $(if $(GIANT),--giant $(GIANT)) $(if $(SCALE),--incremental --parallel $(SCALE)) $(if $(VOLUME),--volume $(VOLUME))
 
 schema: $(STAMP)  ## regenerate the data dictionary from pipeline/schema.py
 	$(BIN)/python -m pipeline schema --out docs/DATA_DICTIONARY.md

@@ -21,6 +21,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import DEFAULT_BATCH_SIZE, INBOX_DIR, PROCESSED_DIR, RAW_DIR, pipeline_version
+from pipeline.memory import limit_arenas, release_memory
 from pipeline.ingest import build_article_safely, discover_inputs, read_inputs, repair_surrogates
 from pipeline.nlp import load_nlp
 from pipeline.records import Reject
@@ -28,9 +29,11 @@ from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, C
                              Stage, render_data_dictionary)
 from pipeline.staging import staging_folder, write_batch
 from pipeline.store.legacy import LEGACY, migrate_legacy
-from pipeline.store import (Planner, commit_batch, maintain, merge_rejects, output_lock, read_table,
+from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, merge_rejects, output_lock, read_table,
                             row_count, select_articles, stage_closure, stale_amount_links, sync_entities, write_text)
 from pipeline.workers import extract
+
+limit_arenas()  # before the runs' threads exist: see pipeline.memory
 
 # ---------------------------------------------------------------------------
 # record -> row (run-level columns are added here, at persistence time)
@@ -104,8 +107,14 @@ def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size:
                        ", ".join(migrated), out_dir, LEGACY)
     planner = Planner(read_table(out, ARTICLES, columns=["article_id", "source_id", "pipeline_version"]),
                       version, force, any_version)
-    batches, pending, replaces, rejects, settled = [], [], {}, [], set()
+    batcher = MonthBatcher(batch_size)
+    batches, rejects, settled = [], [], set()
     read = skipped = 0
+
+    def stage(batch: list[tuple]) -> None:
+        path = Path(staging) / f"batch-{len(batches):06d}.parquet"
+        batches.append(str(write_batch(path, [a for a, _ in batch], {a.article_id: r for a, r in batch})))
+
     for item in read_inputs(discover_inputs(inputs)):
         settled.add((item.path, item.line))
         result = build_article_safely(item) if not isinstance(item, Reject) else item
@@ -119,13 +128,10 @@ def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size:
         if decision is None:
             skipped += 1
             continue
-        pending.append(result)
-        replaces[result.article_id] = decision
-        if len(pending) >= batch_size:
-            batches.append(str(write_batch(Path(staging) / f"batch-{len(batches):06d}.parquet", pending, replaces)))
-            pending, replaces = [], {}
-    if pending:
-        batches.append(str(write_batch(Path(staging) / f"batch-{len(batches):06d}.parquet", pending, replaces)))
+        for batch in batcher.add(result, decision):
+            stage(batch)
+    for batch in batcher.flush():
+        stage(batch)
     with output_lock(out):
         stored_inputs = {(r["path"], r["line"]) for r in read_table(out, REJECTS, columns=["path", "line"]).to_pylist()}
         if rejects or settled & stored_inputs:
@@ -163,6 +169,7 @@ def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now:
         if failed:
             merge_rejects(out, [reject_row(r, run_id, version, now) for r in failed])
     Path(batch).unlink(missing_ok=True)
+    release_memory()
     logger.info("batch of %d articles: %s added, %d failed", processed + len(failed),
                 ", ".join(f"{n} {name}" for name, n in added.items()), len(failed))
     claims = tables.get(CLAIMS.name)
@@ -179,6 +186,7 @@ def maintain_task(out_dir: str) -> dict:
         new_entities = sync_entities(out)
         compacted = {t.name: maintain(out, t) for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES)}
         write_text(out / "DATA_DICTIONARY.md", render_data_dictionary())
+    release_memory()
     return {"new_entities": new_entities[:50], "n_new_entities": len(new_entities),
             "compacted": {name: parts for name, parts in compacted.items() if parts}}
 
@@ -272,8 +280,10 @@ def select_articles_task(out_dir: str, staging: str, article_ids: list[str] | No
     versions = dict(zip(stored.column("article_id").to_pylist(), stored.column("pipeline_version").to_pylist()))
     selected = select_articles(stored, article_ids, published_from, published_to)
     todo = [a for a in selected if force or versions.get(a.article_id) != version]
+    batcher = MonthBatcher(batch_size)
+    grouped = [batch for article in todo for batch in batcher.add(article)] + batcher.flush()
     batches = [str(write_batch(Path(staging) / f"batch-{i:06d}.parquet", batch, {}))
-               for i, batch in enumerate(batched(todo, batch_size))]
+               for i, batch in enumerate(grouped)] if batch_size else []
     return {"selected": len(selected), "todo": [a.article_id for a in todo], "batches": batches}
 
 

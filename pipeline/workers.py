@@ -38,8 +38,10 @@ class Extracted:
 
 
 def _warm() -> None:
+    from pipeline.memory import limit_arenas
     from pipeline.nlp import load_nlp
 
+    limit_arenas()
     load_nlp()
 
 

@@ -35,7 +35,8 @@ TARGETS = {
     "giant_peak_rss_mb": 1_500.0,
     "incremental_write_share": 0.01,  # `--incremental`: bytes an ingest of 10 articles writes / the store's bytes
     "incremental_time_ratio": 1.3,  # its wall time at 100 000 stored articles / at 10 000
-    "two_worker_speedup": 1.7,  # `--parallel N`: one worker's wall time / two workers' (on 2 idle cores)  # `--giant 20`: a 20 MB article, processed in pieces, not rejected
+    "two_worker_speedup": 1.7,  # `--parallel N`: one worker's wall time / two workers' (on 2 idle cores)
+    "volume_peak_rss_mb": 1_200.0,  # `--volume N`: peak RSS (process tree) of a run of N/10 and of N articles
 }
 
 
@@ -242,18 +243,28 @@ def bench_incremental(sizes: tuple[int, ...] = (10_000, 100_000), new: int = 10)
     return results
 
 
+def synthetic_inbox(folder: Path, n_articles: int, months: int = 24) -> Path:
+    """`n_articles` distinct articles of ~3 000 characters (the issue's corpora were ~2 500), each made of three
+    sample articles' texts under a publication date spread over `months` months, so batches land in many month
+    partitions as a real archive's would."""
+    import re
+
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
+    for i in range(n_articles):
+        first, second, third = (texts[(i + k) % len(texts)] for k in range(3))
+        day = date(2024 + (i % months) // 12, (i % months) % 12 + 1, 1 + i % 28).isoformat()
+        first = re.sub(r"\d{4}-\d{2}-\d{2}", day, first, count=1)
+        body = "\n\n".join([first, second.split("\n", 1)[1], third.split("\n", 1)[1], f"Выпуск {i}."])
+        (folder / f"{i:06d}.txt").write_text(body, encoding="utf-8")
+    return folder
+
+
 def bench_parallel(n_articles: int = 200) -> dict:
-    """One worker process against two on the same `n_articles` of ~3 000 characters (the issue's corpora were
-    ~2 500): each made of three sample articles' texts under the first one's date header, all distinct."""
+    """One worker process against two on the same `n_articles` synthetic articles (`synthetic_inbox`)."""
     results = {}
     with tempfile.TemporaryDirectory() as work:
-        inbox = Path(work) / "inbox"
-        inbox.mkdir()
-        texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
-        for i in range(n_articles):
-            first, second, third = (texts[(i + k) % len(texts)] for k in range(3))
-            body = "\n\n".join([first, second.split("\n", 1)[1], third.split("\n", 1)[1], f"Выпуск {i}."])
-            (inbox / f"{i:05d}.txt").write_text(body, encoding="utf-8")
+        inbox = synthetic_inbox(Path(work) / "inbox", n_articles)
         for workers in (1, 2):
             os.environ["PIPELINE_TASK_RUNNER"] = f"processes:{workers}"
             try:
@@ -262,6 +273,20 @@ def bench_parallel(n_articles: int = 200) -> dict:
                 os.environ.pop("PIPELINE_TASK_RUNNER", None)
     return {"articles": n_articles, "one": results[1], "two": results[2],
             "speedup": results[1]["seconds"] / results[2]["seconds"]}
+
+
+def bench_volume(n_articles: int) -> list[dict]:
+    """Peak memory of whole runs of a tenth of `n_articles` and of all of them (default runner, fresh store): the
+    peak must stay under the target whatever the run's size."""
+    results = []
+    with tempfile.TemporaryDirectory() as work:
+        for n in (max(n_articles // 10, 1), n_articles):
+            inbox = synthetic_inbox(Path(work) / f"inbox-{n}", n)
+            load = os.getloadavg()[0]
+            measured = _measure_run([str(inbox)], Path(work) / f"out-{n}")
+            results.append({"articles": n, "load_before": load, "load_after": os.getloadavg()[0], **measured})
+            shutil.rmtree(inbox)
+    return results
 
 
 def bench_run(inputs: list[str]) -> dict:
@@ -298,6 +323,8 @@ def main() -> int:
                         help="also run the pipeline on one article of this many MB of UTF-8 (20: ~10 min)")
     parser.add_argument("--incremental", action="store_true",
                         help="also add 10 articles to synthetic stores of 10 000 and 100 000 articles (~5 min)")
+    parser.add_argument("--volume", type=int, default=0, metavar="N",
+                        help="also run N/10 and N synthetic articles from a fresh store: peak memory (10000: ~20 min)")
     parser.add_argument("--parallel", type=int, default=0, metavar="N",
                         help="also run N articles with one and with two worker processes")
     args = parser.parse_args()
@@ -325,6 +352,10 @@ def main() -> int:
         print(f"{parallel['articles']} articles: one worker {parallel['one']['seconds']:.1f} s "
               f"(peak {parallel['one']['peak_rss_mb']:.0f} MB), two workers {parallel['two']['seconds']:.1f} s "
               f"(peak {parallel['two']['peak_rss_mb']:.0f} MB): speed-up {parallel['speedup']:.2f}x")
+    volume = bench_volume(args.volume) if args.volume else []
+    for row in volume:
+        print(f"run of {row['articles']:,} articles: {row['seconds']:.0f} s, peak RSS of the process tree "
+              f"{row['peak_rss_mb']:.0f} MB (load {row['load_before']:.2f} -> {row['load_after']:.2f})")
     run = bench_run(args.inputs)
     print(f"whole run ({' '.join(args.inputs)}): {run['seconds']:.1f} s, peak RSS of the process tree {run['peak_rss_mb']:.0f} MB")
 
@@ -341,6 +372,10 @@ def main() -> int:
         failures.append(f"1 MB article costs {scaling['ratio']:.2f}x per char > {TARGETS['megabyte_cost_ratio']}")
     if giant and giant["peak_rss_mb"] > TARGETS["giant_peak_rss_mb"]:
         failures.append(f"giant article peak {giant['peak_rss_mb']:.0f} > {TARGETS['giant_peak_rss_mb']:.0f} MB")
+    for row in volume:
+        if row["peak_rss_mb"] > TARGETS["volume_peak_rss_mb"]:
+            failures.append(f"a run of {row['articles']:,} articles peaked at {row['peak_rss_mb']:.0f} > "
+                            f"{TARGETS['volume_peak_rss_mb']:.0f} MB")
     if incremental and max(r["share"] for r in incremental) > TARGETS["incremental_write_share"]:
         failures.append(f"an ingest of 10 articles wrote {max(r['share'] for r in incremental):.2%} of the store")
     if len(incremental) == 2 and incremental[1]["seconds"] > TARGETS["incremental_time_ratio"] * incremental[0]["seconds"]:

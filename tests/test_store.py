@@ -7,7 +7,7 @@ import pytest
 from pipeline.records import Article
 from pipeline.schema import ARTICLES, ENTITIES, MENTIONS, PARTITION, REJECTS
 from pipeline.store.entities import aggregate_entities
-from pipeline.store import (SchemaError, commit_batch, delta_table, maintain, merge_rejects, plan_ingest, read_table,
+from pipeline.store import (MonthBatcher, SchemaError, commit_batch, delta_table, maintain, merge_rejects, plan_ingest, read_table,
                             replace_rows, sync_entities, table_path, table_version, to_arrow)
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -209,3 +209,29 @@ def test_fresh_claim_links_to_amounts_not_stored_are_found(tmp_path):
     fresh = to_arrow(CLAIM_AMOUNTS, [link("a", "a:a3-5"), link("b", "b:a9-11")])  # b's amount moved
     assert stale_amount_links(tmp_path, fresh) == {"b"}
     assert stale_amount_links(tmp_path, CLAIM_AMOUNTS.schema.empty_table()) == set()
+
+
+def _dated(article_id: str, day: date | None, text: str = "Текст статьи.") -> Article:
+    return Article(article_id, article_id, "txt", f"{article_id}.txt", None, None, day, "", text, "utf-8")
+
+
+@pytest.mark.parametrize("days, size, expected", [
+    # input order alternates months; batches come out one month each, full ones first
+    ([date(2024, 1, 5), date(2024, 2, 5), date(2024, 1, 6), date(2024, 2, 6)], 2, [["a0", "a2"], ["a1", "a3"]]),
+    ([date(2024, 3, 1), None, date(2024, 1, 1)], 5, [["a2"], ["a0"], ["a1"]]),  # leftovers: oldest first, undated last
+    ([date(2024, 1, d) for d in range(1, 6)], 2, [["a0", "a1"], ["a2", "a3"], ["a4"]]),
+])
+def test_batches_hold_one_publication_month(days, size, expected):
+    batcher = MonthBatcher(size)
+    batches = [b for i, day in enumerate(days) for b in batcher.add(_dated(f"a{i}", day))] + batcher.flush()
+    assert [[a.article_id for a in batch] for batch in batches] == expected
+
+
+def test_batches_go_out_early_when_pending_text_is_large():
+    batcher = MonthBatcher(100, max_pending_chars=25)
+    assert batcher.add(_dated("a", date(2024, 1, 1), "x" * 10), {"a"}) == []
+    assert batcher.add(_dated("b", date(2024, 2, 1), "y" * 5), {"b"}) == []
+    early = batcher.add(_dated("c", date(2024, 1, 2), "z" * 12), {"c"})  # 27 chars pending: January goes
+    assert [[(a.article_id, r) for a, r in batch] for batch in early] == [[("a", {"a"}), ("c", {"c"})]]
+    assert [[a.article_id for a, _ in batch] for batch in batcher.flush()] == [["b"]]
+    assert batcher.chars == 0

@@ -49,6 +49,48 @@ class Planner:
         return {article.article_id} | self.by_source.get(article.source_id, set())
 
 
+class MonthBatcher:
+    """Groups a stream of articles into batches of one publication month each.
+
+    Every commit adds a file per month partition its rows touch: batches cut in input order spread over many
+    months (a backfill of two years put each batch in 24 partitions) and leave the partitions thousands of small
+    files and the log a long list, slowing every later commit of the run. Batching by month keeps a commit to one
+    partition per table. Pending articles are held per month until a batch is full; when they hold more than
+    `max_pending_chars` of text, the largest month goes out early, so memory stays bounded whatever the input."""
+
+    def __init__(self, batch_size: int, max_pending_chars: int = 32_000_000):
+        self.batch_size = max(batch_size, 1)
+        self.max_pending_chars = max_pending_chars
+        self.pending: dict[str | None, list] = {}
+        self.chars = 0
+
+    def add(self, article: Article, *extra) -> list[list]:
+        """Queue an article (with anything to carry along with it); returns the batches now complete."""
+        month = f"{article.published_at:%Y-%m}" if article.published_at else None
+        group = self.pending.setdefault(month, [])
+        group.append((article, *extra) if extra else article)
+        self.chars += len(article.text)
+        ready = []
+        if len(group) >= self.batch_size:
+            ready.append(self._take(month))
+        while self.chars > self.max_pending_chars and self.pending:
+            ready.append(self._take(max(self.pending, key=lambda m: sum(_chars(i) for i in self.pending[m]))))
+        return ready
+
+    def flush(self) -> list[list]:
+        """The incomplete batches left, oldest month first (undated last)."""
+        return [self._take(month) for month in sorted(self.pending, key=lambda m: (m is None, m or ""))]
+
+    def _take(self, month: str | None) -> list:
+        group = self.pending.pop(month)
+        self.chars -= sum(_chars(item) for item in group)
+        return group
+
+
+def _chars(item) -> int:
+    return len((item[0] if isinstance(item, tuple) else item).text)
+
+
 def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = False,
                 any_version: bool = False) -> IngestPlan:
     """The whole plan of a list of articles (see `Planner`)."""
