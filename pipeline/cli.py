@@ -234,13 +234,23 @@ def main(argv: list[str] | None = None) -> int:
         print("pipeline: error: --batch-size must be at least 1", file=sys.stderr)
         return 2
 
-    from pipeline.flows import process_articles
+    from pipeline.headstart import TemporaryServer
 
-    try:
-        summary = process_articles(inputs=[str(Path(p)) for p in args.inputs], out_dir=args.out,
-                                   batch_size=args.batch_size, force=args.force)
-    except Exception as exc:  # noqa: BLE001 - the run could not proceed: say why, exit non-zero
-        print(f"pipeline: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+    with TemporaryServer() as server:  # Prefect's temporary server starts while the pipeline imports
+        try:
+            from pipeline.flows import process_articles, worker_processes
+
+            server.confirm()
+            if server.started and worker_processes() == 0:
+                from pipeline.nlp import load_nlp
+
+                load_nlp()  # the flow extracts in this process: load the models while the server starts
+            server.wait()
+            with server.settings():
+                summary = process_articles(inputs=[str(Path(p)) for p in args.inputs], out_dir=args.out,
+                                           batch_size=args.batch_size, force=args.force)
+        except Exception as exc:  # noqa: BLE001 - the run could not proceed: say why, exit non-zero
+            print(f"pipeline: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
     print_summary(summary)
     return 0

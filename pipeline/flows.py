@@ -21,8 +21,8 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import DEFAULT_BATCH_SIZE, INBOX_DIR, PROCESSED_DIR, RAW_DIR, pipeline_version
-from pipeline.memory import limit_arenas, release_memory
 from pipeline.ingest import build_article_safely, discover_inputs, read_inputs, repair_surrogates
+from pipeline.memory import limit_arenas, release_memory
 from pipeline.nlp import load_nlp
 from pipeline.records import Reject
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,

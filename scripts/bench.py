@@ -36,7 +36,8 @@ TARGETS = {
     "incremental_write_share": 0.01,  # `--incremental`: bytes an ingest of 10 articles writes / the store's bytes
     "incremental_time_ratio": 1.3,  # its wall time at 100 000 stored articles / at 10 000
     "two_worker_speedup": 1.7,  # `--parallel N`: one worker's wall time / two workers' (on 2 idle cores)
-    "volume_peak_rss_mb": 1_200.0,  # `--volume N`: peak RSS (process tree) of a run of N/10 and of N articles
+    "volume_peak_rss_mb": 1_200.0,
+    "prefect_share": 0.5,  # of `pipeline run`'s wall time on raw/ with Prefect's database ready: well under half  # `--volume N`: peak RSS (process tree) of a run of N/10 and of N articles
 }
 
 
@@ -289,15 +290,67 @@ def bench_volume(n_articles: int) -> list[dict]:
     return results
 
 
+def run_without_prefect(inputs: list[str], out: Path) -> None:
+    """The work of `pipeline run` (read and plan, extract and commit each batch, sync entities, maintain) by
+    direct calls of the store and worker functions, Prefect never imported: the reference for Prefect's share."""
+    from datetime import datetime, timezone
+
+    from pipeline.config import DEFAULT_BATCH_SIZE, pipeline_version
+    from pipeline.ingest import build_article_safely, discover_inputs, read_inputs
+    from pipeline.records import Reject
+    from pipeline.schema import ARTICLE_TABLES, ARTICLES, ENTITIES, STAGES
+    from pipeline.staging import write_batch
+    from pipeline.store import MonthBatcher, Planner, commit_batch, maintain, read_table, sync_entities
+    from pipeline.workers import extract_staged
+
+    assert "prefect" not in sys.modules
+    version, now, staging = pipeline_version(), datetime.now(timezone.utc), out / ".staging" / "direct"
+    staging.mkdir(parents=True, exist_ok=True)
+    planner = Planner(read_table(out, ARTICLES, columns=["article_id", "source_id", "pipeline_version"]), version)
+    batcher, batches = MonthBatcher(DEFAULT_BATCH_SIZE), []
+    for item in read_inputs(discover_inputs(inputs)):
+        article = build_article_safely(item) if not isinstance(item, Reject) else item
+        decision = None if isinstance(article, Reject) else planner.decide(article)
+        if decision is not None:
+            batches += batcher.add(article, decision)
+    for batch in batches + batcher.flush():
+        path = write_batch(staging / "batch.parquet", [a for a, _ in batch], {a.article_id: r for a, r in batch})
+        done = extract_staged(str(path), "direct", version, now, list(STAGES))
+        commit_batch(out, done.tables, set().union(*done.replaces.values()) if done.replaces else set())
+    sync_entities(out)
+    for table in (ARTICLES, *ARTICLE_TABLES, ENTITIES):
+        maintain(out, table)
+    assert "prefect" not in sys.modules
+
+
+def bench_prefect_share(inputs: list[str]) -> dict:
+    """Wall time of `pipeline run` against the same work without Prefect (`run_without_prefect`), each in a fresh
+    process writing a fresh store: the difference is Prefect's (its import, temporary server, task runs, logs).
+    `pipeline run` is measured twice on one PREFECT_HOME: first when Prefect must create its database (a new
+    machine), then with the database ready (every later run)."""
+    with tempfile.TemporaryDirectory() as work:
+        home = Path(work) / "prefect-home"
+        first = _measure_run(inputs, Path(work) / "flow-1", home)["seconds"]
+        later = _measure_run(inputs, Path(work) / "flow-2", home)["seconds"]
+        started = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--without-prefect", str(Path(work) / "direct"), "--inputs", *inputs],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        without = time.perf_counter() - started
+    return {"first": first, "later": later, "without_prefect": without,
+            "first_share": max(first - without, 0.0) / first, "later_share": max(later - without, 0.0) / later}
+
+
 def bench_run(inputs: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as out:
         return _measure_run(inputs, Path(out))
 
 
-def _measure_run(inputs: list[str], out: Path) -> dict:
-    """Wall time and peak RSS of the whole process tree of one `python -m pipeline run`."""
-    with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "PREFECT_HOME": home, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+def _measure_run(inputs: list[str], out: Path, home: Path | None = None) -> dict:
+    """Wall time and peak RSS of the whole process tree of one `python -m pipeline run` (Prefect's database under
+    `home`, by default a new one)."""
+    with tempfile.TemporaryDirectory() as fresh:
+        env = {**os.environ, "PREFECT_HOME": str(home or fresh), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
         started = time.perf_counter()
         process = psutil.Popen([sys.executable, "-m", "pipeline", "run", *inputs, "--out", str(out)], cwd=ROOT,
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -327,7 +380,11 @@ def main() -> int:
                         help="also run N/10 and N synthetic articles from a fresh store: peak memory (10000: ~20 min)")
     parser.add_argument("--parallel", type=int, default=0, metavar="N",
                         help="also run N articles with one and with two worker processes")
+    parser.add_argument("--without-prefect", metavar="OUT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.without_prefect:  # the reference run of bench_prefect_share, in its own process
+        run_without_prefect(args.inputs, Path(args.without_prefect))
+        return 0
     print(f"machine load (1/5/15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
     nlp = bench_nlp(args.chars)
@@ -357,6 +414,10 @@ def main() -> int:
         print(f"run of {row['articles']:,} articles: {row['seconds']:.0f} s, peak RSS of the process tree "
               f"{row['peak_rss_mb']:.0f} MB (load {row['load_before']:.2f} -> {row['load_after']:.2f})")
     run = bench_run(args.inputs)
+    share = bench_prefect_share([str(ROOT / "raw")])
+    print(f"Prefect's share of `pipeline run raw`: {share['later']:.1f} s wall against {share['without_prefect']:.1f} s "
+          f"for the same work without Prefect = {share['later_share']:.0%} (on a new PREFECT_HOME, database created: "
+          f"{share['first']:.1f} s, {share['first_share']:.0%})")
     print(f"whole run ({' '.join(args.inputs)}): {run['seconds']:.1f} s, peak RSS of the process tree {run['peak_rss_mb']:.0f} MB")
 
     failures = []
@@ -372,6 +433,8 @@ def main() -> int:
         failures.append(f"1 MB article costs {scaling['ratio']:.2f}x per char > {TARGETS['megabyte_cost_ratio']}")
     if giant and giant["peak_rss_mb"] > TARGETS["giant_peak_rss_mb"]:
         failures.append(f"giant article peak {giant['peak_rss_mb']:.0f} > {TARGETS['giant_peak_rss_mb']:.0f} MB")
+    if share["later_share"] > TARGETS["prefect_share"]:
+        failures.append(f"Prefect takes {share['later_share']:.0%} of `pipeline run raw` > {TARGETS['prefect_share']:.0%}")
     for row in volume:
         if row["peak_rss_mb"] > TARGETS["volume_peak_rss_mb"]:
             failures.append(f"a run of {row['articles']:,} articles peaked at {row['peak_rss_mb']:.0f} > "

@@ -216,10 +216,14 @@ def _dated(article_id: str, day: date | None, text: str = "Текст стать
 
 
 @pytest.mark.parametrize("days, size, expected", [
-    # input order alternates months; batches come out one month each, full ones first
+    # input order alternates months; full batches come out one month each
     ([date(2024, 1, 5), date(2024, 2, 5), date(2024, 1, 6), date(2024, 2, 6)], 2, [["a0", "a2"], ["a1", "a3"]]),
-    ([date(2024, 3, 1), None, date(2024, 1, 1)], 5, [["a2"], ["a0"], ["a1"]]),  # leftovers: oldest first, undated last
+    # remainders are packed oldest month first, undated last
+    ([date(2024, 3, 1), None, date(2024, 1, 1)], 5, [["a2", "a0", "a1"]]),
+    ([date(2024, 3, 1), None, date(2024, 1, 1), date(2024, 1, 2)], 2, [["a2", "a3"], ["a0", "a1"]]),
     ([date(2024, 1, d) for d in range(1, 6)], 2, [["a0", "a1"], ["a2", "a3"], ["a4"]]),
+    ([date(2024, 2, 1), date(2024, 1, 1), date(2024, 2, 2), date(2024, 1, 2), date(2024, 2, 3)], 3,
+     [["a0", "a2", "a4"], ["a1", "a3"]]),
 ])
 def test_batches_hold_one_publication_month(days, size, expected):
     batcher = MonthBatcher(size)

@@ -55,7 +55,7 @@ class MonthBatcher:
     Every commit adds a file per month partition its rows touch: batches cut in input order spread over many
     months (a backfill of two years put each batch in 24 partitions) and leave the partitions thousands of small
     files and the log a long list, slowing every later commit of the run. Batching by month keeps a commit to one
-    partition per table. Pending articles are held per month until a batch is full; when they hold more than
+    partition per table (the months' remainders, packed together at the end, to a few). Pending articles are held per month until a batch is full; when they hold more than
     `max_pending_chars` of text, the largest month goes out early, so memory stays bounded whatever the input."""
 
     def __init__(self, batch_size: int, max_pending_chars: int = 32_000_000):
@@ -78,8 +78,16 @@ class MonthBatcher:
         return ready
 
     def flush(self) -> list[list]:
-        """The incomplete batches left, oldest month first (undated last)."""
-        return [self._take(month) for month in sorted(self.pending, key=lambda m: (m is None, m or ""))]
+        """What is left, oldest month first (undated last), packed into batches of up to `batch_size`: a month's
+        remainder shares a batch with the next months' rather than making a batch of its own (a run of twelve
+        articles from twelve months is one batch, not twelve)."""
+        batches: list[list] = []
+        for month in sorted(self.pending, key=lambda m: (m is None, m or "")):
+            for item in self._take(month):
+                if not batches or len(batches[-1]) >= self.batch_size:
+                    batches.append([])
+                batches[-1].append(item)
+        return batches
 
     def _take(self, month: str | None) -> list:
         group = self.pending.pop(month)

@@ -1,0 +1,44 @@
+"""The CLI's temporary Prefect server: started early, used by the flow, never left behind."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from pipeline.headstart import TemporaryServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_server_is_started_when_an_api_is_configured(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    with TemporaryServer() as server:
+        assert not server.started
+        server.wait()  # nothing to wait for
+        with server.settings():
+            pass
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the server's tie to the run is Linux's PR_SET_PDEATHSIG")
+def test_a_killed_run_leaves_no_server_behind(tmp_path):
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    run = psutil.Popen([sys.executable, "-m", "pipeline", "run", str(ROOT / "raw"), "--out", str(tmp_path / "out")],
+                       cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    servers = []
+    while not servers and time.monotonic() < deadline and run.poll() is None:
+        servers = [p for p in run.children() if "create_app" in " ".join(p.cmdline())]
+        time.sleep(0.1)
+    assert servers, "the run started no temporary server"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    gone, alive = psutil.wait_procs(servers, timeout=30)
+    for process in alive:
+        process.kill()
+    assert not alive
