@@ -123,10 +123,13 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.write_floor and not (kind is None and args.split == "dev" or kind == "news-real"):
         print("pipeline: error: --write-floor records the gold dev split or the news-real corpus", file=sys.stderr)
         return 2
-    from pipeline.flows import evaluate
+    from pipeline.headstart import flow_environment
 
     try:
-        rows = evaluate(split=args.split, out_dir=args.out, corpus=kind, corpus_path=path)
+        with flow_environment():
+            from pipeline.flows import evaluate
+
+            rows = evaluate(split=args.split, out_dir=args.out, corpus=kind, corpus_path=path)
     except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
         print(f"pipeline: evaluation failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -212,12 +215,15 @@ def main(argv: list[str] | None = None) -> int:
         return serve(host=args.host, port=args.port or DEFAULT_PORT, inbox=args.inbox, out_dir=args.out,
                      cron=args.cron or DEFAULT_CRON, timezone_name=args.timezone, limit=args.limit)
     if args.command == "reprocess":
-        from pipeline.flows import reprocess
+        from pipeline.headstart import flow_environment
 
         try:
-            summary = reprocess(article_ids=args.ids, published_from=args.published_from,
-                                published_to=args.published_to, stages=args.stages, force=args.force,
-                                dry_run=args.dry_run, out_dir=args.out)
+            with flow_environment(load_models=not args.dry_run):
+                from pipeline.flows import reprocess
+
+                summary = reprocess(article_ids=args.ids, published_from=args.published_from,
+                                    published_to=args.published_to, stages=args.stages, force=args.force,
+                                    dry_run=args.dry_run, out_dir=args.out)
         except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
             print(f"pipeline: reprocess failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1
@@ -234,23 +240,16 @@ def main(argv: list[str] | None = None) -> int:
         print("pipeline: error: --batch-size must be at least 1", file=sys.stderr)
         return 2
 
-    from pipeline.headstart import TemporaryServer
+    from pipeline.headstart import flow_environment
 
-    with TemporaryServer() as server:  # Prefect's temporary server starts while the pipeline imports
-        try:
-            from pipeline.flows import process_articles, worker_processes
+    try:
+        with flow_environment():  # Prefect's temporary server starts while the pipeline imports and loads models
+            from pipeline.flows import process_articles
 
-            server.confirm()
-            if server.started and worker_processes() == 0:
-                from pipeline.nlp import load_nlp
-
-                load_nlp()  # the flow extracts in this process: load the models while the server starts
-            server.wait()
-            with server.settings():
-                summary = process_articles(inputs=[str(Path(p)) for p in args.inputs], out_dir=args.out,
-                                           batch_size=args.batch_size, force=args.force)
-        except Exception as exc:  # noqa: BLE001 - the run could not proceed: say why, exit non-zero
-            print(f"pipeline: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return 1
+            summary = process_articles(inputs=[str(Path(p)) for p in args.inputs], out_dir=args.out,
+                                       batch_size=args.batch_size, force=args.force)
+    except Exception as exc:  # noqa: BLE001 - the run could not proceed: say why, exit non-zero
+        print(f"pipeline: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     print_summary(summary)
     return 0

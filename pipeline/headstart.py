@@ -158,3 +158,21 @@ class TemporaryServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def flow_environment(load_models: bool = True) -> Iterator[None]:
+    """Where the CLI calls a flow: the temporary server starts first; the flows (and Prefect) are imported and,
+    when the flow will extract in this process, the NLP models loaded while it comes up; the block runs against
+    it, and it stops afterwards. With an API configured, the block simply runs against that API."""
+    with TemporaryServer() as server:
+        from pipeline.flows import worker_processes
+
+        server.confirm()
+        if load_models and server.started and worker_processes() == 0:
+            from pipeline.nlp import load_nlp
+
+            load_nlp()
+        server.wait()
+        with server.settings():
+            yield
