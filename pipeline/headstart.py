@@ -81,11 +81,19 @@ class TemporaryServer:
         self.url: str | None = None
         self.ready: threading.Thread | None = None
         self.error: BaseException | None = None
+        self.stopping = False
 
     def start(self) -> TemporaryServer:
         """Launch the server unless the environment names an API; `confirm()` later checks the Prefect profile."""
         if os.environ.get("PREFECT_API_URL"):
             return self
+        self._launch()
+        print(f"starting a temporary Prefect server on {self.url.removesuffix('/api')}", file=sys.stderr, flush=True)
+        self.ready = threading.Thread(target=self._until_ready, name="prefect-server-ready", daemon=True)
+        self.ready.start()
+        return self
+
+    def _launch(self) -> None:
         port = free_port(self.host)
         self.url = f"http://{self.host}:{port}/api"
         spec = importlib.util.find_spec("prefect")
@@ -96,16 +104,21 @@ class TemporaryServer:
                    "--port", str(port), "--log-level", "error", "--lifespan", "on"]
         self.process = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(os.getpid()), *uvicorn], env=env,
                                         start_new_session=True)
-        print(f"starting a temporary Prefect server on {self.url.removesuffix('/api')}", file=sys.stderr, flush=True)
-        self.ready = threading.Thread(target=self._until_ready, name="prefect-server-ready", daemon=True)
-        self.ready.start()
-        return self
 
-    def _until_ready(self) -> None:
+    def _until_ready(self, attempts: int = 3) -> None:
         """Wait for the server to answer, then for its database (`/ready` opens the connection the flow's first
-        request would otherwise wait for). Runs beside the model loading; `wait()` collects the outcome."""
+        request would otherwise wait for). A server that exits before answering (its port taken meanwhile) is
+        launched again on another port. Runs beside the model loading; `wait()` collects the outcome."""
+        timeout = float(os.environ.get(STARTUP_TIMEOUT_VARIABLE, "180"))
         try:
-            wait_healthy(self.url, self.process, timeout=float(os.environ.get(STARTUP_TIMEOUT_VARIABLE, "180")))
+            for attempt in range(attempts):
+                try:
+                    wait_healthy(self.url, self.process, timeout=timeout)
+                    break
+                except RuntimeError:  # exited before answering
+                    if attempt == attempts - 1 or self.stopping:
+                        raise
+                    self._launch()
             with urllib.request.urlopen(f"{self.url}/ready", timeout=30) as response:
                 response.read()
         except BaseException as exc:  # noqa: BLE001 - re-raised by wait()
@@ -149,6 +162,7 @@ class TemporaryServer:
                 drain_prefect_workers()
 
     def stop(self) -> None:
+        self.stopping = True
         if self.process is not None:
             stop_process(self.process)
             self.process = None

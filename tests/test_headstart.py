@@ -42,3 +42,25 @@ def test_a_killed_run_leaves_no_server_behind(tmp_path):
     for process in alive:
         process.kill()
     assert not alive
+
+
+def test_a_server_whose_port_was_taken_is_launched_again_elsewhere(tmp_path, monkeypatch):
+    import socket
+
+    from pipeline import headstart
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    ports = iter([taken.getsockname()[1]])
+    real_free_port = headstart.free_port
+    monkeypatch.setattr(headstart, "free_port", lambda host: next(ports, None) or real_free_port(host))
+    try:
+        with TemporaryServer() as server:
+            server.wait()
+            assert str(taken.getsockname()[1]) not in server.url
+            assert server.process.poll() is None
+    finally:
+        taken.close()
