@@ -72,7 +72,8 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 class TemporaryServer:
     """Prefect's temporary API server, launched by `start()` and waited for by `wait()`; `settings()` points this
-    process's Prefect at it; `stop()` ends it. Does nothing when an API URL is configured."""
+    process's Prefect at it; `stop()` ends it. Does nothing when an API URL is configured. Start it from the thread
+    that runs the flow: on Linux the server ends when that thread does."""
 
     host = "127.0.0.1"
 
@@ -105,20 +106,11 @@ class TemporaryServer:
         self.process = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(os.getpid()), *uvicorn], env=env,
                                         start_new_session=True)
 
-    def _until_ready(self, attempts: int = 3) -> None:
+    def _until_ready(self) -> None:
         """Wait for the server to answer, then for its database (`/ready` opens the connection the flow's first
-        request would otherwise wait for). A server that exits before answering (its port taken meanwhile) is
-        launched again on another port. Runs beside the model loading; `wait()` collects the outcome."""
-        timeout = float(os.environ.get(STARTUP_TIMEOUT_VARIABLE, "180"))
+        request would otherwise wait for). Runs beside the model loading; `wait()` collects the outcome."""
         try:
-            for attempt in range(attempts):
-                try:
-                    wait_healthy(self.url, self.process, timeout=timeout)
-                    break
-                except RuntimeError:  # exited before answering
-                    if attempt == attempts - 1 or self.stopping:
-                        raise
-                    self._launch()
+            wait_healthy(self.url, self.process, timeout=float(os.environ.get(STARTUP_TIMEOUT_VARIABLE, "180")))
             with urllib.request.urlopen(f"{self.url}/ready", timeout=30) as response:
                 response.read()
         except BaseException as exc:  # noqa: BLE001 - re-raised by wait()
@@ -137,10 +129,18 @@ class TemporaryServer:
     def started(self) -> bool:
         return self.process is not None
 
-    def wait(self) -> None:
-        """Block until the server is ready; raise when it did not come up within the start-up timeout."""
+    def wait(self, attempts: int = 3) -> None:
+        """Block until the server is ready; raise when it did not come up within the start-up timeout. A server
+        that exited before answering (its port taken meanwhile) is launched again on another port, from this
+        thread: the kernel ties the server to the thread that launched it."""
         if self.ready is not None:
             self.ready.join()
+        for _ in range(attempts - 1):
+            if self.error is None or self.stopping or self.process is None or self.process.poll() is None:
+                break
+            self.error = None
+            self._launch()
+            self._until_ready()
         if self.error is not None:
             error, self.error = self.error, None
             raise error

@@ -61,6 +61,7 @@ def test_a_server_whose_port_was_taken_is_launched_again_elsewhere(tmp_path, mon
         with TemporaryServer() as server:
             server.wait()
             assert str(taken.getsockname()[1]) not in server.url
+            time.sleep(2)  # still up once the thread that waited for it is gone
             assert server.process.poll() is None
     finally:
         taken.close()
