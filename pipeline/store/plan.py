@@ -55,8 +55,9 @@ class MonthBatcher:
     Every commit adds a file per month partition its rows touch: batches cut in input order spread over many
     months (a backfill of two years put each batch in 24 partitions) and leave the partitions thousands of small
     files and the log a long list, slowing every later commit of the run. Batching by month keeps a commit to one
-    partition per table (the months' remainders, packed together at the end, to a few). Pending articles are held per month until a batch is full; when they hold more than
-    `max_pending_chars` of text, the largest month goes out early, so memory stays bounded whatever the input."""
+    partition per table (the months' remainders, packed together at the end, to a few). Pending articles are held
+    per month until a batch is full; when they hold more than `max_pending_chars` of text, the largest month goes
+    out early, so memory stays bounded whatever the input."""
 
     def __init__(self, batch_size: int, max_pending_chars: int = 32_000_000):
         self.batch_size = max(batch_size, 1)
