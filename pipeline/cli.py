@@ -16,9 +16,10 @@ from pathlib import Path
 # No network here: Prefect must not try to send telemetry (set before Prefect is imported).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # Prefect's temporary server can take 20+ s to start on a loaded machine; its default wait (20 s) would fail the
-# run. Wait up to 3 minutes (STARTUP_TIMEOUT in the README); an operator's own value wins.
-STARTUP_TIMEOUT = "180"
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", STARTUP_TIMEOUT)
+# run. Wait as long as `make serve` waits for its server (3 minutes); an operator's own value wins.
+from pipeline.serve import SERVER_STARTUP_SECONDS  # noqa: E402 - no Prefect import there
+
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(SERVER_STARTUP_SECONDS))
 
 from pipeline.config import DEFAULT_BATCH_SIZE, PROCESSED_DIR, RAW_DIR  # noqa: E402
 from pipeline.evaluate import TASKS as ERROR_TASKS  # noqa: E402

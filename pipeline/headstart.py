@@ -24,7 +24,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.serve import stop_process, wait_healthy
+from pipeline.serve import SERVER_STARTUP_SECONDS, stop_process, wait_healthy
 
 STARTUP_TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 
@@ -110,7 +110,7 @@ class TemporaryServer:
         """Wait for the server to answer, then for its database (`/ready` opens the connection the flow's first
         request would otherwise wait for). Runs beside the model loading; `wait()` collects the outcome."""
         try:
-            wait_healthy(self.url, self.process, timeout=float(os.environ.get(STARTUP_TIMEOUT_VARIABLE, "180")))
+            wait_healthy(self.url, self.process, timeout=float(os.environ.get(STARTUP_TIMEOUT_VARIABLE, SERVER_STARTUP_SECONDS)))
             with urllib.request.urlopen(f"{self.url}/ready", timeout=30) as response:
                 response.read()
         except BaseException as exc:  # noqa: BLE001 - re-raised by wait()
