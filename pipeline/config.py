@@ -20,6 +20,13 @@ INBOX_DIR = Path(os.environ.get("PIPELINE_INBOX", ROOT / "inbox"))
 MODELS_DIR = Path(os.environ.get("PIPELINE_MODELS_DIR", ROOT / "models"))
 GOLD_DIR = ROOT / "gold"
 
+
+def input_root() -> Path:
+    """The folder input paths are named relative to in an article's identity (`articles.source_key`): the
+    project folder, or `PIPELINE_INPUT_ROOT` (set it to the folder your exports live under). Read per call, so a
+    served deployment and a manual run agree as long as they share the environment."""
+    return Path(os.environ.get("PIPELINE_INPUT_ROOT") or ROOT)
+
 BOILERPLATE_PATH = MODELS_DIR / "boilerplate.tsv"
 NLP_CONFIG_PATH = MODELS_DIR / "nlp" / "config.cfg"
 

@@ -143,4 +143,4 @@ def process_articles(articles: Iterable[Article], nlp: Language) -> tuple[list[A
 def nlp_reject(article: Article, exc: Exception) -> Reject:
     """The reject of an article the NLP layer failed on."""
     return Reject(article.source_id, article.source_format, article.path, "nlp_error", f"{type(exc).__name__}: {exc}",
-                  article.line)
+                  article.line, article.source_key)

@@ -27,10 +27,11 @@ from pipeline.nlp import load_nlp
 from pipeline.records import Reject
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,
                              Stage, render_data_dictionary)
-from pipeline.staging import staging_folder, write_batch
-from pipeline.store.legacy import LEGACY, migrate_legacy
-from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, merge_rejects, output_lock, read_table,
-                            row_count, select_articles, stage_closure, stale_amount_links, sync_entities, write_text)
+from pipeline.staging import staging_folder, write_batch, write_superseded
+from pipeline.store.legacy import prepare_store
+from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, merge_rejects, only_articles, output_lock,
+                            publish, read_table, row_count, select_articles, settle, stage_closure, stale_amount_links,
+                            sync_entities, write_text)
 from pipeline.workers import extract
 
 limit_arenas()  # before the runs' threads exist: see pipeline.memory
@@ -101,44 +102,47 @@ def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size:
     logger = get_run_logger()
     out = Path(out_dir)
     with output_lock(out):
-        migrated = migrate_legacy(out)
+        migrated = prepare_store(out)
     if migrated:
-        logger.warning("converted the single-file Parquet tables %s to Delta tables (old files in %s/%s)",
-                       ", ".join(migrated), out_dir, LEGACY)
-    planner = Planner(read_table(out, ARTICLES, columns=["article_id", "source_id", "pipeline_version"]),
+        logger.warning("brought tables written by an earlier version up to date: %s", ", ".join(migrated))
+    planner = Planner(read_table(out, ARTICLES, columns=["source_key", "version_hash", "pipeline_version"]),
                       version, force, any_version)
     batcher = MonthBatcher(batch_size)
-    batches, rejects, settled = [], [], set()
+    batches, rejects, settled, staged = [], [], set(), set()
     read = skipped = 0
 
-    def stage(batch: list[tuple]) -> None:
+    def stage(batch: list) -> None:
         path = Path(staging) / f"batch-{len(batches):06d}.parquet"
-        batches.append(str(write_batch(path, [a for a, _ in batch], {a.article_id: r for a, r in batch})))
+        batches.append(str(write_batch(path, batch)))
+        staged.update(a.article_id for a in batch)
 
     for item in read_inputs(discover_inputs(inputs)):
-        settled.add((item.path, item.line))
+        settled.add(item.source_key if isinstance(item, Reject) else item.unit_key)
         result = build_article_safely(item) if not isinstance(item, Reject) else item
         if isinstance(result, Reject):
             logger.warning("rejected %s%s: %s (%s)", result.path, f":{result.line}" if result.line else "",
                            result.reason, result.detail)
             rejects.append(result)
             continue
+        settled.add(result.source_key)
         read += 1
-        decision = planner.decide(result)
-        if decision is None:
+        if not planner.decide(result):
             skipped += 1
             continue
-        for batch in batcher.add(result, decision):
+        for batch in batcher.add(result):
             stage(batch)
     for batch in batcher.flush():
         stage(batch)
+    write_superseded(Path(staging), planner.superseded)
     with output_lock(out):
-        stored_inputs = {(r["path"], r["line"]) for r in read_table(out, REJECTS, columns=["path", "line"]).to_pylist()}
+        stored_inputs = set(read_table(out, REJECTS, columns=["source_key"]).column("source_key").to_pylist())
         if rejects or settled & stored_inputs:
             merge_rejects(out, [reject_row(r, run_id, version, now) for r in rejects], settled)
-    to_process = read - skipped
-    logger.info("read %d articles (%d unchanged, skipped), %d rejects; %d to process in %d batches", read, skipped,
-                len(rejects), to_process, len(batches))
+    superseded = len(planner.superseded & staged)
+    to_process = read - skipped - superseded
+    logger.info("read %d articles (%d unchanged, skipped; %d superseded by a later reading of their source), "
+                "%d rejects; %d to process in %d batches", read, skipped, superseded, len(rejects), to_process,
+                len(batches))
     return {"batches": batches, "articles_read": read, "skipped": skipped, "to_process": to_process,
             "rejects": [_reject_summary(r) for r in rejects]}
 
@@ -157,35 +161,41 @@ def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now:
     out = Path(out_dir)
     chosen = list(stages or STAGES)
     done = extract(batch, run_id, version, now, chosen, worker_processes())
-    tables, failed = done.tables, done.rejects
-    spare = {AMOUNTS.name: tables.pop(AMOUNTS.name)} if "amounts" not in chosen else {}
-    replaced = set().union(*done.replaces.values()) if done.replaces else set()
-    processed = len(done.replaces)
+    failed = done.rejects
     with output_lock(out):
+        landing, replaced = settle(out, done.extracted)  # decided from the store as it is now, not at planning
+        tables = only_articles(done.tables, landing)
+        spare = {AMOUNTS.name: tables.pop(AMOUNTS.name)} if "amounts" not in chosen else {}
         if spare and stale_amount_links(out, tables[CLAIM_AMOUNTS.name]):
             logger.warning("claims link amounts that changed since they were stored: amounts replaced too")
             tables.update(spare)
-        added = commit_batch(out, tables, replaced)
+        added = commit_batch(out, tables, replaced | landing)
         if failed:
             merge_rejects(out, [reject_row(r, run_id, version, now) for r in failed])
+    superseded = len(done.extracted) - len(landing)
     Path(batch).unlink(missing_ok=True)
     release_memory()
-    logger.info("batch of %d articles: %s added, %d failed", processed + len(failed),
+    if superseded:
+        logger.warning("%d articles not stored: a newer reading of their source landed meanwhile", superseded)
+    logger.info("batch of %d articles: %s added, %d failed", len(landing) + len(failed),
                 ", ".join(f"{n} {name}" for name, n in added.items()), len(failed))
     claims = tables.get(CLAIMS.name)
     top = claims.sort_by([("confidence", "descending")]).slice(0, 10).to_pylist() if claims is not None else []
-    return {"processed": processed, "failed": [_reject_summary(r) for r in failed], "added": added, "top_claims": top}
+    return {"processed": len(landing), "superseded": superseded, "failed": [_reject_summary(r) for r in failed],
+            "added": added, "top_claims": top}
 
 
 @task(name="maintain-tables", cache_policy=NO_CACHE)
 def maintain_task(out_dir: str) -> dict:
     """Bring entities up to the mentions (once per run: its cost grows with the store, not with the batches),
-    compact months whose small files piled up, drop files no version needs after the retention period."""
+    compact months whose small files piled up, drop files no version needs after the retention period, and
+    publish the tables to readers (`pipeline.store.snapshot`): one consistent version of every table."""
     out = Path(out_dir)
     with output_lock(out):
         new_entities = sync_entities(out)
         compacted = {t.name: maintain(out, t) for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES)}
         write_text(out / "DATA_DICTIONARY.md", render_data_dictionary())
+        publish(out)
     release_memory()
     return {"new_entities": new_entities[:50], "n_new_entities": len(new_entities),
             "compacted": {name: parts for name, parts in compacted.items() if parts}}
@@ -200,10 +210,11 @@ def run_batches(batches: list[str], out_dir: str, run_id: str, version: str, now
                 stages: list[str] | None = None) -> dict:
     """Submit one extraction task per staged batch to the flow's task runner; gather their counts."""
     futures = [extract_batch_task.submit(b, out_dir, run_id, version, now, stages) for b in batches]
-    total = {"processed": 0, "failed": [], "added": {}, "top_claims": []}
+    total = {"processed": 0, "superseded": 0, "failed": [], "added": {}, "top_claims": []}
     for future in futures:
         part = future.result()
         total["processed"] += part["processed"]
+        total["superseded"] += part["superseded"]
         total["failed"] += part["failed"]
         total["top_claims"] += part["top_claims"]
         for name, n in part["added"].items():
@@ -225,6 +236,7 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
     summary = {
         "run_id": run_id, "out_dir": out_dir, "pipeline_version": version,
         "articles_read": plan["articles_read"], "processed": done["processed"], "skipped": plan["skipped"],
+        "superseded": plan["articles_read"] - plan["skipped"] - plan["to_process"] + done["superseded"],
         "rejected": len(rejects), "mentions": done["added"].get(MENTIONS.name, 0),
         "amounts": done["added"].get(AMOUNTS.name, 0), "timexes": done["added"].get(TIMEX.name, 0),
         "claims": done["added"].get(CLAIMS.name, 0), "new_entities": maintained["n_new_entities"],
@@ -276,13 +288,15 @@ def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch
 def select_articles_task(out_dir: str, staging: str, article_ids: list[str] | None, published_from: date | None,
                          published_to: date | None, force: bool, version: str, batch_size: int) -> dict:
     """Stage the stored articles selected (all, unless `force`, but those already at the current version)."""
+    with output_lock(Path(out_dir)):
+        prepare_store(Path(out_dir))
     stored = read_table(Path(out_dir), ARTICLES)
     versions = dict(zip(stored.column("article_id").to_pylist(), stored.column("pipeline_version").to_pylist()))
     selected = select_articles(stored, article_ids, published_from, published_to)
     todo = [a for a in selected if force or versions.get(a.article_id) != version]
     batcher = MonthBatcher(batch_size)
     grouped = [batch for article in todo for batch in batcher.add(article)] + batcher.flush()
-    batches = [str(write_batch(Path(staging) / f"batch-{i:06d}.parquet", batch, {}))
+    batches = [str(write_batch(Path(staging) / f"batch-{i:06d}.parquet", batch))
                for i, batch in enumerate(grouped)] if batch_size else []
     return {"selected": len(selected), "todo": [a.article_id for a in todo], "batches": batches}
 
@@ -339,7 +353,7 @@ def reprocess(
             return summary
         done = run_batches(picked["batches"], out_dir, run_id, version, now, chosen)
     maintained = maintain_task(out_dir)
-    summary.update(processed=done["processed"], rejected=len(done["failed"]),
+    summary.update(processed=done["processed"], superseded=done["superseded"], rejected=len(done["failed"]),
                    mentions=done["added"].get(MENTIONS.name, 0), amounts=done["added"].get(AMOUNTS.name, 0),
                    timexes=done["added"].get(TIMEX.name, 0), claims=done["added"].get(CLAIMS.name, 0),
                    new_entities=maintained["n_new_entities"], table_rows=table_row_counts(Path(out_dir)),
@@ -427,10 +441,11 @@ def evaluate(
     metrics = score_documents(docs, predictions, token_level=True, entity_types=scored_entity_types(corpus))
     rows = [metric_row(m, dataset, split_name, run_id, version, now) for m in metrics]
     with output_lock(Path(out_dir)):
-        migrate_legacy(Path(out_dir))
+        prepare_store(Path(out_dir))
         replace_partition(Path(out_dir), EVAL_METRICS, rows, {"dataset": dataset, "split": split_name},
                           run_columns=("run_id", "evaluated_at"))
         write_text(Path(out_dir) / "DATA_DICTIONARY.md", render_data_dictionary())
+        publish(Path(out_dir), [EVAL_METRICS])
     report = format_report(metrics, f"{dataset} / {split_name} ({len(docs)} documents, pipeline {version})")
     create_markdown_artifact(report, key="evaluation", description=f"Evaluation on {dataset}/{split_name}")
     logger.info("evaluated %d documents of %s/%s", len(docs), dataset, split_name)

@@ -16,7 +16,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pipeline.clean import clean_text, html_to_text, looks_like_html, parse_header, split_title
-from pipeline.records import Article, RawDocument, Reject, stable_hash
+from pipeline.config import input_root
+from pipeline.identity import article_id, file_key, line_key, read_clock, record_key, version_hash
+from pipeline.records import Article, RawDocument, Reject
 
 REJECT_REASONS = {
     "empty": "the file or record has no bytes / no text at all",
@@ -49,7 +51,7 @@ class InputError(Exception):
 
 
 def discover_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Expand folders into their .txt/.jsonl files (recursively, sorted); keep files as given."""
+    """Expand folders into their .txt/.jsonl files (recursively, sorted); keep files as given; each file once."""
     found: list[Path] = []
     for item in inputs:
         path = Path(item)
@@ -64,7 +66,10 @@ def discover_inputs(inputs: Iterable[str | Path]) -> list[Path]:
             found.append(path)
         else:
             raise InputError(f"input path does not exist: {path}")
-    return list(dict.fromkeys(found))
+    unique: dict[str, Path] = {}
+    for path in found:  # one file given twice (a folder and a file in it, a relative and an absolute path): read once
+        unique.setdefault(os.path.realpath(path), path)
+    return list(unique.values())
 
 
 # ---------------------------------------------------------------------------
@@ -197,41 +202,46 @@ def repair_surrogates(value: str) -> tuple[str, int]:
     return repaired, count
 
 
-def read_inputs(paths: Iterable[Path]) -> Iterator[RawDocument | Reject]:
+def read_inputs(paths: Iterable[Path], root: Path | None = None) -> Iterator[RawDocument | Reject]:
     """Every input unit of every path, in order: a RawDocument, or a Reject saying why not. Each path (and each
-    JSONL line) is read inside its own error boundary: whatever it raises becomes a Reject."""
+    JSONL line) is read inside its own error boundary: whatever it raises becomes a Reject. Units are keyed by
+    their path relative to `root` (default: the input root, see `pipeline.identity`)."""
+    root = Path(root) if root is not None else input_root()
     for path in paths:
         shown = display_path(path)
         name = display_path(Path(path.name))
+        key = file_key(path, root)
         fmt = "jsonl" if path.suffix.lower() in JSONL_SUFFIXES else "txt"
         try:
             if not path.is_file():
                 raise OSError(f"not a regular file ({'broken link' if path.is_symlink() else 'special file or folder'})")
             data = path.read_bytes()
         except OSError as exc:
-            yield Reject(name, fmt, shown, "unreadable", exc.strerror or str(exc))
+            yield Reject(name, fmt, shown, "unreadable", exc.strerror or str(exc), source_key=key)
             continue
         try:
             if fmt == "jsonl":
-                yield from read_jsonl(path, data)
+                yield from read_jsonl(path, data, key)
             else:
-                yield read_text_file(path, data)
+                yield read_text_file(path, data, key)
         except Exception as exc:  # noqa: BLE001 - one input must never stop the batch
-            yield Reject(name, fmt, shown, "unexpected_error", f"{type(exc).__name__}: {exc}")
+            yield Reject(name, fmt, shown, "unexpected_error", f"{type(exc).__name__}: {exc}", source_key=key)
 
 
-def read_text_file(path: Path, data: bytes) -> RawDocument | Reject:
+def read_text_file(path: Path, data: bytes, key: str | None = None) -> RawDocument | Reject:
     name, shown = display_path(Path(path.name)), display_path(path)
+    key = key or file_key(path, input_root())
     try:
         text, encoding = decode_bytes(data)
     except DecodeError as exc:
-        return Reject(name, "txt", shown, exc.reason, exc.detail)
+        return Reject(name, "txt", shown, exc.reason, exc.detail, source_key=key)
     if not text.strip():
-        return Reject(name, "txt", shown, "blank", f"{len(data)} bytes of whitespace")
+        return Reject(name, "txt", shown, "blank", f"{len(data)} bytes of whitespace", source_key=key)
     warnings = () if encoding == "utf-8" else (f"re-decoded from {encoding}",)
     if looks_like_html(text):
         text, warnings = html_to_text(text), warnings + ("an HTML page: markup removed",)
-    return RawDocument(name, "txt", shown, text, encoding, warnings=warnings)
+    return RawDocument(name, "txt", shown, text, encoding, warnings=warnings, source_key=key, unit_key=key,
+                       read_at=read_clock())
 
 
 def _parse_published(value: object) -> tuple[date | None, str | None]:
@@ -269,33 +279,39 @@ def jsonl_lines(data: bytes) -> Iterator[tuple[int, str | None, str, str]]:
         yield number, text, encoding, ""
 
 
-def read_jsonl(path: Path, data: bytes) -> Iterator[RawDocument | Reject]:
+def read_jsonl(path: Path, data: bytes, key: str | None = None) -> Iterator[RawDocument | Reject]:
     """One RawDocument per JSON line `{id?, url?, published_at?, title?, text}`; blank lines are skipped."""
     name, shown = display_path(Path(path.name)), display_path(path)
+    key = key or file_key(path, input_root())
     if not data:
-        yield Reject(name, "jsonl", shown, "empty", "0 bytes")
+        yield Reject(name, "jsonl", shown, "empty", "0 bytes", source_key=key)
         return
     try:
         lines = list(jsonl_lines(data))
     except DecodeError as exc:
-        yield Reject(name, "jsonl", shown, exc.reason, exc.detail)
+        yield Reject(name, "jsonl", shown, exc.reason, exc.detail, source_key=key)
         return
     for number, line, encoding, detail in lines:
         fallback_id = f"{name}:{number}"
+        unit = line_key(key, number)
         if line is None:
-            yield Reject(fallback_id, "jsonl", shown, encoding, detail, line=number)
+            yield Reject(fallback_id, "jsonl", shown, encoding, detail, line=number, source_key=unit)
             continue
         if not line.strip():
             continue
         try:
-            yield _jsonl_record(line, number, fallback_id, shown, encoding)
+            yield _jsonl_record(line, number, fallback_id, shown, encoding, key)
         except Exception as exc:  # noqa: BLE001 - one line must never stop its file
-            yield Reject(fallback_id, "jsonl", shown, "unexpected_error", f"{type(exc).__name__}: {exc}", line=number)
+            yield Reject(fallback_id, "jsonl", shown, "unexpected_error", f"{type(exc).__name__}: {exc}", line=number,
+                         source_key=unit)
 
 
-def _jsonl_record(line: str, number: int, fallback_id: str, shown: str, encoding: str) -> RawDocument | Reject:
+def _jsonl_record(line: str, number: int, fallback_id: str, shown: str, encoding: str,
+                  key: str) -> RawDocument | Reject:
+    unit = line_key(key, number)
+
     def reject(reason: str, detail: str, source_id: str = fallback_id) -> Reject:
-        return Reject(source_id, "jsonl", shown, reason, detail, line=number)
+        return Reject(source_id, "jsonl", shown, reason, detail, line=number, source_key=unit)
 
     try:
         record = json.loads(line)
@@ -324,7 +340,8 @@ def _jsonl_record(line: str, number: int, fallback_id: str, shown: str, encoding
     raw_id = record.get("id")
     if isinstance(raw_id, int) and not isinstance(raw_id, bool):
         record["id"] = str(raw_id)
-    source_id = (field("id") or "").strip() or (field("url") or "").strip() or fallback_id
+    record_id = (field("id") or "").strip()
+    source_id = record_id or (field("url") or "").strip() or fallback_id
     text = record.get("text")
     if not isinstance(text, str):
         detail = "no `text` field" if text is None else f"`text` is {type(text).__name__}, not a string"
@@ -344,7 +361,8 @@ def _jsonl_record(line: str, number: int, fallback_id: str, shown: str, encoding
     if published_at is None and warning is None:
         warnings.append("no published_at: published_at unknown")
     return RawDocument(source_id, "jsonl", shown, text, encoding, line=number, url=url, published_at=published_at,
-                       title=title, header_in_text=False, warnings=tuple(warnings))
+                       title=title, header_in_text=False, warnings=tuple(warnings),
+                       source_key=record_key(key, number, record_id, url), unit_key=unit, read_at=read_clock())
 
 
 # ---------------------------------------------------------------------------
@@ -392,22 +410,28 @@ def build_article(raw: RawDocument) -> Article | Reject:
             text = f"{title}\n\n{text}" if text else title
     if not text:
         return Reject(raw.source_id, raw.source_format, raw.path, "no_text",
-                      "nothing left after removing the header and site boilerplate", raw.line)
+                      "nothing left after removing the header and site boilerplate", raw.line, raw.unit_key)
     prose = russian_prose(text)
     if prose:
-        return Reject(raw.source_id, raw.source_format, raw.path, "not_russian", prose, raw.line)
+        return Reject(raw.source_id, raw.source_format, raw.path, "not_russian", prose, raw.line, raw.unit_key)
+    source_key = raw.source_key or raw.unit_key or raw.path
+    title = split_title(text)
+    version = version_hash(text, title, published_at, raw.url)
     return Article(
-        article_id=stable_hash(raw.source_id, text),
+        article_id=article_id(source_key, version),
         source_id=raw.source_id,
         source_format=raw.source_format,
         path=raw.path,
         line=raw.line,
         url=raw.url,
         published_at=published_at,
-        title=split_title(text),
+        title=title,
         text=text,
         encoding=raw.encoding,
         warnings=tuple(warnings),
+        source_key=source_key,
+        version_hash=version,
+        read_at=raw.read_at,
     )
 
 
@@ -417,4 +441,4 @@ def build_article_safely(raw: RawDocument) -> Article | Reject:
         return build_article(raw)
     except Exception as exc:  # noqa: BLE001 - one article must never stop the batch
         return Reject(raw.source_id, raw.source_format, raw.path, "unexpected_error", f"{type(exc).__name__}: {exc}",
-                      raw.line)
+                      raw.line, raw.unit_key)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class RawDocument:
     title: str | None = None
     header_in_text: bool = True  # txt files carry the ` date YYYY-MM-DD` header line
     warnings: tuple[str, ...] = ()
+    source_key: str = ""  # the article's identity (pipeline.identity)
+    unit_key: str = ""  # the input unit by position: the file's key, or `<file>#line=<n>` (what rejects are filed by)
+    read_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class Article:
     text: str
     encoding: str
     warnings: tuple[str, ...] = ()
+    source_key: str = ""  # identity: URL, else input path relative to the input root (+ JSONL id or line)
+    version_hash: str = ""  # sha256 of text, title, published_at and url
+    read_at: datetime | None = None  # when this version was read: the later of two versions of one source wins
 
     @property
     def n_chars(self) -> int:
@@ -166,10 +172,12 @@ class Reject:
     reason: str
     detail: str
     line: int | None = None
+    source_key: str = ""  # the input unit: the file's key (pipeline.identity), or `<file>#line=<n>`
 
     @property
     def reject_id(self) -> str:
-        return stable_hash(self.path, str(self.line or ""), self.reason)
+        """One id per input unit and reason, whatever path spelled the file."""
+        return stable_hash(self.source_key or self.path, str(self.line or ""), self.reason)
 
 
 @dataclass(frozen=True)

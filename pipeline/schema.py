@@ -54,13 +54,22 @@ ARTICLES = Table(
     description="One row per article: metadata and the cleaned text that every offset in every table refers to.",
     key=("article_id",),
     columns=(
-        Column("article_id", pa.string(), "Stable id: first 16 hex digits of sha256(source_id, cleaned text). "
-               "Changes when the text changes.", nullable=False),
-        Column("content_hash", pa.string(), "sha256 (hex) of the cleaned text: what incremental ingestion compares "
-               "(an article whose source and content hash are stored is not processed again); null in rows written "
-               "before the column existed."),
-        Column("source_id", pa.string(), "Where the article came from: the file name for .txt inputs; the `id` "
-               "(else `url`, else `<file>:<line>`) for JSONL records.", nullable=False),
+        Column("article_id", pa.string(), "Id of this version of the article: first 16 hex digits of "
+               "sha256(source_key, version_hash). Changes when the text or the metadata changes (rows stored before "
+               "identities were written down keep their earlier id).", nullable=False),
+        Column("source_key", pa.string(), "The article's identity: its URL (scheme and host in lower case, no "
+               "`#fragment`) when the input has one; else the input file's real path relative to the input root (the "
+               "project folder, or `PIPELINE_INPUT_ROOT`; absolute when outside it), plus `#id=<id>` or "
+               "`#line=<n>` for a JSONL record. Unique: one stored version per source.", nullable=False),
+        Column("version_hash", pa.string(), "sha256 (hex) of everything the rows are extracted from: cleaned text, "
+               "title, published_at, url. A new version of a source_key replaces the stored one.", nullable=False),
+        Column("read_at", TIMESTAMP, "When the pipeline first read this version from its input (UTC). Of two "
+               "versions of one source the one read later is kept, whichever run commits first.", nullable=False),
+        Column("content_hash", pa.string(), "sha256 (hex) of the cleaned text alone (the same text under two "
+               "sources has the same hash); null in rows written before the column existed."),
+        Column("source_id", pa.string(), "The input's own name for the article: the file name for .txt inputs; "
+               "the `id` (else `url`, else `<file>:<line>`) for JSONL records. Not unique: see source_key.",
+               nullable=False),
         Column("source_format", pa.string(), "Input format: `txt` or `jsonl`.", nullable=False),
         Column("path", pa.string(), "Input file path as given on the command line.", nullable=False),
         Column("line", pa.int32(), "1-based line number in a JSONL file; null for .txt inputs."),
@@ -245,7 +254,11 @@ REJECTS = Table(
     description="One row per input that could not become an article, with the reason. The rest of the batch lands.",
     key=("reject_id",),
     columns=(
-        Column("reject_id", pa.string(), "Stable id of (path, line, reason).", nullable=False),
+        Column("reject_id", pa.string(), "Stable id of (source_key, line, reason): one row per input unit and "
+               "reason, whatever path spelled the file.", nullable=False),
+        Column("source_key", pa.string(), "The input unit: the file's real path relative to the input root (as in "
+               "articles.source_key), plus `#line=<n>` for a JSONL line; an article's source_key for `nlp_error`.",
+               nullable=False),
         Column("source_id", pa.string(), "File name, or JSONL id / `<file>:<line>`.", nullable=False),
         Column("source_format", pa.string(), "`txt` or `jsonl`.", nullable=False),
         Column("path", pa.string(), "Input path as given (bytes of a file name that are not UTF-8 shown as \\xNN).",

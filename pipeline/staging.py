@@ -1,8 +1,9 @@
 """Batches handed from the planning task to the extraction tasks as files, not as task parameters.
 
 Prefect walks every task parameter object by object (and would persist it), so a batch travels as the path of a
-small Parquet file under `<out>/.staging/<run>/`: its articles and, for each, the stored article ids its rows
-replace. A run holds a lock on its own staging folder; folders whose run is gone (killed) are removed by the
+small Parquet file under `<out>/.staging/<run>/`: its articles (identity, version and read time included; what each
+replaces is decided when it commits, see `pipeline.store.commit.settle`). Articles a later line of the same run
+superseded are listed in `superseded.txt` beside the batches and dropped before extraction. A run holds a lock on its own staging folder; folders whose run is gone (killed) are removed by the
 next run, so nothing is left behind.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import shutil
+from collections.abc import Iterable
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -25,25 +27,34 @@ _SCHEMA = pa.schema([
     ("article_id", pa.string()), ("source_id", pa.string()), ("source_format", pa.string()), ("path", pa.string()),
     ("line", pa.int64()), ("url", pa.string()), ("published_at", pa.date32()), ("title", pa.string()),
     ("text", pa.string()), ("encoding", pa.string()), ("warnings", pa.list_(pa.string())),
-    ("replaces", pa.list_(pa.string())),
+    ("source_key", pa.string()), ("version_hash", pa.string()), ("read_at", pa.timestamp("us", tz="UTC")),
 ])
+SUPERSEDED = "superseded.txt"
 
 
-def write_batch(path: Path, articles: Sequence[Article], replaces: dict[str, set[str]]) -> Path:
-    rows = [{**asdict(a), "warnings": list(a.warnings), "replaces": sorted(replaces.get(a.article_id, {a.article_id}))}
-            for a in articles]
+def write_batch(path: Path, articles: Sequence[Article]) -> Path:
+    rows = [{**asdict(a), "warnings": list(a.warnings)} for a in articles]
     tmp = path.with_suffix(".tmp")
     pq.write_table(pa.Table.from_pylist(rows, schema=_SCHEMA), tmp, use_dictionary=False, write_statistics=False)
     tmp.replace(path)
     return path
 
 
-def read_batch(path: Path) -> tuple[list[Article], dict[str, set[str]]]:
-    articles, replaces = [], {}
-    for row in pq.read_table(path).to_pylist():
-        replaces[row["article_id"]] = set(row.pop("replaces"))
-        articles.append(Article(**{**row, "warnings": tuple(row["warnings"])}))
-    return articles, replaces
+def write_superseded(folder: Path, article_ids: Iterable[str]) -> None:
+    """The staged articles a later input unit of the same run superseded (same source, another version)."""
+    ids = sorted(article_ids)
+    if ids:
+        tmp = Path(folder) / f".{SUPERSEDED}.tmp"
+        tmp.write_text("\n".join(ids) + "\n", encoding="utf-8")
+        tmp.replace(Path(folder) / SUPERSEDED)
+
+
+def read_batch(path: Path) -> list[Article]:
+    """A staged batch's articles, without those the run superseded."""
+    listed = Path(path).parent / SUPERSEDED
+    superseded = set(listed.read_text(encoding="utf-8").split()) if listed.is_file() else set()
+    return [Article(**{**row, "warnings": tuple(row["warnings"])}) for row in pq.read_table(path).to_pylist()
+            if row["article_id"] not in superseded]
 
 
 @contextmanager

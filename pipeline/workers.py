@@ -29,12 +29,12 @@ _lock = threading.Lock()
 
 @dataclass
 class Extracted:
-    """A staged batch after extraction: its rows per table, the articles that failed, and for each article that
-    landed the stored article ids its rows replace."""
+    """A staged batch after extraction: its rows per table, the articles that failed, and (article_id,
+    source_key, read_at) of each article extracted (what `pipeline.store.settle` decides from)."""
 
     tables: dict[str, pa.Table]
     rejects: list[Reject]
-    replaces: dict[str, set[str]]
+    extracted: list[tuple[str, str, datetime | None]]
 
 
 def _warm() -> None:
@@ -54,7 +54,7 @@ def extract_staged(batch: str, run_id: str, version: str, now: datetime, stages:
     from pipeline.staging import read_batch
     from pipeline.store.commit import batch_tables
 
-    articles, replaces = read_batch(Path(batch))
+    articles = read_batch(Path(batch))
     wanted = [s for s in STAGES if s in stages or s == "amounts"]
     nlp = load_nlp()
     parts: dict[str, list[pa.Table]] = {}
@@ -75,7 +75,7 @@ def extract_staged(batch: str, run_id: str, version: str, now: datetime, stages:
         tables["articles"] = batch_tables([ArticleResult(a) for a in landed], run_id, version, now)["articles"]
     for name, table in batch_tables([], run_id, version, now, wanted, articles=False).items():
         tables.setdefault(name, table)  # an empty batch still names its tables
-    return Extracted(tables, rejects, {a.article_id: replaces[a.article_id] for a in landed})
+    return Extracted(tables, rejects, [(a.article_id, a.source_key, a.read_at) for a in landed])
 
 
 def pool(processes: int) -> ProcessPoolExecutor:

@@ -300,26 +300,30 @@ def run_without_prefect(inputs: list[str], out: Path) -> None:
     from pipeline.records import Reject
     from pipeline.schema import ARTICLE_TABLES, ARTICLES, ENTITIES, STAGES
     from pipeline.staging import write_batch
-    from pipeline.store import MonthBatcher, Planner, commit_batch, maintain, read_table, sync_entities
+    from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, only_articles, output_lock, publish,
+                                read_table, settle, sync_entities)
     from pipeline.workers import extract_staged
 
     assert "prefect" not in sys.modules
     version, now, staging = pipeline_version(), datetime.now(timezone.utc), out / ".staging" / "direct"
     staging.mkdir(parents=True, exist_ok=True)
-    planner = Planner(read_table(out, ARTICLES, columns=["article_id", "source_id", "pipeline_version"]), version)
+    planner = Planner(read_table(out, ARTICLES, columns=["source_key", "version_hash", "pipeline_version"]), version)
     batcher, batches = MonthBatcher(DEFAULT_BATCH_SIZE), []
     for item in read_inputs(discover_inputs(inputs)):
         article = build_article_safely(item) if not isinstance(item, Reject) else item
-        decision = None if isinstance(article, Reject) else planner.decide(article)
-        if decision is not None:
-            batches += batcher.add(article, decision)
+        if not isinstance(article, Reject) and planner.decide(article):
+            batches += batcher.add(article)
     for batch in batches + batcher.flush():
-        path = write_batch(staging / "batch.parquet", [a for a, _ in batch], {a.article_id: r for a, r in batch})
+        path = write_batch(staging / "batch.parquet", batch)
         done = extract_staged(str(path), "direct", version, now, list(STAGES))
-        commit_batch(out, done.tables, set().union(*done.replaces.values()) if done.replaces else set())
-    sync_entities(out)
-    for table in (ARTICLES, *ARTICLE_TABLES, ENTITIES):
-        maintain(out, table)
+        with output_lock(out):
+            landing, replaced = settle(out, done.extracted)
+            commit_batch(out, only_articles(done.tables, landing), replaced | landing)
+    with output_lock(out):
+        sync_entities(out)
+        for table in (ARTICLES, *ARTICLE_TABLES, ENTITIES):
+            maintain(out, table)
+        publish(out)
     assert "prefect" not in sys.modules
 
 

@@ -201,14 +201,14 @@ def test_a_staged_batch_becomes_arrow_rows_piece_by_piece(nlp, tmp_path, monkeyp
     monkeypatch.setattr(pipeline.nlp, "load_nlp", lambda: flaky)
     paragraph = "Выручка Яндекса в 2025 году выросла на 30% до 1,1 трлн рублей, сообщила компания.\n\n"
     long = Article("l", "l.txt", "txt", "l.txt", None, None, None, "t", paragraph * (PIECE_CHARS // len(paragraph) * 2),
-                   "utf-8")
+                   "utf-8", source_key="raw/l.txt", version_hash="h", read_at=datetime(2026, 1, 2, tzinfo=timezone.utc))
     bad = Article("b", "b.txt", "txt", "b.txt", None, None, None, "t", "Это сломается.", "utf-8")
-    batch = write_batch(tmp_path / "batch.parquet", [bad, long], {"l": {"l", "old"}})
+    batch = write_batch(tmp_path / "batch.parquet", [bad, long])
     done = extract_staged(str(batch), "r", "v", datetime(2026, 1, 1, tzinfo=timezone.utc), ["entities", "amounts",
                                                                                             "timex", "claims"])
     whole = process_article(long, nlp)
     assert [(r.source_id, r.reason) for r in done.rejects] == [("b.txt", "nlp_error")]
-    assert done.replaces == {"l": {"l", "old"}}
+    assert done.extracted == [("l", "raw/l.txt", datetime(2026, 1, 2, tzinfo=timezone.utc))]
     assert done.tables["articles"].column("article_id").to_pylist() == ["l"]
     assert done.tables["amounts"].column("amount_id").to_pylist() == [a.amount_id for a in whole.amounts]
     assert done.tables["claims"].column("claim_id").to_pylist() == [c.claim_id for c in whole.claims]

@@ -20,7 +20,7 @@ from pipeline.schema import PROCESS_TABLES
 from pipeline.store import read
 from pipeline.store.tables import FAILPOINT
 
-RUN_COLUMNS = {"ingested_at", "run_id", "rejected_at"}
+RUN_COLUMNS = {"ingested_at", "run_id", "rejected_at", "read_at"}
 KILL_POINTS = [  # (where, whether the killed run's staged batches are still on disk)
     ("rejects:1", True),    # right after the read task committed the rejects, before any batch
     ("mentions:2", True),   # the second batch's mentions landed, its amounts, claims and articles did not

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -7,7 +7,8 @@ import pytest
 from pipeline.records import Article
 from pipeline.schema import ARTICLES, ENTITIES, MENTIONS, PARTITION, REJECTS
 from pipeline.store.entities import aggregate_entities
-from pipeline.store import (MonthBatcher, SchemaError, commit_batch, delta_table, maintain, merge_rejects, plan_ingest, read_table,
+from pipeline.store import (MonthBatcher, Planner, SchemaError, commit_batch, delta_table, maintain, merge_rejects,
+                            plan_ingest, read_table, settle,
                             replace_rows, sync_entities, table_path, table_version, to_arrow)
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -19,15 +20,17 @@ def mention(article_id, start, type="ORG", entity="e", month="2026-01"):
             "canonical": entity, "entity_id": f"{entity}-{type}", PARTITION: month}
 
 
-def article_row(article_id, source_id, version="v1", published=date(2026, 1, 1)):
-    return {"article_id": article_id, "source_id": source_id, "source_format": "txt", "path": source_id,
+def article_row(article_id, source_id, version="v1", published=date(2026, 1, 1), read_at=NOW):
+    return {"article_id": article_id, "source_key": source_id, "version_hash": f"h-{article_id}", "read_at": read_at,
+            "source_id": source_id, "source_format": "txt", "path": source_id,
             "line": None, "url": None, "published_at": published, "title": "t", "text": "t",
             "n_chars": 1, "encoding": "utf-8", "warnings": [], "ingested_at": NOW, "pipeline_version": version,
             "run_id": "r1", PARTITION: f"{published:%Y-%m}" if published else None}
 
 
 def reject_row(path, reason="empty", reject_id=None):
-    return {"reject_id": reject_id or f"{path}-{reason}", "source_id": path, "source_format": "txt", "path": path,
+    return {"reject_id": reject_id or f"{path}-{reason}", "source_key": path, "source_id": path, "source_format": "txt",
+            "path": path,
             "line": None, "reason": reason, "detail": "d", "rejected_at": NOW, "pipeline_version": "v1", "run_id": "r1"}
 
 
@@ -78,22 +81,56 @@ def test_read_conforms_old_files_to_new_columns(tmp_path):
     assert stored.column("alias").to_pylist() == [None]
 
 
-def article(article_id, source_id):
-    return Article(article_id, source_id, "txt", source_id, None, None, None, "t", "t", "utf-8")
+def article(article_id, source_key):
+    return Article(article_id, source_key, "txt", source_key, None, None, None, "t", "t", "utf-8",
+                   source_key=source_key, version_hash=f"h-{article_id}")
 
 
-def test_plan_skips_current_version_and_replaces_changed_sources():
+def test_plan_skips_current_version_and_counts_a_source_once():
     stored = pa.Table.from_pylist([article_row("a1", "a.txt"), article_row("b1", "b.txt", version="old")],
                                   schema=ARTICLES.schema)
-    plan = plan_ingest(stored, [article("a1", "a.txt"), article("b1", "b.txt"), article("c2", "c.txt"),
-                                article("c2", "c.txt")], "v1")
-    assert [a.article_id for a in plan.skipped] == ["a1"]
-    assert [a.article_id for a in plan.process] == ["b1", "c2"]  # the duplicate input is processed once
-    changed = plan_ingest(stored, [article("a2", "a.txt")], "v1")
-    assert changed.replaced_ids(["a2"]) == {"a1", "a2"}
-    assert changed.replaced_ids([]) == set()  # the new version did not land: the old one stays
-    forced = plan_ingest(stored, [article("a1", "a.txt")], "v1", force=True)
-    assert [a.article_id for a in forced.process] == ["a1"]
+    process, skipped = plan_ingest(stored, [article("a1", "a.txt"), article("b1", "b.txt"), article("c2", "c.txt"),
+                                            article("c2", "c.txt")], "v1")
+    assert [a.article_id for a in skipped] == ["a1", "c2"]  # stored by this version; read twice
+    assert [a.article_id for a in process] == ["b1", "c2"]
+    process, _ = plan_ingest(stored, [article("b1", "b.txt")], "v1", any_version=True)
+    assert process == []  # the incremental ingest: stored by any version
+    process, _ = plan_ingest(stored, [article("a1", "a.txt")], "v1", force=True)
+    assert [a.article_id for a in process] == ["a1"]
+
+
+@pytest.mark.parametrize(("readings", "stored", "extracted"), [
+    (["x1"], [], ["x1"]),                      # a new source
+    (["x1", "x2"], [], ["x2"]),                # read twice in one run: its last reading
+    (["x1", "x2", "x1"], [], ["x1"]),          # ... even when the last reading is the first version again
+    (["x2", "x1"], ["x1"], []),                # the last reading is the stored version: nothing to extract
+    (["x1", "x2"], ["x2"], []),
+])
+def test_plan_keeps_the_last_reading_of_a_source(readings, stored, extracted):
+    table = pa.Table.from_pylist([article_row(a, "x.jsonl#id=1") for a in stored], schema=ARTICLES.schema)
+    planner = Planner(table, "v1")
+    staged = [a for a in readings if planner.decide(article(a, "x.jsonl#id=1"))]
+    assert [a for a in staged if a not in planner.superseded] == extracted
+
+
+T0 = NOW
+T1, T2 = NOW + timedelta(seconds=1), NOW + timedelta(seconds=2)
+
+
+@pytest.mark.parametrize(("stored", "candidates", "landing", "replaced"), [
+    ([], [("a1", "a", T1)], {"a1"}, set()),                                   # new source
+    ([("a1", "a", T1)], [("a2", "a", T2)], {"a2"}, {"a1"}),                   # newer reading replaces
+    ([("a2", "a", T2)], [("a1", "a", T1)], set(), set()),                     # older reading never comes back
+    ([("a1", "a", T1)], [("a1", "a", T2)], {"a1"}, {"a1"}),                   # the stored version re-extracted
+    ([("a2", "a", T2)], [("a1", "a", T0)], set(), set()),                     # reprocess of a replaced version
+    ([("a1", "a", T1), ("b1", "b", T1)], [("a2", "a", T2), ("a3", "a", T0)], {"a2"}, {"a1"}),  # batch: later wins
+    ([("a1", "a", T1), ("a0", "a", T0)], [("a2", "a", T2)], {"a2"}, {"a0", "a1"}),  # duplicates of a legacy store go
+])
+def test_settle_keeps_the_reading_made_last(tmp_path, stored, candidates, landing, replaced):
+    if stored:
+        commit_batch(tmp_path, {"articles": to_arrow(ARTICLES, [article_row(a, k, read_at=t) for a, k, t in stored])},
+                     {a for a, _, _ in stored})
+    assert settle(tmp_path, candidates) == (landing, replaced)
 
 
 def test_commit_replaces_rows_of_reprocessed_articles_only_even_across_months(tmp_path):
@@ -165,9 +202,9 @@ def test_maintain_compacts_crowded_months_only(tmp_path):
 
 def test_rejects_keep_the_first_row_and_drop_settled_ones(tmp_path):
     first = reject_row("x.txt")
-    merge_rejects(tmp_path, [first, reject_row("y.txt")], {("x.txt", None), ("y.txt", None)})
+    merge_rejects(tmp_path, [first, reject_row("y.txt")], {"x.txt", "y.txt"})
     again = {**first, "run_id": "r2"}
-    merge_rejects(tmp_path, [again], {("x.txt", None), ("y.txt", None)})  # y.txt now parses
+    merge_rejects(tmp_path, [again], {"x.txt", "y.txt"})  # y.txt now parses
     stored = read_table(tmp_path, REJECTS).to_pylist()
     assert [(r["path"], r["run_id"]) for r in stored] == [("x.txt", "r1")]
     version = table_version(tmp_path, REJECTS)

@@ -1,18 +1,19 @@
-"""One extraction batch lands as one set of commits, in an order every kill converges from.
+"""One extraction batch lands as one set of commits, all or nothing.
 
-Per batch, under the output lock: the article tables (mentions, amounts, timex, claims, claim_amounts) first,
-each one commit that removes the rows of the batch's articles and of the stored articles they replace and adds
-the new rows; `articles` last. An article is only "stored" once its `articles` row is committed, so a kill before
-that leaves it to the next run, which replaces whatever part of it landed. `entities` follows the mentions once
-per run (`pipeline.store.entities.sync_entities`, from the mentions versions it has not seen, so a killed run's
-batches are caught up by the next run).
+Per batch, under the output lock: first `settle` decides, from the store as it is at that moment, which of the
+batch's articles land and which stored articles they replace (one stored version per source: the one read last).
+Then the article tables (mentions, amounts, timex, claims, claim_amounts), each one commit that removes the rows
+of the batch's articles and of the stored articles they replace and adds the new rows; `articles` last. The
+commits run inside `pipeline.store.journal.all_or_nothing`: a kill half-way is rolled back by the next writer.
+`entities` follows the mentions once per run (`pipeline.store.entities.sync_entities`), before the run publishes
+its tables to readers (`pipeline.store.snapshot`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 from pipeline.records import ArticleResult
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, MENTIONS, PARTITION, REJECTS,
                              STAGE_TABLES, STAGES, TIMEX, Table)
+from pipeline.store.journal import all_or_nothing
 from pipeline.store.tables import overwrite_table, read_table, records_to_arrow, replace_rows, sort_rows, to_arrow
 
 RECORDS = {MENTIONS.name: "mentions", AMOUNTS.name: "amounts", TIMEX.name: "timexes", CLAIMS.name: "claims",
@@ -36,7 +38,8 @@ def article_row(result: ArticleResult, run_id: str, version: str, now: datetime)
     article = result.article
     row = asdict(article)
     row.update(warnings=list(article.warnings), n_chars=article.n_chars, content_hash=article.content_hash,
-               ingested_at=now, pipeline_version=version, run_id=run_id, published_month=month_of(article.published_at))
+               read_at=article.read_at or now, ingested_at=now, pipeline_version=version, run_id=run_id,
+               published_month=month_of(article.published_at))
     return row
 
 
@@ -55,18 +58,60 @@ def batch_tables(results: Sequence[ArticleResult], run_id: str, version: str, no
 
 
 def keep_run_metadata(stored: pa.Table, articles: pa.Table) -> pa.Table:
-    """An article re-processed by the same pipeline version keeps its stored `ingested_at` and `run_id`: a re-run
-    on the same input leaves every row as it was."""
+    """An article re-processed by the same pipeline version keeps its stored `ingested_at` and `run_id`, and a
+    version read again keeps its first `read_at`: a re-run on the same input leaves every row as it was."""
     if stored.num_rows == 0 or articles.num_rows == 0:
         return articles
-    previous = {(r["article_id"], r["pipeline_version"]): r
-                for r in stored.select(["article_id", "pipeline_version", *RUN_COLUMNS]).to_pylist()}
+    rows_before = stored.select(["article_id", "pipeline_version", "read_at", *RUN_COLUMNS]).to_pylist()
+    previous = {(r["article_id"], r["pipeline_version"]): r for r in rows_before}
+    first_read = {r["article_id"]: r["read_at"] for r in rows_before if r["read_at"] is not None}
     rows = articles.to_pylist()
     for row in rows:
         before = previous.get((row["article_id"], row["pipeline_version"]))
         if before:
             row.update({c: before[c] for c in RUN_COLUMNS})
+        row["read_at"] = first_read.get(row["article_id"], row["read_at"])
     return to_arrow(ARTICLES, rows)
+
+
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def settle(out_dir: Path, candidates: Iterable[tuple[str, str, datetime | None]]) -> tuple[set[str], set[str]]:
+    """Which of a batch's articles land, decided from the store as it is now (call under the output lock).
+
+    `candidates`: (article_id, source_key, read_at) of each article the batch extracted. Per source the version
+    read last wins: a candidate lands unless the store (or the batch) holds another version of its source read
+    later; a candidate whose version is stored lands too (it re-extracts that version). A landing article
+    replaces every stored article of its source. Returns (landing article ids, stored article ids replaced).
+    So a re-extraction of a version someone replaced meanwhile, or an older reading committed after a newer one,
+    never brings the old version back."""
+    best: dict[str, tuple[datetime, str]] = {}
+    for article_id, key, read_at in candidates:
+        mine = (read_at or _NEVER, article_id)
+        if key not in best or mine > best[key]:
+            best[key] = mine
+    if not best:
+        return set(), set()
+    stored = read_table(out_dir, ARTICLES, where={"source_key": best}, columns=["article_id", "source_key", "read_at"])
+    held: dict[str, list[tuple[datetime, str]]] = {}
+    for row in stored.to_pylist():
+        held.setdefault(row["source_key"], []).append((row["read_at"] or _NEVER, row["article_id"]))
+    landing, replaced = set(), set()
+    for key, (read_at, article_id) in best.items():
+        versions = held.get(key, [])
+        if article_id not in {a for _, a in versions} and any(r > read_at for r, _ in versions):
+            continue  # the store holds a newer reading of this source
+        landing.add(article_id)
+        replaced.update(a for _, a in versions)
+    return landing, replaced
+
+
+def only_articles(tables: Mapping[str, pa.Table], article_ids: set[str]) -> dict[str, pa.Table]:
+    """The batch's rows of these articles only."""
+    keep = pa.array(sorted(article_ids), pa.string())
+    return {name: data.filter(pc.is_in(data.column("article_id"), value_set=keep)) if data.num_rows else data
+            for name, data in tables.items()}
 
 
 def commit_batch(out_dir: Path, tables: Mapping[str, pa.Table], replaced: Iterable[str]) -> dict[str, int]:
@@ -75,18 +120,18 @@ def commit_batch(out_dir: Path, tables: Mapping[str, pa.Table], replaced: Iterab
     out_dir = Path(out_dir)
     replaced = set(replaced)
     stored = read_table(out_dir, ARTICLES, where={"article_id": replaced},
-                        columns=["article_id", "pipeline_version", PARTITION, *RUN_COLUMNS])
+                        columns=["article_id", "pipeline_version", "read_at", PARTITION, *RUN_COLUMNS])
     stored_months = set(stored.column(PARTITION).to_pylist())
     added = {}
-    for table in (*ARTICLE_TABLES, ARTICLES):
-        if table.name not in tables:
-            continue
-        data = tables[table.name]
-        if table is ARTICLES:
-            data = keep_run_metadata(stored, data)
-        months = stored_months | set(data.column(PARTITION).to_pylist())
-        replace_rows(out_dir, table, data, {PARTITION: months, "article_id": replaced | _ids(data)})
-        added[table.name] = data.num_rows
+    touched = [t for t in (*ARTICLE_TABLES, ARTICLES) if t.name in tables]
+    with all_or_nothing(out_dir, touched):
+        for table in touched:
+            data = tables[table.name]
+            if table is ARTICLES:
+                data = keep_run_metadata(stored, data)
+            months = stored_months | set(data.column(PARTITION).to_pylist())
+            replace_rows(out_dir, table, data, {PARTITION: months, "article_id": replaced | _ids(data)})
+            added[table.name] = data.num_rows
     return added
 
 
@@ -105,16 +150,18 @@ def stale_amount_links(out_dir: Path, claim_amounts: pa.Table) -> set[str]:
     return set(pc.unique(claim_amounts.filter(missing).column("article_id")).to_pylist())
 
 
-def merge_rejects(out_dir: Path, rejects: Sequence[Mapping], settled: set[tuple[str, int | None]] = frozenset()) -> int:
-    """Add a run's rejects: a reject seen before keeps its first row; a stored reject of an input this run read
-    again (`settled`: (path, line) pairs) goes unless it was rejected again. Commits only on a change."""
+def merge_rejects(out_dir: Path, rejects: Sequence[Mapping], settled: Iterable[str] = frozenset()) -> int:
+    """Add a run's rejects: a reject seen before keeps its first row (one row per reject_id, however often the
+    run met it); a stored reject of an input unit this run read again (`settled`: source keys) goes unless it
+    was rejected again. Commits only on a change."""
+    settled = set(settled)
     stored = read_table(out_dir, REJECTS)
-    new = to_arrow(REJECTS, rejects)
+    unique = {row["reject_id"]: row for row in reversed(list(rejects))}  # the first row of each id
+    new = to_arrow(REJECTS, list(unique.values()))
     new_ids = set(new.column("reject_id").to_pylist())
     existing = set(stored.column("reject_id").to_pylist())
-    keep = [(path, line) not in settled or reject_id in new_ids
-            for reject_id, path, line in zip(stored.column("reject_id").to_pylist(), stored.column("path").to_pylist(),
-                                             stored.column("line").to_pylist())]
+    keep = [key not in settled or reject_id in new_ids
+            for reject_id, key in zip(stored.column("reject_id").to_pylist(), stored.column("source_key").to_pylist())]
     kept = stored.filter(pa.array(keep, pa.bool_())) if stored.num_rows else stored
     fresh = new.filter(pc.invert(pc.is_in(new.column("reject_id"), pa.array(sorted(existing), pa.string()))))
     merged = pa.concat_tables([kept, fresh])

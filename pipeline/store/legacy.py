@@ -1,6 +1,13 @@
-"""Stores written before the Delta Lake layout (`<out>/<table>.parquet`, one file per table) are converted on
-the first run that sees them: each file becomes a Delta table (article tables gain `published_month` from their
-article's date) and the old file moves to `<out>/.legacy-parquet/`, so nothing is lost and nothing is reprocessed."""
+"""Stores written by earlier versions are brought up to date by the first writer that sees them (under the lock).
+
+- The single-file layout (`<out>/<table>.parquet`): each file becomes a Delta table (article tables gain
+  `published_month` from their article's date) and the old file moves to `<out>/.legacy-parquet/`, so nothing is
+  lost and nothing is reprocessed.
+- Rows stored before identities were written down (no `source_key`): the columns are added to the Delta tables
+  and filled in from what the rows hold (`url`; else `path`, resolved from the current folder, relative to the
+  input root; the JSONL `id` or line), `read_at` from `ingested_at`. Their `article_id` stays, so nothing else
+  is rewritten.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +16,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.schema import ARTICLES, PARTITION, TABLES
+from pipeline.config import input_root
+from pipeline.identity import file_key, line_key, record_key, url_key, version_hash
+from pipeline.schema import ARTICLES, PARTITION, REJECTS, TABLES, Table
 from pipeline.store.commit import month_of
-from pipeline.store.tables import conform, delta_table, overwrite_table, replace_rows
+from pipeline.store.tables import conform, delta_table, overwrite_table, read_table, replace_rows, to_arrow
 
 LEGACY = ".legacy-parquet"
 
@@ -36,8 +45,72 @@ def migrate_legacy(out_dir: Path) -> list[str]:
         if PARTITION in table.column_names:
             month = pa.array([months.get(a) for a in data.column("article_id").to_pylist()], pa.string())
             data = data.append_column(PARTITION, month) if PARTITION not in data.column_names else data
-            replace_rows(out_dir, table, conform(data, table), {"article_id": []})
+        data = with_identity(table, conform(data, table), input_root())
+        if PARTITION in table.column_names:
+            replace_rows(out_dir, table, data, {"article_id": []})
         else:
-            overwrite_table(out_dir, table, conform(data, table))
+            overwrite_table(out_dir, table, data)
         path.replace(out_dir / LEGACY / path.name)
     return sorted(files)
+
+
+IDENTITY_COLUMNS = {ARTICLES.name: ("source_key", "version_hash", "read_at"), REJECTS.name: ("source_key",)}
+
+
+def migrate_identity(out_dir: Path, root: Path | None = None) -> list[str]:
+    """Give rows stored before identities were written down their `source_key` (and, for articles,
+    `version_hash` and `read_at`); returns the tables rewritten. Call under the output lock."""
+    from deltalake.schema import Field, PrimitiveType
+
+    out_dir, root = Path(out_dir), Path(root) if root is not None else input_root()
+    done = []
+    for name, columns in IDENTITY_COLUMNS.items():
+        table = TABLES[name]
+        handle = delta_table(out_dir, table)
+        if handle is None:
+            continue
+        present = {field.name for field in handle.schema().fields}
+        missing = [c for c in columns if c not in present]
+        if missing:
+            kinds = {"read_at": "timestamp"}
+            handle.alter.add_columns([Field(c, PrimitiveType(kinds.get(c, "string")), nullable=True) for c in missing])
+        data = read_table(out_dir, table)
+        if not data.column("source_key").null_count:
+            continue
+        overwrite_table(out_dir, table, with_identity(table, data, root))
+        done.append(name)
+    return done
+
+
+def with_identity(table: Table, data: pa.Table, root: Path) -> pa.Table:
+    """Rows of `articles` or `rejects` with their identity columns filled where they are null."""
+    if table.name not in IDENTITY_COLUMNS or not data.column("source_key").null_count:
+        return data
+    fill = _article_identity if table is ARTICLES else _reject_identity
+    return to_arrow(table, [row if row["source_key"] is not None else fill(row, root) for row in data.to_pylist()])
+
+
+def _file_key(row: dict, root: Path) -> str:
+    return file_key(Path(row["path"]), root)
+
+
+def _article_identity(row: dict, root: Path) -> dict:
+    file = _file_key(row, root)
+    if row["source_format"] == "jsonl" and row["line"] is not None:
+        fallback = f"{Path(row['path']).name}:{row['line']}"
+        own_id = row["source_id"] if row["source_id"] not in {fallback, (row["url"] or "").strip()} else None
+        key = record_key(file, row["line"], own_id, row["url"])
+    else:
+        key = url_key(row["url"]) or file
+    version = version_hash(row["text"], row["title"], row["published_at"], row["url"])
+    return {**row, "source_key": key, "version_hash": version, "read_at": row["read_at"] or row["ingested_at"]}
+
+
+def _reject_identity(row: dict, root: Path) -> dict:
+    file = _file_key(row, root)
+    return {**row, "source_key": line_key(file, row["line"]) if row["line"] is not None else file}
+
+
+def prepare_store(out_dir: Path) -> list[str]:
+    """Every migration a writer runs before it reads the store (under the output lock): returns what changed."""
+    return migrate_legacy(out_dir) + migrate_identity(out_dir)

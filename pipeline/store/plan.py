@@ -4,7 +4,6 @@ reprocess. Pure functions over Arrow tables read from the store."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import pyarrow as pa
@@ -13,40 +12,35 @@ from pipeline.records import Article
 from pipeline.schema import STAGES
 
 
-@dataclass(frozen=True)
-class IngestPlan:
-    """Which new articles to process, and which stored articles each one replaces when it lands."""
-
-    process: list  # Articles to run through NLP
-    skipped: list  # Articles already stored by the same pipeline version
-    replaces: dict[str, set[str]]  # new article_id -> stored article_ids its rows replace (itself included)
-
-    def replaced_ids(self, landed: Iterable[str]) -> set[str]:
-        """Stored rows to drop for the articles that did land (a failed article keeps its old version)."""
-        return set().union(*(self.replaces[article_id] for article_id in landed))
-
-
 class Planner:
-    """Decides article by article (inputs are streamed, never all in memory): skip what is stored with this
-    pipeline version (with `any_version`: stored at all — the incremental ingest) or already seen in this run;
-    a changed text replaces its source's stored rows."""
+    """Decides article by article (inputs are streamed, never all in memory) whether to extract it: not when
+    this version of its source is stored by this pipeline version (with `any_version`: stored at all — the
+    incremental ingest) or was already seen in this run. Which stored rows an article replaces is decided when it
+    commits (`pipeline.store.commit.settle`), from the store as it is then.
+
+    A source read twice in one run (a JSONL id on two lines, one URL in two files) counts once: its last reading.
+    The earlier ones are `superseded` (the caller drops them from what it staged)."""
 
     def __init__(self, stored: pa.Table, version: str, force: bool = False, any_version: bool = False):
-        rows = stored.select(["article_id", "source_id", "pipeline_version"]).to_pylist()
-        self.current = {r["article_id"] for r in rows if any_version or r["pipeline_version"] == version}
-        self.by_source: dict[str, set[str]] = {}
-        for row in rows:
-            self.by_source.setdefault(row["source_id"], set()).add(row["article_id"])
+        rows = stored.select(["source_key", "version_hash", "pipeline_version"]).to_pylist()
+        self.current = {(r["source_key"], r["version_hash"]) for r in rows
+                        if any_version or r["pipeline_version"] == version}
         self.force = force
-        self.seen: set[str] = set()
+        self.seen: set[tuple[str, str]] = set()
+        self.latest: dict[str, str] = {}  # source_key -> article_id of its last reading in this run
+        self.superseded: set[str] = set()
 
-    def decide(self, article: Article) -> set[str] | None:
-        """The stored article ids this article's rows replace (itself included); None to skip it."""
-        if article.article_id in self.seen or (article.article_id in self.current and not self.force):
-            self.seen.add(article.article_id)
-            return None
-        self.seen.add(article.article_id)
-        return {article.article_id} | self.by_source.get(article.source_id, set())
+    def decide(self, article: Article) -> bool:
+        """Whether to extract the article."""
+        previous = self.latest.get(article.source_key)
+        if previous is not None and previous != article.article_id:
+            self.superseded.add(previous)
+        self.latest[article.source_key] = article.article_id
+        self.superseded.discard(article.article_id)
+        version = (article.source_key, article.version_hash)
+        skip = version in self.seen or (version in self.current and not self.force)
+        self.seen.add(version)
+        return not skip
 
 
 class MonthBatcher:
@@ -101,19 +95,15 @@ def _chars(item) -> int:
 
 
 def plan_ingest(stored: pa.Table, articles: list, version: str, force: bool = False,
-                any_version: bool = False) -> IngestPlan:
-    """The whole plan of a list of articles (see `Planner`)."""
+                any_version: bool = False) -> tuple[list, list]:
+    """The whole plan of a list of articles (see `Planner`): (to extract, skipped); superseded ones are left out
+    of both."""
     planner = Planner(stored, version, force, any_version)
-    process, skipped, replaces = [], [], {}
+    process, skipped = [], []
     for article in articles:
-        duplicate = article.article_id in planner.seen
-        decision = planner.decide(article)
-        if decision is not None:
-            process.append(article)
-            replaces[article.article_id] = decision
-        elif not duplicate:
-            skipped.append(article)
-    return IngestPlan(process, skipped, replaces)
+        (process if planner.decide(article) else skipped).append(article)
+    return ([a for a in process if a.article_id not in planner.superseded],
+            [a for a in skipped if a.article_id not in planner.superseded])
 
 
 def select_articles(stored: pa.Table, article_ids: Sequence[str] | None = None, published_from: date | None = None,

@@ -8,11 +8,9 @@ by publication month (`published_month=YYYY-MM/`), so replacing an article's row
 
 from __future__ import annotations
 
-import fcntl
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -245,6 +243,7 @@ def overwrite_table(out_dir: Path, table: Table, data: pa.Table, metadata: Mappi
         return False
     properties = CommitProperties(custom_metadata=dict(metadata)) if metadata else None
     write_deltalake(str(table_path(out_dir, table)) if handle is None else handle, _stream(data), mode="overwrite",
+                    partition_by=[PARTITION] if PARTITION in table.column_names else None,
                     writer_properties=_writer(table), commit_properties=properties,
                     configuration=_configuration(table) if handle is None else None)
     _committed(table)
@@ -299,37 +298,8 @@ def write_text(path: Path, content: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from readers running as another user
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-@contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """Exclusive lock on an output folder: two writers never interleave their read-decide-commit."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def dataset(out_dir: Path, name: str, version: int | None = None) -> ds.Dataset:
-    """A stored table by name (at `version`) as a pyarrow dataset, for DuckDB or polars to scan lazily."""
-    from pipeline.schema import TABLES
-
-    handle = delta_table(out_dir, TABLES[name], version)
-    if handle is None:
-        return ds.dataset(TABLES[name].schema.empty_table())
-    return files_dataset(handle, TABLES[name])
-
-
-def read(out_dir: Path, name: str, version: int | None = None) -> pa.Table:
-    """A stored table by name (at `version`): `read("processed", "claims").to_pandas()`."""
-    from pipeline.schema import TABLES
-
-    return read_table(out_dir, TABLES[name], version)
