@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
     run.add_argument("--force", action="store_true", help="reprocess articles already stored by this version")
 
+    ingest = commands.add_parser("ingest", help="pick up new and changed articles from the inbox (the scheduled "
+                                 "`ingest` flow, run once now)")
+    ingest.add_argument("--inbox", default=None, help="folder to read (default inbox/, or PIPELINE_INBOX)")
+    ingest.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
+    ingest.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
+
     evaluate = commands.add_parser("eval", help="score the pipeline on the gold set or a public corpus")
     evaluate.add_argument("--split", default="dev", choices=["dev", "test", "all"], help="gold split (default dev)")
     evaluate.add_argument("--corpus", nargs=2, metavar=("KIND", "PATH"),
@@ -194,6 +200,29 @@ def run_train_confidence(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_ingest(args: argparse.Namespace) -> int:
+    from pipeline.config import INBOX_DIR
+    from pipeline.headstart import flow_environment
+
+    inbox = Path(args.inbox or INBOX_DIR)
+    if not inbox.is_dir():
+        print(f"pipeline: error: inbox folder does not exist: {inbox}", file=sys.stderr)
+        return 2
+    if args.batch_size < 1:
+        print("pipeline: error: --batch-size must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        with flow_environment():
+            from pipeline.flows import ingest
+
+            summary = ingest(inbox=str(inbox), out_dir=args.out, batch_size=args.batch_size)
+    except Exception as exc:  # noqa: BLE001 - the run could not proceed: say why, exit non-zero
+        print(f"pipeline: ingest failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print_summary(summary)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "schema":
@@ -232,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "eval":
         return run_eval(args)
+    if args.command == "ingest":
+        return run_ingest(args)
 
     missing = [item for item in args.inputs if not Path(item).exists() and not Path(item).is_symlink()]
     if missing:

@@ -29,7 +29,7 @@ def output_lock(out_dir: Path) -> Iterator[None]:
     killed writer left half-committed is rolled back first (`recover`)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".lock", "w") as handle:
+    with open(out_dir / ".lock", "a") as handle:  # never truncated: taking the lock writes nothing
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             recover(out_dir)
