@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess.add_argument("--force", action="store_true", help="also articles already at this pipeline version")
     reprocess.add_argument("--dry-run", action="store_true", help="only report what would be reprocessed")
     reprocess.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
+    reprocess.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
 
     serve = commands.add_parser("serve", help="serve the ingest/reprocess/evaluate deployments (starts a local "
                                 "Prefect server when none is reachable)")
@@ -253,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 summary = reprocess(article_ids=args.ids, published_from=args.published_from,
                                     published_to=args.published_to, stages=args.stages, force=args.force,
-                                    dry_run=args.dry_run, out_dir=args.out)
+                                    dry_run=args.dry_run, out_dir=args.out, batch_size=max(args.batch_size, 1))
         except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
             print(f"pipeline: reprocess failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1

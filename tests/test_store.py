@@ -7,9 +7,10 @@ import pytest
 from pipeline.records import Article
 from pipeline.schema import ARTICLES, ENTITIES, MENTIONS, PARTITION, REJECTS
 from pipeline.store.entities import aggregate_entities
-from pipeline.store import (MonthBatcher, Planner, SchemaError, commit_batch, delta_table, maintain, merge_rejects,
-                            plan_ingest, read_table, settle,
-                            replace_rows, sync_entities, table_path, table_version, to_arrow)
+from pipeline.store import (MonthBatcher, Planner, SchemaError, all_or_nothing, commit_batch, delta_table, maintain,
+                            merge_rejects, output_lock, plan_ingest, publish, read, read_table, recover, replace_rows,
+                            settle, snapshot, sync_entities, table_path, table_version, to_arrow)
+from pipeline.store.journal import INTENT
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -276,3 +277,57 @@ def test_batches_go_out_early_when_pending_text_is_large():
     assert [[(a.article_id, r) for a, r in batch] for batch in early] == [[("a", {"a"}), ("c", {"c"})]]
     assert [[a.article_id for a, _ in batch] for batch in batcher.flush()] == [["b"]]
     assert batcher.chars == 0
+
+
+def test_a_batch_that_fails_half_way_is_rolled_back_at_once(tmp_path, monkeypatch):
+    import pipeline.store.commit as commit
+
+    commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1)]), {"a"})
+    before = {t.name: read_table(tmp_path, t) for t in (ARTICLES, MENTIONS)}
+    real = commit.replace_rows
+
+    def disk_full_at_articles(out_dir, table, *args, **kwargs):
+        if table is ARTICLES:
+            raise OSError("No space left on device")
+        return real(out_dir, table, *args, **kwargs)
+
+    monkeypatch.setattr(commit, "replace_rows", disk_full_at_articles)
+    with pytest.raises(OSError):
+        commit_batch(tmp_path, batch([article_row("b", "b.txt")], [mention("b", 2)]), {"b"})
+    assert {t.name: read_table(tmp_path, t) for t in (ARTICLES, MENTIONS)} == before
+    assert not (tmp_path / INTENT).exists()
+
+
+def test_a_batch_a_killed_writer_left_half_committed_is_rolled_back_by_the_next_writer(tmp_path):
+    commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1)]), {"a"})
+    before = read_table(tmp_path, MENTIONS)
+    block = all_or_nothing(tmp_path, [MENTIONS, ARTICLES])
+    block.__enter__()  # the writer dies inside the block: its exit never runs
+    replace_rows(tmp_path, MENTIONS, to_arrow(MENTIONS, [mention("b", 2)]), {"article_id": ["b"]})
+    assert read_table(tmp_path, MENTIONS).num_rows == 2 and (tmp_path / INTENT).exists()
+    with output_lock(tmp_path):  # the next writer
+        assert read_table(tmp_path, MENTIONS).equals(before)
+    assert not (tmp_path / INTENT).exists()
+
+
+def test_a_table_the_killed_batch_created_is_removed(tmp_path):
+    block = all_or_nothing(tmp_path, [MENTIONS, ARTICLES])
+    block.__enter__()
+    replace_rows(tmp_path, MENTIONS, to_arrow(MENTIONS, [mention("b", 2)]), {"article_id": ["b"]})
+    assert recover(tmp_path) == ["mentions"]
+    assert delta_table(tmp_path, MENTIONS) is None
+
+
+def test_readers_see_the_published_versions_only(tmp_path):
+    commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1)]), {"a"})
+    assert snapshot(tmp_path).versions is None and read(tmp_path, "articles").num_rows == 1  # no manifest: latest
+    publish(tmp_path)
+    commit_batch(tmp_path, batch([article_row("b", "b.txt")], [mention("b", 2)]), {"b"})
+    snap = snapshot(tmp_path)
+    assert snap.read("articles").column("article_id").to_pylist() == ["a"]
+    assert snap.read("entities").num_rows == 0  # never published: empty, not the latest
+    assert read_table(tmp_path, ARTICLES).num_rows == 2  # the writers' view: the latest
+    con = snap.duckdb()
+    assert con.execute("SELECT count(*) FROM mentions JOIN articles USING (article_id)").fetchone() == (1,)
+    publish(tmp_path)
+    assert snapshot(tmp_path).read("articles").num_rows == 2
