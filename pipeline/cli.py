@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 def print_summary(summary: dict) -> None:
     print(
         f"\n{summary['processed']} articles processed, {summary['skipped']} unchanged, "
-        f"{summary['rejected']} rejected; {summary['mentions']} mentions, {summary['amounts']} amounts, "
+        + (f"{summary['superseded']} superseded by a newer reading of their source, " if summary.get("superseded") else "")
+        + f"{summary['rejected']} rejected; {summary['mentions']} mentions, {summary['amounts']} amounts, "
         f"{summary['timexes']} time expressions, {summary['claims']} claims; {summary['seconds']} s\n"
         f"tables in {summary['out_dir']}: "
         + ", ".join(f"{name} ({rows} rows)" for name, rows in summary["table_rows"].items())
