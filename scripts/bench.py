@@ -169,12 +169,12 @@ def synthetic_store(out: Path, seed: Path, n_articles: int, chunk: int = 500) ->
     from deltalake import write_deltalake
 
     from pipeline.schema import ARTICLE_TABLES, ARTICLES, PARTITION, render_data_dictionary
-    from pipeline.store import delta_table, read_table, sync_entities, write_text
+    from pipeline.store import delta_table, publish, read_table, sync_entities, write_text
 
     months = [f"{2023 + i // 12}-{i % 12 + 1:02d}" for i in range(36)]
     base = {t.name: read_table(seed, t) for t in (*ARTICLE_TABLES, ARTICLES)}
     copies = n_articles // base["articles"].num_rows + 1
-    id_columns = ("article_id", "source_id", "mention_id", "amount_id", "timex_id", "claim_id")
+    id_columns = ("article_id", "source_id", "source_key", "mention_id", "amount_id", "timex_id", "claim_id")
     for first in range(0, copies, chunk):
         ks = range(first, min(first + chunk, copies))
         for table in (*ARTICLE_TABLES, ARTICLES):
@@ -200,6 +200,7 @@ def synthetic_store(out: Path, seed: Path, n_articles: int, chunk: int = 500) ->
         delta_table(out, table).vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
     sync_entities(out)
     write_text(out / "DATA_DICTIONARY.md", render_data_dictionary())  # as every run leaves it
+    publish(out)
 
 
 def _shuffled(text: str, seed: int) -> str:
