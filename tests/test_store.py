@@ -331,3 +331,11 @@ def test_readers_see_the_published_versions_only(tmp_path):
     assert con.execute("SELECT count(*) FROM mentions JOIN articles USING (article_id)").fetchone() == (1,)
     publish(tmp_path)
     assert snapshot(tmp_path).read("articles").num_rows == 2
+
+
+def test_the_first_publication_of_an_older_store_shows_every_table(tmp_path):
+    from pipeline.schema import EVAL_METRICS
+
+    commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1)]), {"a"})
+    publish(tmp_path, [EVAL_METRICS])  # e.g. `pipeline eval` is the first writer after an upgrade
+    assert snapshot(tmp_path).read("mentions").num_rows == 1

@@ -34,7 +34,9 @@ def publish(out_dir: Path, tables: Iterable[Table] | None = None) -> dict[str, i
     version. Call under the output lock, at a point where the tables are consistent. Writes nothing when the
     manifest already says so. Returns the published versions."""
     out_dir = Path(out_dir)
-    versions = dict(published_versions(out_dir) or {})
+    versions = published_versions(out_dir)
+    if versions is None:  # a store from before manifests: its readers saw the latest of every table until now
+        versions, tables = {}, None
     for table in tables if tables is not None else TABLES.values():
         version = table_version(out_dir, table)
         if version is not None:
