@@ -59,6 +59,8 @@ def shift_result(result: ArticleResult, offset: int, sentences: int) -> ArticleR
 
     def claim(c: Claim) -> Claim:
         return replace(c, claim_id=shift_id(c.claim_id, offset), amount_id=shift_id(c.amount_id, offset),
+                       subject_mention_id=c.subject_mention_id and shift_id(c.subject_mention_id, offset),
+                       source_mention_id=c.source_mention_id and shift_id(c.source_mention_id, offset),
                        evidence_start=c.evidence_start + offset, evidence_stop=c.evidence_stop + offset,
                        sent_index=c.sent_index + sentences)
 

@@ -149,6 +149,8 @@ class Claim:
     comparison: str | None
     comparison_multiplier: float | None
     confidence: float
+    subject_mention_id: str | None = None  # the mention the subject entity was taken from (mentions.mention_id)
+    source_mention_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)  # many per article: no __dict__ each

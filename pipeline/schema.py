@@ -203,6 +203,9 @@ CLAIMS = Table(
         Column("subject", pa.string(), "Who or what the amount is about, as written (`китайские интернет-гиганты`)."),
         Column("subject_entity_id", pa.string(), "The subject's entity (entities.entity_id), if any."),
         Column("subject_entity", pa.string(), "The subject entity's canonical name."),
+        Column("subject_mention_id", pa.string(), "The mention the subject entity was read from (mentions.mention_id): "
+               "inside the subject phrase, or the earlier mention a pronoun or `компания` refers to; null when the "
+               "subject names no entity."),
         Column("predicate", pa.string(), "Lemma of the verb that governs the amount (`потратить`)."),
         Column("relation", pa.string(), "spend, invest, revenue, profit, price, market_share, growth, decline, lag, "
                "forecast, supply, ban or other.", nullable=False),
@@ -221,6 +224,8 @@ CLAIMS = Table(
         Column("source", pa.string(), "Who says it (`аналитиков UBS`), when the sentence attributes it."),
         Column("source_entity_id", pa.string(), "The source's entity, if any."),
         Column("source_entity", pa.string(), "The source entity's canonical name."),
+        Column("source_mention_id", pa.string(), "The mention the source entity was read from (mentions.mention_id); "
+               "null when the source names no entity."),
         Column("modality", pa.string(), "fact, estimate, forecast, plan or rumor.", nullable=False),
         Column("negated", pa.bool_(), "The sentence denies it.", nullable=False),
         Column("comparison", pa.string(), "A comparison clause attached to the claim (`что в десять раз меньше, чем у "

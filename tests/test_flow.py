@@ -52,6 +52,18 @@ def test_raw_articles_land_with_dates_titles_and_clean_text(raw_run):
         assert not text.rstrip().endswith("Источник:")
 
 
+def test_claims_join_back_to_the_mentions_of_their_subject_and_source(raw_run):
+    out, _ = raw_run
+    t = tables(out)
+    mentions = t["mentions"].set_index("mention_id")
+    for role in ("subject", "source"):
+        named = t["claims"][t["claims"][f"{role}_entity_id"].notna()]
+        assert len(named) > 5 and named[f"{role}_mention_id"].notna().all(), role
+        joined = mentions.loc[named[f"{role}_mention_id"]]
+        assert list(joined.entity_id) == list(named[f"{role}_entity_id"]), role
+        assert list(joined.article_id) == list(named.article_id), role
+
+
 def test_mentions_point_into_the_stored_text(raw_run):
     out, summary = raw_run
     t = tables(out)

@@ -252,7 +252,7 @@ def test_a_store_without_identities_gets_them_and_nothing_is_extracted_again(tmp
 
     from pipeline.schema import ARTICLES, REJECTS
     from pipeline.store import read_table, table_path
-    from pipeline.store.legacy import IDENTITY_COLUMNS, migrate_identity
+    from pipeline.store.legacy import IDENTITY_COLUMNS, add_new_columns, migrate_identity
 
     out = tmp_path / "out"
     monkeypatch.chdir(tmp_path)
@@ -266,6 +266,7 @@ def test_a_store_without_identities_gets_them_and_nothing_is_extracted_again(tmp
         shutil.rmtree(table_path(out, table))
         write_deltalake(str(table_path(out, table)), old, partition_by=["published_month"] if table is ARTICLES else None)
     assert "source_key" not in DeltaTable(str(table_path(out, ARTICLES))).schema().to_arrow().names
+    assert add_new_columns(out) == ["articles", "rejects"]
     assert migrate_identity(out) == ["articles", "rejects"]
     migrated = read_table(out, ARTICLES).to_pandas().set_index("source_key")
     assert sorted(migrated.index) == sorted(stored.index)

@@ -44,6 +44,12 @@ def no_orphans(out: Path) -> None:
     links = read(out, "claim_amounts").to_pandas()
     assert set(links.amount_id) <= set(read(out, "amounts").to_pandas().amount_id)
     assert set(links.claim_id) <= set(read(out, "claims").to_pandas().claim_id)
+    claims, mentions = read(out, "claims").to_pandas(), read(out, "mentions").to_pandas().set_index("mention_id")
+    for role in ("subject", "source"):  # a claim's subject and source join back to the mention they name
+        named = claims.dropna(subset=[f"{role}_mention_id"])
+        assert set(named[f"{role}_mention_id"]) <= set(mentions.index), role
+        assert (mentions.loc[named[f"{role}_mention_id"], "entity_id"].to_numpy()
+                == named[f"{role}_entity_id"].to_numpy()).all(), role
 
 
 @pytest.fixture

@@ -114,6 +114,8 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]
         modality=modality, negated=negated(view, predicate), comparison=group.comparison_text,
         comparison_multiplier=comparison_value if group.comparison and group.comparison[0].kind == "multiplier" else None,
         confidence=score(features),
+        subject_mention_id=subject_mention.mention_id if subject_mention else None,
+        source_mention_id=source_mention.mention_id if source_mention else None,
     )
     ordered = [primary] + [a for a in group.amounts if a is not primary]
     links = [ClaimAmount(claim_id, a.amount_id, view.article_id, rank, "primary" if rank == 0 else "secondary")

@@ -3,6 +3,7 @@
 - The single-file layout (`<out>/<table>.parquet`): each file becomes a Delta table (article tables gain
   `published_month` from their article's date) and the old file moves to `<out>/.legacy-parquet/`, so nothing is
   lost and nothing is reprocessed.
+- Columns declared since a table was created are added to its Delta schema (old rows read them as null).
 - Rows stored before identities were written down (no `source_key`): the columns are added to the Delta tables
   and filled in from what the rows hold (`url`; else `path`, resolved from the current folder, relative to the
   input root; the JSONL `id` or line), `read_at` from `ingested_at`. Their `article_id` stays, so nothing else
@@ -60,20 +61,12 @@ IDENTITY_COLUMNS = {ARTICLES.name: ("source_key", "version_hash", "read_at"), RE
 def migrate_identity(out_dir: Path, root: Path | None = None) -> list[str]:
     """Give rows stored before identities were written down their `source_key` (and, for articles,
     `version_hash` and `read_at`); returns the tables rewritten. Call under the output lock."""
-    from deltalake.schema import Field, PrimitiveType
-
     out_dir, root = Path(out_dir), Path(root) if root is not None else input_root()
     done = []
-    for name, columns in IDENTITY_COLUMNS.items():
+    for name in IDENTITY_COLUMNS:
         table = TABLES[name]
-        handle = delta_table(out_dir, table)
-        if handle is None:
+        if delta_table(out_dir, table) is None:
             continue
-        present = {field.name for field in handle.schema().fields}
-        missing = [c for c in columns if c not in present]
-        if missing:
-            kinds = {"read_at": "timestamp"}
-            handle.alter.add_columns([Field(c, PrimitiveType(kinds.get(c, "string")), nullable=True) for c in missing])
         data = read_table(out_dir, table)
         if not data.column("source_key").null_count:
             continue
@@ -113,4 +106,36 @@ def _reject_identity(row: dict, root: Path) -> dict:
 
 def prepare_store(out_dir: Path) -> list[str]:
     """Every migration a writer runs before it reads the store (under the output lock): returns what changed."""
-    return migrate_legacy(out_dir) + migrate_identity(out_dir)
+    converted = migrate_legacy(out_dir)
+    widened = add_new_columns(out_dir)
+    return converted + [f"{name} (new columns)" for name in widened] + migrate_identity(out_dir)
+
+
+_DELTA_TYPES = {pa.string(): "string", pa.date32(): "date", pa.int32(): "integer", pa.int64(): "long",
+                pa.float64(): "double", pa.bool_(): "boolean"}
+
+
+def add_new_columns(out_dir: Path) -> list[str]:
+    """Columns declared in `pipeline.schema` since a table was created are added to its Delta schema (nullable,
+    a metadata-only commit; old rows read them as null), so writers of the new columns can append. Returns the
+    tables changed."""
+    from deltalake.schema import ArrayType, Field, PrimitiveType
+
+    def delta_type(kind: pa.DataType):
+        if pa.types.is_timestamp(kind):
+            return PrimitiveType("timestamp")
+        if pa.types.is_list(kind):
+            return ArrayType(delta_type(kind.value_type), contains_null=True)
+        return PrimitiveType(_DELTA_TYPES[kind])
+
+    changed = []
+    for table in TABLES.values():
+        handle = delta_table(out_dir, table)
+        if handle is None:
+            continue
+        present = {field.name for field in handle.schema().fields}
+        missing = [c for c in table.columns if c.name not in present]
+        if missing:
+            handle.alter.add_columns([Field(c.name, delta_type(c.type), nullable=True) for c in missing])
+            changed.append(table.name)
+    return changed
