@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
     ingest.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
 
+    export = commands.add_parser("export", help="write the analysts' bundle of a store: Parquet tables, a DuckDB file "
+                                 "with views, datapackage.json and a dataset card")
+    export.add_argument("store", nargs="?", default=str(PROCESSED_DIR), metavar="OUT",
+                        help=f"output folder of a run (default: {PROCESSED_DIR})")
+    export.add_argument("--to", required=True, metavar="DIR", help="bundle folder to write")
+    export.add_argument("--zip", action="store_true", help="also write DIR.zip")
+
     evaluate = commands.add_parser("eval", help="score the pipeline on the gold set or a public corpus")
     evaluate.add_argument("--split", default="dev", choices=["dev", "test", "all"], help="gold split (default dev)")
     evaluate.add_argument("--corpus", nargs=2, metavar=("KIND", "PATH"),
@@ -265,6 +272,17 @@ def main(argv: list[str] | None = None) -> int:
         return run_eval(args)
     if args.command == "ingest":
         return run_ingest(args)
+    if args.command == "export":
+        from pipeline.handoff.bundle import ExportError, export_bundle
+
+        try:
+            written = export_bundle(args.store, args.to, args.zip)
+        except ExportError as exc:
+            print(f"pipeline: error: {exc}", file=sys.stderr)
+            return 2
+        print(f"bundle written to {written['bundle']}" + (f" and {written['zip']}" if written["zip"] else "") + ": "
+              + ", ".join(f"{name} ({rows} rows)" for name, rows in written["rows"].items()))
+        return 0
 
     missing = [item for item in args.inputs if not Path(item).exists() and not Path(item).is_symlink()]
     if missing:

@@ -27,6 +27,8 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # unique per row; also the sort order of the file
+    # foreign keys: (column, table, column it names there); what the data package and the bundle's docs declare
+    references: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def schema(self) -> pa.Schema:
@@ -98,6 +100,7 @@ MENTIONS = Table(
     name="mentions",
     description="One row per named-entity mention (Natasha NER, normalised with pymorphy3).",
     key=("article_id", "start", "stop", "type"),
+    references=(("article_id", "articles", "article_id"), ("entity_id", "entities", "entity_id")),
     columns=(
         Column("article_id", pa.string(), "Article the mention is in (articles.article_id).", nullable=False),
         Column("mention_id", pa.string(), "`<article_id>:<start>-<stop>`, unique.", nullable=False),
@@ -142,6 +145,7 @@ AMOUNTS = Table(
     description="One row per amount: money, percent, multiplier, count, duration or quantity (rules over the "
                 "Natasha-tokenised text; numbers in words through pymorphy3).",
     key=("article_id", "start", "stop"),
+    references=(("article_id", "articles", "article_id"),),
     columns=(
         Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
         Column("amount_id", pa.string(), "`<article_id>:a<start>-<stop>`, unique.", nullable=False),
@@ -167,6 +171,7 @@ TIMEX = Table(
     name="timex",
     description="One row per time expression, resolved against the article's publication date.",
     key=("article_id", "start", "stop"),
+    references=(("article_id", "articles", "article_id"),),
     columns=(
         Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
         Column("timex_id", pa.string(), "`<article_id>:t<start>-<stop>`, unique.", nullable=False),
@@ -193,6 +198,14 @@ CLAIMS = Table(
     description="One row per claim: a subject, a predicate and an amount (the primary one), with time, source and "
                 "modality; its sentence is the evidence. All amounts of a claim are in claim_amounts.",
     key=("article_id", "evidence_start", "claim_id"),
+    references=(
+        ("article_id", "articles", "article_id"),
+        ("amount_id", "amounts", "amount_id"),
+        ("subject_entity_id", "entities", "entity_id"),
+        ("subject_mention_id", "mentions", "mention_id"),
+        ("source_entity_id", "entities", "entity_id"),
+        ("source_mention_id", "mentions", "mention_id"),
+    ),
     columns=(
         Column("claim_id", pa.string(), "`<article_id>:c<start>-<stop>` of the primary amount.", nullable=False),
         Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
@@ -243,6 +256,11 @@ CLAIM_AMOUNTS = Table(
     name="claim_amounts",
     description="Link table: every amount of every claim (the primary one has rank 0).",
     key=("article_id", "claim_id", "rank"),
+    references=(
+        ("article_id", "articles", "article_id"),
+        ("claim_id", "claims", "claim_id"),
+        ("amount_id", "amounts", "amount_id"),
+    ),
     columns=(
         Column("claim_id", pa.string(), "Claim (claims.claim_id).", nullable=False),
         Column("amount_id", pa.string(), "Amount (amounts.amount_id).", nullable=False),

@@ -140,7 +140,7 @@ def build_deployments(inbox: str, out_dir: str, cron: str, timezone_name: str = 
     from prefect.client.schemas.schedules import CronSchedule
     from prefect.deployments.runner import EntrypointType
 
-    from pipeline.flows import evaluate, ingest, reprocess
+    from pipeline.flows import evaluate, export, ingest, reprocess
 
     module = EntrypointType.MODULE_PATH  # runs import `pipeline.flows`, wherever the process was started
     return [
@@ -158,6 +158,10 @@ def build_deployments(inbox: str, out_dir: str, cron: str, timezone_name: str = 
             name="evaluate", parameters={"out_dir": out_dir}, entrypoint_type=module,
             description="Score the pipeline on the gold set (dev/test/all) or a corpus folder "
                         "(news-real, ann, factru, brat).",
+            tags=["pipeline", "manual"]),
+        export.to_deployment(
+            name="export", parameters={"out_dir": out_dir}, entrypoint_type=module,
+            description="Write the analysts' bundle (Parquet, DuckDB with views, datapackage.json, dataset card).",
             tags=["pipeline", "manual"]),
     ]
 
