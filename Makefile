@@ -9,7 +9,7 @@ INPUT  ?= raw
 # no network: Prefect must not phone home
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install run test fuzz serve eval bench schema lock clean
+.PHONY: install run test fuzz serve eval bench screenshots schema lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ eval: $(STAMP)  ## score the pipeline on the gold dev split (SPLIT=test for repo
 
 bench: $(STAMP)  ## speed and memory against the targets in scripts/bench.py (GIANT=20: a 20 MB article; SCALE=1000: store growth + 2 workers; VOLUME=10000: memory of a long run)
 	$(BIN)/python scripts/bench.py $(if $(GIANT),--giant $(GIANT)) $(if $(SCALE),--incremental --parallel $(SCALE)) $(if $(VOLUME),--volume $(VOLUME))
+
+screenshots: $(STAMP)  ## screenshots of the review site of processed/ into docs/ (needs Chromium)
+	$(BIN)/python scripts/screenshots.py
 
 schema: $(STAMP)  ## regenerate the data dictionary from pipeline/schema.py
 	$(BIN)/python -m pipeline schema --out docs/DATA_DICTIONARY.md

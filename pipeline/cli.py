@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
     ingest.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
 
+    report = commands.add_parser("report", help="write (or bring up to date) the review site of a store")
+    report.add_argument("store", nargs="?", default=str(PROCESSED_DIR), metavar="OUT",
+                        help=f"output folder of a run (default: {PROCESSED_DIR})")
+    report.add_argument("--to", default=None, metavar="DIR", help="site folder (default: OUT/review)")
+
     export = commands.add_parser("export", help="write the analysts' bundle of a store: Parquet tables, a DuckDB file "
                                  "with views, datapackage.json and a dataset card")
     export.add_argument("store", nargs="?", default=str(PROCESSED_DIR), metavar="OUT",
@@ -110,6 +115,7 @@ def print_summary(summary: dict) -> None:
         f"{summary['timexes']} time expressions, {summary['claims']} claims; {summary['seconds']} s\n"
         f"tables in {summary['out_dir']}: "
         + ", ".join(f"{name} ({rows} rows)" for name, rows in summary["table_rows"].items())
+        + (f"\nreview: {summary['review']}" if summary.get("review") else "")
     )
 
 
@@ -272,6 +278,16 @@ def main(argv: list[str] | None = None) -> int:
         return run_eval(args)
     if args.command == "ingest":
         return run_ingest(args)
+    if args.command == "report":
+        from pipeline.review import write_review
+
+        if not (Path(args.store) / "articles").is_dir():
+            print(f"pipeline: error: {args.store} holds no tables (run the pipeline first)", file=sys.stderr)
+            return 2
+        site = write_review(args.store, args.to)
+        print(f"review site: {site['index']} ({site['articles']} article pages, {site['files']} files, "
+              f"{site['bytes'] / 1e6:.1f} MB; {site['written']} written)")
+        return 0
     if args.command == "export":
         from pipeline.handoff.bundle import ExportError, export_bundle
 

@@ -185,6 +185,16 @@ def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now:
             "added": added, "top_claims": top}
 
 
+@task(name="write-review", cache_policy=NO_CACHE)
+def review_task(out_dir: str) -> dict:
+    """Bring the review site (`<out>/review/`) up to the published tables: only changed pages are written."""
+    from pipeline.review import write_review
+    from pipeline.store.journal import folder_lock
+
+    with folder_lock(Path(out_dir) / "review"):
+        return write_review(out_dir)
+
+
 @task(name="maintain-tables", cache_policy=NO_CACHE)
 def maintain_task(out_dir: str) -> dict:
     """Bring entities up to the mentions (once per run: its cost grows with the store, not with the batches),
@@ -232,6 +242,7 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
         plan = plan_batches_task(inputs, out_dir, str(staging), batch_size, force, any_version, run_id, version, now)
         done = run_batches(plan["batches"], out_dir, run_id, version, now)
     maintained = maintain_task(out_dir)  # always: a killed run's last batches may still owe their entities
+    review = review_task(out_dir)
     rejects = plan["rejects"] + done["failed"]
     summary = {
         "run_id": run_id, "out_dir": out_dir, "pipeline_version": version,
@@ -241,7 +252,7 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
         "amounts": done["added"].get(AMOUNTS.name, 0), "timexes": done["added"].get(TIMEX.name, 0),
         "claims": done["added"].get(CLAIMS.name, 0), "new_entities": maintained["n_new_entities"],
         "table_rows": table_row_counts(Path(out_dir)), "compacted": maintained["compacted"],
-        "seconds": round(time.perf_counter() - started, 2),
+        "review": review["index"], "seconds": round(time.perf_counter() - started, 2),
     }
     logger.info("done: %s", summary)
     publish_report(summary, rejects, maintained["new_entities"], done["top_claims"])
@@ -353,7 +364,8 @@ def reprocess(
             return summary
         done = run_batches(picked["batches"], out_dir, run_id, version, now, chosen)
     maintained = maintain_task(out_dir)
-    summary.update(processed=done["processed"], superseded=done["superseded"], rejected=len(done["failed"]),
+    review = review_task(out_dir)
+    summary.update(review=review["index"], processed=done["processed"], superseded=done["superseded"], rejected=len(done["failed"]),
                    mentions=done["added"].get(MENTIONS.name, 0), amounts=done["added"].get(AMOUNTS.name, 0),
                    timexes=done["added"].get(TIMEX.name, 0), claims=done["added"].get(CLAIMS.name, 0),
                    new_entities=maintained["n_new_entities"], table_rows=table_row_counts(Path(out_dir)),

@@ -61,7 +61,7 @@ def write_review(out_dir: Path | str, site_dir: Path | str | None = None) -> dic
     written += _write(site / "claims.html", claims_page(sorted(months), relations, claims.num_rows))
     written += _write(site / "index.html", index_page(tables, articles, pages[0], per_article, snap.versions,
                                                       len(pages) > 1))
-    files = [p for p in site.rglob("*") if p.is_file()]
+    files = [p for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")]
     return {"site": str(site), "index": str(site / "index.html"), "articles": len(ids), "files": len(files),
             "bytes": sum(p.stat().st_size for p in files), "written": written}
 

@@ -39,6 +39,19 @@ def output_lock(out_dir: Path) -> Iterator[None]:
 
 
 @contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Exclusive lock on a folder of derived files (the review site): two runs never write it at once."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def all_or_nothing(out_dir: Path, tables: Iterable[Table]) -> Iterator[None]:
     """Commits to `tables` inside the block land together: a kill or an exception before the block ends is
     rolled back to the versions the tables had when it began. Call under `output_lock`."""
