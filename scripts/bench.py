@@ -38,6 +38,9 @@ TARGETS = {
     "two_worker_speedup": 1.7,  # `--parallel N`: one worker's wall time / two workers' (on 2 idle cores)
     "volume_peak_rss_mb": 1_200.0,
     "prefect_share": 0.5,  # of `pipeline run`'s wall time on raw/ with Prefect's database ready: well under half  # `--volume N`: peak RSS (process tree) of a run of N/10 and of N articles
+    "review_seconds": 120.0,  # the review site of 10 000 articles, written from nothing
+    "review_mb_per_article": 0.02,  # its size on disk per article (the texts themselves are most of it)
+    "review_again_seconds": 60.0,  # the same site brought up to date when nothing changed (writes nothing)
 }
 
 
@@ -245,6 +248,25 @@ def bench_incremental(sizes: tuple[int, ...] = (10_000, 100_000), new: int = 10)
     return results
 
 
+def bench_review(n_articles: int = 10_000) -> dict:
+    """The review site of a store of `n_articles` (synthetic, see `synthetic_store`): written from nothing, then
+    again with nothing changed; wall time, peak RSS of this process, files and bytes."""
+    from pipeline.review import write_review
+
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        _measure_run([str(ROOT / "raw")], work / "seed")
+        synthetic_store(work / "store", work / "seed", n_articles)
+        started = time.perf_counter()
+        first = write_review(work / "store")
+        seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        again = write_review(work / "store")
+        again_seconds = time.perf_counter() - started
+    return {**first, "seconds": seconds, "again_seconds": again_seconds, "again_written": again["written"],
+            "peak_rss_mb": psutil.Process().memory_info().rss / 2**20}
+
+
 def synthetic_inbox(folder: Path, n_articles: int, months: int = 24) -> Path:
     """`n_articles` distinct articles of ~3 000 characters (the issue's corpora were ~2 500), each made of three
     sample articles' texts under a publication date spread over `months` months, so batches land in many month
@@ -381,6 +403,8 @@ def main() -> int:
                         help="also run the pipeline on one article of this many MB of UTF-8 (20: ~10 min)")
     parser.add_argument("--incremental", action="store_true",
                         help="also add 10 articles to synthetic stores of 10 000 and 100 000 articles (~5 min)")
+    parser.add_argument("--review", type=int, default=10_000, metavar="N",
+                        help="articles of the store whose review site is built (default 10000)")
     parser.add_argument("--volume", type=int, default=0, metavar="N",
                         help="also run N/10 and N synthetic articles from a fresh store: peak memory (10000: ~20 min)")
     parser.add_argument("--parallel", type=int, default=0, metavar="N",
@@ -418,6 +442,11 @@ def main() -> int:
     for row in volume:
         print(f"run of {row['articles']:,} articles: {row['seconds']:.0f} s, peak RSS of the process tree "
               f"{row['peak_rss_mb']:.0f} MB (load {row['load_before']:.2f} -> {row['load_after']:.2f})")
+    review = bench_review(args.review)
+    print(f"review site of {review['articles']:,} articles: {review['seconds']:.1f} s, {review['files']:,} files, "
+          f"{review['bytes'] / 1e6:.1f} MB ({review['bytes'] / 1e6 / review['articles'] * 1000:.1f} KB per article); "
+          f"again with nothing changed: {review['again_seconds']:.1f} s, {review['again_written']} files written; "
+          f"process RSS after {review['peak_rss_mb']:.0f} MB")
     run = bench_run(args.inputs)
     share = bench_prefect_share([str(ROOT / "raw")])
     print(f"Prefect's share of `pipeline run raw`: {share['later']:.1f} s wall against {share['without_prefect']:.1f} s "
@@ -426,6 +455,14 @@ def main() -> int:
     print(f"whole run ({' '.join(args.inputs)}): {run['seconds']:.1f} s, peak RSS of the process tree {run['peak_rss_mb']:.0f} MB")
 
     failures = []
+    if review["seconds"] > TARGETS["review_seconds"]:
+        failures.append(f"review site of {review['articles']:,} articles took {review['seconds']:.0f} > "
+                        f"{TARGETS['review_seconds']:.0f} s")
+    if review["bytes"] / 1e6 / review["articles"] > TARGETS["review_mb_per_article"]:
+        failures.append(f"review site {review['bytes'] / 1e6 / review['articles'] * 1000:.1f} KB per article")
+    if review["again_written"] or review["again_seconds"] > TARGETS["review_again_seconds"]:
+        failures.append(f"review site with nothing changed: {review['again_written']} files written in "
+                        f"{review['again_seconds']:.0f} s")
     if nlp["chars_per_second"] < TARGETS["nlp_chars_per_second"]:
         failures.append(f"NLP speed {nlp['chars_per_second']:,.0f} < {TARGETS['nlp_chars_per_second']:,} chars/s")
     if long["chars_per_second"] < TARGETS["long_article_chars_per_second"]:
