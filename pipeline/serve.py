@@ -54,8 +54,12 @@ def server_healthy(url: str, timeout: float = 2.0) -> bool:
 
 
 def start_server(host: str, port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`prefect server start` on host:port (SQLite under PREFECT_HOME, analytics off), logging to `log_path`."""
-    env = {**(os.environ if env is None else env), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    """`prefect server start` on host:port (SQLite under PREFECT_HOME, analytics off), logging to `log_path`.
+    The UI it serves is told the API's address on that port (`PREFECT_UI_API_URL`): left alone, it would point at
+    the default 4200 and show "Can't connect to Server API" for any other port."""
+    env = {**(os.environ if env is None else env), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_UI_API_URL": api_url(host, port), "PREFECT_SERVER_API_HOST": host,
+           "PREFECT_SERVER_API_PORT": str(port)}
     env.pop("PREFECT_API_URL", None)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "ab")  # noqa: SIM115 - the server outlives this function

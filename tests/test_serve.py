@@ -127,3 +127,34 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
     finally:
         stop_process(server)
     assert server.poll() is not None
+
+
+def test_the_ui_of_a_server_serve_started_points_at_its_own_port(tmp_path):
+    """`make serve PORT=P`: the server `serve` starts tells its UI the API is on P, not on Prefect's 4200."""
+    import json
+    import urllib.request
+
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    serve_log = tmp_path / "serve.log"
+    with open(serve_log, "wb") as log:
+        serve = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port), "--inbox",
+                                  str(tmp_path / "inbox"), "--out", str(tmp_path / "out")], env=env, cwd=tmp_path,
+                                 stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_line(serve_log, "serving deployments", serve)
+        assert "starting a Prefect server" in serve_log.read_text()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings", timeout=30) as response:
+            settings = json.loads(response.read())
+        assert settings["api_url"] == f"http://127.0.0.1:{port}/api"
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        try:
+            serve.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and socket.socket().connect_ex(("127.0.0.1", port)) == 0:
+        time.sleep(0.5)
+    assert socket.socket().connect_ex(("127.0.0.1", port)) != 0  # the server it started is gone with it
