@@ -27,11 +27,13 @@ from pipeline.nlp import load_nlp
 from pipeline.records import Reject
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,
                              Stage, render_data_dictionary)
-from pipeline.staging import staging_folder, write_batch, write_superseded
+from pipeline.settle import SETTLED_FOLDERS, InboxFile, read_ledger, settle, write_ledger
+from pipeline.staging import SUPERSEDED, staging_folder, write_batch, write_superseded
 from pipeline.store.legacy import prepare_store
 from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, merge_rejects, only_articles, output_lock,
-                            publish, read_table, row_count, select_articles, settle, stage_closure, stale_amount_links,
+                            publish, read_table, row_count, select_articles, stage_closure, stale_amount_links,
                             sync_entities, write_text)
+from pipeline.store import settle as settle_batch
 from pipeline.workers import extract
 
 limit_arenas()  # before the runs' threads exist: see pipeline.memory
@@ -96,9 +98,10 @@ def worker_processes() -> int:
 
 @task(name="plan-batches", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size: int, force: bool, any_version: bool,
-                      run_id: str, version: str, now: datetime) -> dict:
+                      run_id: str, version: str, now: datetime, inbox: bool = False) -> dict:
     """Read every input unit (broken ones become rejects, committed here), skip what is stored, and stage the
-    rest in batches of `batch_size` under `staging`. Returns the batches' paths and counts, never rows."""
+    rest in batches of `batch_size` under `staging`. Returns the batches' paths and counts, never rows. For an
+    `inbox`, its `done/` and `rejected/` folders are not read, and what each file gave is kept for settling it."""
     logger = get_run_logger()
     out = Path(out_dir)
     with output_lock(out):
@@ -116,24 +119,33 @@ def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size:
         batches.append(str(write_batch(path, batch)))
         staged.update(a.article_id for a in batch)
 
-    for item in read_inputs(discover_inputs(inputs)):
-        settled.add(item.source_key if isinstance(item, Reject) else item.unit_key)
-        result = build_article_safely(item) if not isinstance(item, Reject) else item
-        if isinstance(result, Reject):
-            logger.warning("rejected %s%s: %s (%s)", result.path, f":{result.line}" if result.line else "",
-                           result.reason, result.detail)
-            rejects.append(result)
-            continue
-        settled.add(result.source_key)
-        read += 1
-        if not planner.decide(result):
-            skipped += 1
-            continue
-        for batch in batcher.add(result):
-            stage(batch)
+    ledger = []
+    for path in discover_inputs(inputs, skip=SETTLED_FOLDERS if inbox else ()):
+        entry = InboxFile.seen(path)
+        for item in read_inputs([path]):
+            settled.add(item.source_key if isinstance(item, Reject) else item.unit_key)
+            result = build_article_safely(item) if not isinstance(item, Reject) else item
+            if isinstance(result, Reject):
+                logger.warning("rejected %s%s: %s (%s)", result.path, f":{result.line}" if result.line else "",
+                               result.reason, result.detail)
+                rejects.append(result)
+                entry.rejects.append((result.line, result.reason, result.detail))
+                continue
+            entry.articles.append(result.article_id)
+            settled.add(result.source_key)
+            read += 1
+            if not planner.decide(result):
+                skipped += 1
+                continue
+            for batch in batcher.add(result):
+                stage(batch)
+        if inbox:
+            ledger.append(entry)
     for batch in batcher.flush():
         stage(batch)
     write_superseded(Path(staging), planner.superseded)
+    if inbox:
+        write_ledger(Path(staging), ledger)
     with output_lock(out):
         stored_inputs = set(read_table(out, REJECTS, columns=["source_key"]).column("source_key").to_pylist())
         if rejects or settled & stored_inputs:
@@ -163,7 +175,7 @@ def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now:
     done = extract(batch, run_id, version, now, chosen, worker_processes())
     failed = done.rejects
     with output_lock(out):
-        landing, replaced = settle(out, done.extracted)  # decided from the store as it is now, not at planning
+        landing, replaced = settle_batch(out, done.extracted)  # decided from the store as it is now, not at planning
         tables = only_articles(done.tables, landing)
         spare = {AMOUNTS.name: tables.pop(AMOUNTS.name)} if "amounts" not in chosen else {}
         if spare and stale_amount_links(out, tables[CLAIM_AMOUNTS.name]):
@@ -183,6 +195,24 @@ def extract_batch_task(batch: str, out_dir: str, run_id: str, version: str, now:
     top = claims.sort_by([("confidence", "descending")]).slice(0, 10).to_pylist() if claims is not None else []
     return {"processed": len(landing), "superseded": superseded, "failed": [_reject_summary(r) for r in failed],
             "added": added, "top_claims": top}
+
+
+@task(name="settle-inbox", cache_policy=NO_CACHE)
+def settle_inbox_task(inbox: str, out_dir: str, staging: str) -> dict:
+    """Move each inbox file the run read, now that its rows are committed, to `done/` or `rejected/`."""
+    files = read_ledger(Path(staging))
+    ids = {a for f in files for a in f.articles}
+    stored = set(read_table(Path(out_dir), ARTICLES, columns=["article_id"], where={"article_id": ids})
+                 .column("article_id").to_pylist()) if ids else set()
+    listed = Path(staging) / SUPERSEDED
+    superseded = set(listed.read_text(encoding="utf-8").split()) if listed.is_file() else set()
+    moved = settle(Path(inbox), files, stored, superseded)
+    if moved:
+        get_run_logger().info("inbox settled: %d file(s) to %s/done, %d to %s/rejected%s", moved["done"], inbox,
+                              moved["rejected"], inbox,
+                              f"; {moved['left']} changed since they were read, left for the next run"
+                              if moved["left"] else "")
+    return dict(moved)
 
 
 @task(name="write-review", cache_policy=NO_CACHE)
@@ -232,15 +262,18 @@ def run_batches(batches: list[str], out_dir: str, run_id: str, version: str, now
     return total
 
 
-def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: bool, any_version: bool) -> dict:
+def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: bool, any_version: bool,
+                    settle_inbox: bool = False) -> dict:
     """Read + plan -> extract and commit batch by batch -> maintain -> report: the body of `process_articles`
     and `ingest`."""
     started = time.perf_counter()
     logger = get_run_logger()
     run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
     with staging_folder(Path(out_dir), run_id) as staging:
-        plan = plan_batches_task(inputs, out_dir, str(staging), batch_size, force, any_version, run_id, version, now)
+        plan = plan_batches_task(inputs, out_dir, str(staging), batch_size, force, any_version, run_id, version, now,
+                                 inbox=settle_inbox)
         done = run_batches(plan["batches"], out_dir, run_id, version, now)
+        moved = settle_inbox_task(inputs[0], out_dir, str(staging)) if settle_inbox else {}
     maintained = maintain_task(out_dir)  # always: a killed run's last batches may still owe their entities
     review = review_task(out_dir)
     rejects = plan["rejects"] + done["failed"]
@@ -254,6 +287,8 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
         "table_rows": table_row_counts(Path(out_dir)), "compacted": maintained["compacted"],
         "review": review["index"], "seconds": round(time.perf_counter() - started, 2),
     }
+    if settle_inbox:
+        summary["inbox_settled"] = moved
     logger.info("done: %s", summary)
     publish_report(summary, rejects, maintained["new_entities"], done["top_claims"])
     return summary
@@ -282,8 +317,9 @@ def process_articles(
 def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
     """Pick up new and changed articles from the inbox folder (the scheduled deployment).
 
-    Incremental: an article whose id (a hash of its source and cleaned text) is already stored is skipped, by
-    whatever pipeline version it was processed; apply a new version to stored articles with `reprocess`.
+    Incremental: an article whose version of its source is already stored is skipped, by whatever pipeline
+    version it was processed; apply a new version to stored articles with `reprocess`. Each file read leaves the
+    inbox once its rows are committed: to `done/`, or to `rejected/` with `<name>.reason.txt` beside it.
 
     Args:
         inbox: Folder of .txt / .jsonl articles to pick up (read recursively).
@@ -292,7 +328,7 @@ def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch
     """
     if not Path(inbox).is_dir():
         raise FileNotFoundError(f"inbox folder does not exist: {inbox}")
-    return ingest_articles([inbox], out_dir, batch_size, force=False, any_version=True)
+    return ingest_articles([inbox], out_dir, batch_size, force=False, any_version=True, settle_inbox=True)
 
 
 @task(name="select-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)

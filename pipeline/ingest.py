@@ -50,15 +50,17 @@ class InputError(Exception):
 # ---------------------------------------------------------------------------
 
 
-def discover_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Expand folders into their .txt/.jsonl files (recursively, sorted); keep files as given; each file once."""
+def discover_inputs(inputs: Iterable[str | Path], skip: Iterable[str] = ()) -> list[Path]:
+    """Expand folders into their .txt/.jsonl files (recursively, sorted; hidden ones and the subfolders named in
+    `skip` left out); keep files as given; each file once."""
     found: list[Path] = []
+    skip = set(skip)
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts):
+                if any(part.startswith(".") for part in relative.parts) or relative.parts[0] in skip:
                     continue
                 if child.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES and not child.is_dir():
                     found.append(child)

@@ -49,6 +49,14 @@ def finish(processes: list[subprocess.Popen]) -> None:
     assert [p.returncode for p in processes] == [0] * len(processes), "\n\n".join(o[-3000:] for o in outputs)
 
 
+def refill(inbox: Path) -> None:
+    """The inbox as it was: three new articles (an ingest moves what it read to inbox/done)."""
+    shutil.rmtree(inbox, ignore_errors=True)
+    inbox.mkdir()
+    for path in FILES[6:9]:
+        shutil.copy(path, inbox)
+
+
 def edit(path: Path, day: str, extra: str) -> None:
     """A corrected article: a new date header and one more sentence."""
     _, _, body = path.read_text(encoding="utf-8").partition("\n")
@@ -61,11 +69,10 @@ def stores(tmp_path_factory, prefect_harness):
     `run`, `reprocess --force` and `ingest` make of the base when run one after the other."""
     root = tmp_path_factory.mktemp("concurrent")
     inputs, inbox, base = root / "inputs", root / "inbox", root / "base"
-    inputs.mkdir(), inbox.mkdir()
+    inputs.mkdir()
     for path in FILES[:6]:
         shutil.copy(path, inputs)
-    for path in FILES[6:9]:
-        shutil.copy(path, inbox)
+    refill(inbox)
     process_articles(inputs=[str(inputs)], out_dir=str(base), batch_size=2)
     first, second = sorted(inputs.iterdir())[:2]
     edit(first, "2025-12-01", "Позднее компания уточнила, что сумма сделки составила 7 млрд рублей.")
@@ -83,6 +90,7 @@ def test_run_reprocess_and_ingest_at_once_equal_running_them_in_turn(stores, tri
     inputs, inbox, base, expected = stores
     out = tmp_path / "out"
     shutil.copytree(base, out)
+    refill(inbox)
     finish([start("run", str(inputs), "--out", str(out), "--batch-size", "2"),
             start("reprocess", "--force", "--out", str(out), "--batch-size", "2"),
             start("ingest", "--inbox", str(inbox), "--out", str(out), "--batch-size", "2")])

@@ -105,20 +105,44 @@ pytestmark_flow = pytest.mark.usefixtures("prefect_harness")
 
 
 @pytestmark_flow
-def test_ingest_is_incremental(inbox, tmp_path):
+def test_ingest_is_incremental_and_settles_its_inbox(inbox, tmp_path):
     out = tmp_path / "out"
+    (inbox / "broken.txt").write_bytes(b"\x00\x01" * 50)
+    (inbox / "feed.jsonl").write_text('{"id": "1", "text": "Компания «Кедр» получила заказ на 1,2 млрд рублей."}\n'
+                                      "{not json\n", encoding="utf-8")
     first = ingest(inbox=str(inbox), out_dir=str(out))
-    assert (first["processed"], first["skipped"]) == (2, 0)
+    assert (first["processed"], first["skipped"], first["rejected"]) == (3, 0, 2)
+    assert first["inbox_settled"] == {"done": 3, "rejected": 1}
+    assert sorted(p.name for p in inbox.iterdir()) == ["done", "rejected"]
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == sorted(ARTICLE_FILES[:2] + ["feed.jsonl",
+                                                                                            "feed.jsonl.rejects.txt"])
+    assert "line 2: invalid_json" in (inbox / "done" / "feed.jsonl.rejects.txt").read_text(encoding="utf-8")
+    assert (inbox / "rejected" / "broken.txt.reason.txt").read_text(encoding="utf-8").startswith("binary: ")
     before = snapshot(out)
-    again = ingest(inbox=str(inbox), out_dir=str(out))
-    assert (again["processed"], again["skipped"]) == (0, 2)
-    assert_same(before, snapshot(out))  # nothing new: the files are left as they were
+    again = ingest(inbox=str(inbox), out_dir=str(out))  # the next scheduled run: nothing to read, nothing to warn
+    assert (again["articles_read"], again["rejected"], again["inbox_settled"]) == (0, 0, {})
+    assert_same(before, snapshot(out))
     shutil.copy(RAW_DIR / ARTICLE_FILES[2], inbox)
+    shutil.copy(RAW_DIR / ARTICLE_FILES[0], inbox)  # dropped again: the same source, already stored
     third = ingest(inbox=str(inbox), out_dir=str(out))
-    assert (third["processed"], third["skipped"]) == (1, 2)
+    assert (third["processed"], third["skipped"]) == (1, 1)
+    assert (inbox / "done" / "001_tsmc_arizona.2.txt").is_file()  # an earlier file of that name is kept
     articles = read(out, "articles").to_pandas()
-    assert len(articles) == 3 and articles.content_hash.str.len().eq(64).all()
+    assert len(articles) == 4 and articles.content_hash.str.len().eq(64).all()
     no_orphans(out)
+
+
+def test_a_file_written_to_since_it_was_read_stays_in_the_inbox(tmp_path):
+    from pipeline.settle import InboxFile, settle
+
+    path = tmp_path / "feed.jsonl"
+    path.write_text("{}\n", encoding="utf-8")
+    seen = InboxFile.seen(path)
+    seen.articles.append("a1")
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write('{"text": "ещё одна строка"}\n')
+    assert settle(tmp_path, [seen], stored={"a1"}, superseded=set()) == {"left": 1}
+    assert path.is_file() and not (tmp_path / "done").exists()
 
 
 @pytestmark_flow
@@ -188,6 +212,7 @@ def test_two_ingest_runs_at_once_never_duplicate_rows(inbox, tmp_path):
     from prefect.settings import PREFECT_API_URL
 
     shutil.copy(RAW_DIR / ARTICLE_FILES[2], inbox)
+    pristine = shutil.copytree(inbox, tmp_path / "pristine")  # the runs move what they read to inbox/done
     out = tmp_path / "out"
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     code = ("import sys; from pipeline.flows import ingest; "
@@ -201,8 +226,9 @@ def test_two_ingest_runs_at_once_never_duplicate_rows(inbox, tmp_path):
     articles = read(out, "articles").to_pandas()
     assert len(articles) == 3 and articles.article_id.is_unique
     no_orphans(out)
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == sorted(ARTICLE_FILES)
     alone = tmp_path / "alone"
-    ingest(inbox=str(inbox), out_dir=str(alone))
+    ingest(inbox=str(pristine), out_dir=str(alone))
     for name in ("mentions", "amounts", "timex", "claims", "claim_amounts", "entities"):
         assert len(read(out, name).to_pandas()) == len(read(alone, name).to_pandas()), name
 
