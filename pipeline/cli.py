@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--inbox", default=None, help="folder to read (default inbox/, or PIPELINE_INBOX)")
     ingest.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
     ingest.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
+    ingest.add_argument("--feed", action="append", default=[], metavar="URL",
+                        help="an RSS/Atom feed (URL or file) to read too; repeatable")
+    ingest.add_argument("--sources", default=None, metavar="FILE",
+                        help="TOML file of [[feed]] entries (default sources.toml, or PIPELINE_SOURCES); '' for none")
 
     report = commands.add_parser("report", help="write (or bring up to date) the review site of a store")
     report.add_argument("store", nargs="?", default=str(PROCESSED_DIR), metavar="OUT",
@@ -230,7 +234,10 @@ def run_ingest(args: argparse.Namespace) -> int:
         with flow_environment():
             from pipeline.flows import ingest
 
-            summary = ingest(inbox=str(inbox), out_dir=args.out, batch_size=args.batch_size)
+            from pipeline.config import SOURCES_FILE
+
+            summary = ingest(inbox=str(inbox), out_dir=args.out, batch_size=args.batch_size, feeds=args.feed,
+                             sources=str(SOURCES_FILE) if args.sources is None else args.sources or None)
     except Exception as exc:  # noqa: BLE001 - the run could not proceed: say why, exit non-zero
         print(f"pipeline: ingest failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -19,6 +19,8 @@ PROCESSED_DIR = ROOT / "processed"
 INBOX_DIR = Path(os.environ.get("PIPELINE_INBOX", ROOT / "inbox"))
 MODELS_DIR = Path(os.environ.get("PIPELINE_MODELS_DIR", ROOT / "models"))
 GOLD_DIR = ROOT / "gold"
+# the feeds the scheduled `ingest` reads besides its inbox folder (override with PIPELINE_SOURCES)
+SOURCES_FILE = Path(os.environ.get("PIPELINE_SOURCES", ROOT / "sources.toml"))
 
 
 def input_root() -> Path:

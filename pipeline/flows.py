@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.config import DEFAULT_BATCH_SIZE, INBOX_DIR, PROCESSED_DIR, RAW_DIR, pipeline_version
+from pipeline.config import DEFAULT_BATCH_SIZE, INBOX_DIR, PROCESSED_DIR, RAW_DIR, SOURCES_FILE, pipeline_version
 from pipeline.ingest import build_article_safely, discover_inputs, read_inputs, repair_surrogates
 from pipeline.memory import limit_arenas, release_memory
 from pipeline.nlp import load_nlp
@@ -98,7 +98,8 @@ def worker_processes() -> int:
 
 @task(name="plan-batches", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size: int, force: bool, any_version: bool,
-                      run_id: str, version: str, now: datetime, inbox: bool = False) -> dict:
+                      run_id: str, version: str, now: datetime, inbox: bool = False,
+                      feeds: list[str] | None = None) -> dict:
     """Read every input unit (broken ones become rejects, committed here), skip what is stored, and stage the
     rest in batches of `batch_size` under `staging`. Returns the batches' paths and counts, never rows. For an
     `inbox`, its `done/` and `rejected/` folders are not read, and what each file gave is kept for settling it."""
@@ -120,27 +121,43 @@ def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size:
         staged.update(a.article_id for a in batch)
 
     ledger = []
+
+    def take(item, entry: InboxFile | None) -> None:
+        nonlocal read, skipped
+        settled.add(item.source_key if isinstance(item, Reject) else item.unit_key)
+        result = build_article_safely(item) if not isinstance(item, Reject) else item
+        if isinstance(result, Reject):
+            logger.warning("rejected %s%s: %s (%s)", result.path, f":{result.line}" if result.line else "",
+                           result.reason, result.detail)
+            rejects.append(result)
+            if entry is not None:
+                entry.rejects.append((result.line, result.reason, result.detail))
+            return
+        if entry is not None:
+            entry.articles.append(result.article_id)
+        settled.add(result.source_key)
+        read += 1
+        if not planner.decide(result):
+            skipped += 1
+            return
+        for batch in batcher.add(result):
+            stage(batch)
+
     for path in discover_inputs(inputs, skip=SETTLED_FOLDERS if inbox else ()):
         entry = InboxFile.seen(path)
         for item in read_inputs([path]):
-            settled.add(item.source_key if isinstance(item, Reject) else item.unit_key)
-            result = build_article_safely(item) if not isinstance(item, Reject) else item
-            if isinstance(result, Reject):
-                logger.warning("rejected %s%s: %s (%s)", result.path, f":{result.line}" if result.line else "",
-                               result.reason, result.detail)
-                rejects.append(result)
-                entry.rejects.append((result.line, result.reason, result.detail))
-                continue
-            entry.articles.append(result.article_id)
-            settled.add(result.source_key)
-            read += 1
-            if not planner.decide(result):
-                skipped += 1
-                continue
-            for batch in batcher.add(result):
-                stage(batch)
+            take(item, entry)
         if inbox:
             ledger.append(entry)
+    if feeds:
+        from pipeline.feeds import read_feeds
+
+        seen = set(read_table(out, ARTICLES, columns=["source_key"]).column("source_key").to_pylist())
+        fetched = 0
+        for item in read_feeds(feeds, seen):
+            fetched += 1
+            take(item, None)
+        logger.info("feeds: %d new item(s) fetched from %d feed(s)", fetched, len(feeds))
     for batch in batcher.flush():
         stage(batch)
     write_superseded(Path(staging), planner.superseded)
@@ -263,7 +280,7 @@ def run_batches(batches: list[str], out_dir: str, run_id: str, version: str, now
 
 
 def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: bool, any_version: bool,
-                    settle_inbox: bool = False) -> dict:
+                    settle_inbox: bool = False, feeds: list[str] | None = None) -> dict:
     """Read + plan -> extract and commit batch by batch -> maintain -> report: the body of `process_articles`
     and `ingest`."""
     started = time.perf_counter()
@@ -271,7 +288,7 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
     run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
     with staging_folder(Path(out_dir), run_id) as staging:
         plan = plan_batches_task(inputs, out_dir, str(staging), batch_size, force, any_version, run_id, version, now,
-                                 inbox=settle_inbox)
+                                 inbox=settle_inbox, feeds=feeds)
         done = run_batches(plan["batches"], out_dir, run_id, version, now)
         moved = settle_inbox_task(inputs[0], out_dir, str(staging)) if settle_inbox else {}
     maintained = maintain_task(out_dir)  # always: a killed run's last batches may still owe their entities
@@ -314,21 +331,32 @@ def process_articles(
 
 
 @flow(name="ingest", task_runner=configured_task_runner())
-def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch_size: int = DEFAULT_BATCH_SIZE) -> dict:
+def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch_size: int = DEFAULT_BATCH_SIZE,
+           feeds: list[str] | None = None, sources: str | None = str(SOURCES_FILE)) -> dict:
     """Pick up new and changed articles from the inbox folder (the scheduled deployment).
 
     Incremental: an article whose version of its source is already stored is skipped, by whatever pipeline
     version it was processed; apply a new version to stored articles with `reprocess`. Each file read leaves the
     inbox once its rows are committed: to `done/`, or to `rejected/` with `<name>.reason.txt` beside it.
 
+    Feeds (RSS/Atom URLs or files: `feeds`, plus the `[[feed]]` entries of the `sources` file) are read too: each
+    new item's page is fetched and its text and date extracted (`pipeline.feeds`); URLs already stored are not
+    fetched again.
+
     Args:
         inbox: Folder of .txt / .jsonl articles to pick up (read recursively).
         out_dir: Folder of the Delta tables.
         batch_size: Articles per extraction task.
+        feeds: RSS/Atom feed URLs (or files) to read besides the sources file.
+        sources: A TOML file of `[[feed]]` entries with a `url` each (default sources.toml); empty: none.
     """
     if not Path(inbox).is_dir():
         raise FileNotFoundError(f"inbox folder does not exist: {inbox}")
-    return ingest_articles([inbox], out_dir, batch_size, force=False, any_version=True, settle_inbox=True)
+    from pipeline.feeds import load_sources
+
+    every = list(dict.fromkeys([*(load_sources(Path(sources)) if sources else []), *(feeds or [])]))
+    return ingest_articles([inbox], out_dir, batch_size, force=False, any_version=True, settle_inbox=True,
+                           feeds=every)
 
 
 @task(name="select-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)

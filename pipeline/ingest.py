@@ -33,6 +33,9 @@ REJECT_REASONS = {
     "not_russian": "no Russian prose: too few Cyrillic words (numbers, Latin-only text, symbols)",
     "unexpected_error": "reading or cleaning this unit raised unexpectedly (the exception is in `detail`)",
     "nlp_error": "the NLP stage raised on this article (the message is in `detail`)",
+    "http_error": "a feed or page answered with an HTTP status other than 200 (the status is in `detail`)",
+    "fetch_error": "a feed or page could not be fetched: timeout, refused connection, bad address",
+    "invalid_feed": "a feed that is neither RSS nor Atom",
 }
 
 TEXT_SUFFIXES = {".txt"}

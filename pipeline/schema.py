@@ -72,8 +72,10 @@ ARTICLES = Table(
         Column("source_id", pa.string(), "The input's own name for the article: the file name for .txt inputs; "
                "the `id` (else `url`, else `<file>:<line>`) for JSONL records. Not unique: see source_key.",
                nullable=False),
-        Column("source_format", pa.string(), "Input format: `txt` or `jsonl`.", nullable=False),
-        Column("path", pa.string(), "Input file path as given on the command line.", nullable=False),
+        Column("source_format", pa.string(), "Input format: `txt`, `jsonl`, or `feed` (a page of an RSS/Atom item).",
+               nullable=False),
+        Column("path", pa.string(), "Input file path as given on the command line; the feed's URL for `feed`.",
+               nullable=False),
         Column("line", pa.int32(), "1-based line number in a JSONL file; null for .txt inputs."),
         Column("url", pa.string(), "The article's URL when the input carried one."),
         Column("published_at", pa.date32(), "Publication date (from the ` date YYYY-MM-DD` header or JSONL "

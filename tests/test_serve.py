@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.serve import api_url, start_server, stop_process, wait_healthy
+from test_feeds import Site
 from pipeline.store import read
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,8 +73,10 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
     port = free_port()
     url = api_url("127.0.0.1", port)
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_API_URL": url}
+           "PREFECT_API_URL": url, "PIPELINE_FETCH_TIMEOUT": "1", "PIPELINE_FETCH_RETRIES": "1",
+           "PIPELINE_FETCH_PAUSE": "0"}
     server = start_server("127.0.0.1", port, home / "server.log", env)
+    site = Site()  # a local news site with a feed, for the served ingest
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
     for name in ("001_tsmc_arizona.txt", "002_yandex_gpt.txt"):
@@ -112,6 +115,18 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
             state, _ = asyncio.run(run_deployment("reprocess/reprocess", {"published_from": "2030-01-02",
                                                                            "published_to": "2030-01-01"}))
             assert state == "FAILED"  # an inverted range is an error the UI shows, not a silent no-op
+
+            # the served ingest reads a feed: new pages land with their URL and date, failures become rejects,
+            # and the next run does not fetch a stored URL again
+            feed = {"feeds": [f"{site.base}/feed.xml"], "sources": None}
+            state, _ = asyncio.run(run_deployment("ingest/ingest", feed))
+            assert state == "COMPLETED", serve_log.read_text()[-3000:]
+            page = read(out, "articles").to_pandas().set_index("source_key").loc[f"{site.base}/news/1"]
+            assert page.url == f"{site.base}/news/1" and page.published_at.isoformat() == "2025-11-03"
+            reasons = sorted(r["reason"] for r in read(out, "rejects").to_pylist())
+            assert reasons == ["fetch_error", "http_error"]
+            state, _ = asyncio.run(run_deployment("ingest/ingest", feed))
+            assert state == "COMPLETED" and site.hits["/news/1"] == 1
     finally:
         if serve is not None:
             serve.send_signal(signal.SIGTERM)
@@ -126,6 +141,7 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
         assert all(s.active for s in deployment.schedules) and deployment.schedules
     finally:
         stop_process(server)
+        site.close()
     assert server.poll() is not None
 
 

@@ -1,0 +1,146 @@
+"""Feed sources against a local HTTP server on 127.0.0.1 (no outside network): a feed and pages written here."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from pipeline.feeds import Fetcher, load_sources, read_feed
+
+PAGE = """<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>{title}</title>
+<meta property="article:published_time" content="{day}T10:00:00+03:00"></head>
+<body><nav><a href="/">Главная</a> · <a href="/tech">Технологии</a></nav>
+<article><h1>{title}</h1>
+<p>Компания «Северный Ветер» в третьем квартале увеличила выручку на 14% до 9,5 млрд рублей, сообщил её
+финансовый директор Иван Петров. Годом ранее выручка составляла 8,3 млрд рублей.</p>
+<p>Рост обеспечили продажи серверов и облачных услуг: на них пришлось около 60% выручки. В четвёртом квартале
+компания рассчитывает сохранить темпы роста и вложить 2 млрд рублей в новый центр обработки данных в Казани.</p>
+<p>Аналитики «Цифровой Среды» оценивают долю компании на рынке серверов в 12%.</p>
+</article><footer>© Тестовое издание, все права защищены</footer></body></html>"""
+
+FEED = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Тестовая лента</title>
+<link>{base}/</link><description>Новости</description>
+<item><title>Выручка «Северного Ветра» выросла на 14%</title><link>{base}/news/1</link>
+<pubDate>Mon, 03 Nov 2025 07:00:00 GMT</pubDate></item>
+<item><title>Снятая с публикации заметка</title><link>{base}/news/missing</link></item>
+<item><title>Медленная страница</title><link>{base}/news/slow</link></item>
+</channel></rss>"""
+
+
+class Site:
+    """A tiny news site: /feed.xml, /news/1 (an article), /news/missing (404), /news/slow (answers too late)."""
+
+    def __init__(self):
+        self.hits: Counter = Counter()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the http.server API
+                site.hits[self.path] += 1
+                if self.path == "/feed.xml":
+                    self.answer(200, FEED.format(base=site.base), "application/rss+xml")
+                elif self.path == "/news/1":
+                    self.answer(200, PAGE.format(title="Выручка «Северного Ветра» выросла на 14%", day="2025-11-03"))
+                elif self.path == "/news/slow":
+                    time.sleep(3)
+                    self.answer(200, PAGE.format(title="Поздно", day="2025-11-04"))
+                else:
+                    self.answer(404, "<h1>Не найдено</h1>")
+
+            def answer(self, status: int, body: str, kind: str = "text/html; charset=utf-8"):
+                data = body.encode("utf-8")
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the slow page's client gave up
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def site(monkeypatch):
+    monkeypatch.setenv("PIPELINE_FETCH_TIMEOUT", "1")
+    monkeypatch.setenv("PIPELINE_FETCH_RETRIES", "1")
+    monkeypatch.setenv("PIPELINE_FETCH_PAUSE", "0")
+    served = Site()
+    yield served
+    served.close()
+
+
+def test_sources_file(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text('[[feed]]\nurl = "https://a.example/rss"\n\n[[feed]]\nurl = "feeds/b.xml"\nenabled = false\n',
+                    encoding="utf-8")
+    assert load_sources(path) == ["https://a.example/rss"]
+    assert load_sources(tmp_path / "absent.toml") == []
+    path.write_text('[[feed]]\nname = "без адреса"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="url"):
+        load_sources(path)
+
+
+def test_a_feed_file_and_a_broken_feed(tmp_path):
+    fetcher = Fetcher(timeout=1, retries=0, pause=0)
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FEED.format(base="https://news.example"), encoding="utf-8")
+    items = read_feed(str(feed), fetcher)
+    assert [i.url for i in items] == ["https://news.example/news/1", "https://news.example/news/missing",
+                                      "https://news.example/news/slow"]
+    assert items[0].published_at == date(2025, 11, 3) and items[1].published_at is None
+    feed.write_text("это не лента", encoding="utf-8")
+    assert read_feed(str(feed), fetcher).reason == "invalid_feed"
+    assert read_feed("http://127.0.0.1:9/feed.xml", fetcher).reason == "fetch_error"  # nothing listens on port 9
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_lands_feed_articles_once_and_rejects_what_fails(site, tmp_path):
+    from pipeline.flows import ingest
+    from pipeline.store import read
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    feed = f"{site.base}/feed.xml"
+    first = ingest(inbox=str(inbox), out_dir=str(out), feeds=[feed], sources=None)
+    assert (first["processed"], first["rejected"]) == (1, 2)
+    article = read(out, "articles").to_pylist()[0]
+    assert article["url"] == article["source_key"] == f"{site.base}/news/1"
+    assert article["published_at"] == date(2025, 11, 3) and article["source_format"] == "feed"
+    assert "9,5 млрд рублей" in article["text"] and "Главная" not in article["text"]  # the menu is not text
+    assert len(read(out, "claims")) >= 2
+    rejects = {r["source_key"].rsplit("/", 1)[1]: (r["reason"], r["detail"]) for r in read(out, "rejects").to_pylist()}
+    assert rejects["missing"] == ("http_error", "HTTP 404")
+    assert rejects["slow"][0] == "fetch_error" and rejects["slow"][1].startswith("timeout")
+
+    again = ingest(inbox=str(inbox), out_dir=str(out), feeds=[feed], sources=None)
+    assert site.hits["/news/1"] == 1  # a stored URL is not fetched again
+    assert again["processed"] == 0 and site.hits["/feed.xml"] == 2
+
+
+def test_the_sources_file_feeds_the_scheduled_ingest(site, tmp_path, prefect_harness):
+    from pipeline.flows import ingest
+    from pipeline.store import read
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[feed]]\nurl = "{site.base}/feed.xml"\n', encoding="utf-8")
+    (tmp_path / "inbox").mkdir()
+    ingest(inbox=str(tmp_path / "inbox"), out_dir=str(tmp_path / "out"), sources=str(sources))
+    assert [a["url"] for a in read(tmp_path / "out", "articles").to_pylist()] == [f"{site.base}/news/1"]
+    assert Path(sources).is_file()
