@@ -13,6 +13,9 @@ import uuid
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -25,6 +28,7 @@ from pipeline.ingest import build_article_safely, discover_inputs, read_inputs, 
 from pipeline.memory import limit_arenas, release_memory
 from pipeline.nlp import load_nlp
 from pipeline.records import Reject
+from pipeline.review.pages import time_text, value_text
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,
                              Stage, render_data_dictionary)
 from pipeline.settle import SETTLED_FOLDERS, InboxFile, read_ledger, settle, write_ledger
@@ -37,6 +41,11 @@ from pipeline.store import settle as settle_batch
 from pipeline.workers import extract
 
 limit_arenas()  # before the runs' threads exist: see pipeline.memory
+
+# A date parameter whose form refuses an impossible date at submission: the server checks the JSON schema's
+# `pattern` (it does not check `format: date`), so `2025-13-01` never starts a run.
+IsoDate = Annotated[date, Field(json_schema_extra={
+    "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"})]
 
 # ---------------------------------------------------------------------------
 # record -> row (run-level columns are added here, at persistence time)
@@ -280,7 +289,8 @@ def run_batches(batches: list[str], out_dir: str, run_id: str, version: str, now
 
 
 def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: bool, any_version: bool,
-                    settle_inbox: bool = False, feeds: list[str] | None = None) -> dict:
+                    settle_inbox: bool = False, feeds: list[str] | None = None,
+                    flow_title: str = "process_articles") -> dict:
     """Read + plan -> extract and commit batch by batch -> maintain -> report: the body of `process_articles`
     and `ingest`."""
     started = time.perf_counter()
@@ -307,7 +317,7 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
     if settle_inbox:
         summary["inbox_settled"] = moved
     logger.info("done: %s", summary)
-    publish_report(summary, rejects, maintained["new_entities"], done["top_claims"])
+    publish_report(summary, rejects, maintained["new_entities"], done["top_claims"], title=flow_title)
     return summary
 
 
@@ -356,7 +366,7 @@ def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch
 
     every = list(dict.fromkeys([*(load_sources(Path(sources)) if sources else []), *(feeds or [])]))
     return ingest_articles([inbox], out_dir, batch_size, force=False, any_version=True, settle_inbox=True,
-                           feeds=every)
+                           feeds=every, flow_title="ingest")
 
 
 @task(name="select-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -383,8 +393,8 @@ def batched(items: list, size: int) -> list[list]:
 @flow(name="reprocess", task_runner=configured_task_runner())
 def reprocess(
     article_ids: list[str] | None = None,
-    published_from: date | None = None,
-    published_to: date | None = None,
+    published_from: IsoDate | None = None,
+    published_to: IsoDate | None = None,
     stages: list[Stage] | None = None,
     force: bool = False,
     dry_run: bool = False,
@@ -453,15 +463,23 @@ def publish_report(summary: dict, rejects: list[dict], new_entities: list[dict],
         lines += [f"| {e['canonical']} | {e['type']} | {e['n_mentions']} |" for e in new_entities[:20]]
     if claims:
         top = sorted(claims, key=lambda c: (-(c["confidence"] or 0), c["claim_id"]))[:10]
-        lines += ["", "## Top new claims", "", "| subject | relation | value | unit | time | source | modality |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
-        lines += [f"| {c['subject'] or ''} | {c['relation']} | {c['value'] if c['value'] is not None else ''} | "
-                  f"{c['currency'] or c['unit'] or ''} | {c['time_start'] or ''} | {c['source'] or ''} | {c['modality']} |"
-                  for c in top]
+        lines += ["", "## Top new claims", "", "| subject | relation | value | time | source | modality |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {_cell(c['subject'])} | {c['relation']} | {_cell(value_text(c))} | "
+                  f"{time_text(c['time_start'], c['time_end'])} | {_cell(c['source'])} | {c['modality']} |" for c in top]
+    out = summary.get("out_dir")
+    if out:
+        review = summary.get("review")
+        lines += ["", f"Tables: `{Path(out).resolve()}`"
+                  + (f" · review: [{Path(review).resolve()}]({Path(review).resolve().as_uri()})" if review else "")]
     key = title.split()[0].replace("_", "-")
     create_markdown_artifact("\n".join(lines), key=f"{key}-summary", description="Run summary")
     if rejects:
         create_table_artifact(rejects[:1000], key=f"{key}-rejects", description="Inputs rejected by this run")
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
 
 
 # ---------------------------------------------------------------------------
@@ -493,9 +511,9 @@ def predict_batch_task(docs: list) -> list:
 
 @flow(name="evaluate")
 def evaluate(
-    split: str = "dev",
+    split: Literal["dev", "test", "all"] = "dev",
     out_dir: str = str(PROCESSED_DIR),
-    corpus: str | None = None,
+    corpus: Literal["news-real", "ann", "factru", "brat"] | None = None,
     corpus_path: str | None = None,
     batch_size: int = 32,
 ) -> list[dict]:

@@ -255,3 +255,26 @@ def test_the_store_is_the_cache(inbox, tmp_path, monkeypatch):
     monkeypatch.setattr(flows, "pipeline_version", lambda: "0.0.0+other")
     with pytest.raises(AssertionError, match="extraction ran"):
         flows.process_articles(inputs=[str(inbox)], out_dir=out)
+
+
+@pytestmark_flow
+def test_the_forms_refuse_a_typo_and_an_invalid_date_at_submission(tmp_path):
+    """The deployments' parameter schemas are enforced by the server: a bad value never starts a run."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    from pipeline.serve import build_deployments
+
+    async def submit(deployments: dict, name: str, parameters: dict):
+        async with get_client() as client:
+            return await client.create_flow_run_from_deployment(deployments[name], parameters=parameters)
+
+    ids = {d.name: d.apply() for d in build_deployments(str(tmp_path / "inbox"), str(tmp_path / "out"), "0 3 * * *")}
+    for name, parameters in [("evaluate", {"split": "dve"}), ("evaluate", {"corpus": "news_real"}),
+                             ("reprocess", {"published_from": "2025-13-01"}), ("reprocess", {"stages": ["claim"]})]:
+        with pytest.raises(PrefectHTTPStatusError, match="409|422"):
+            asyncio.run(submit(ids, name, parameters))
+    run = asyncio.run(submit(ids, "evaluate", {"split": "test", "corpus": None}))
+    assert run.parameters["split"] == "test"
