@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -109,6 +110,22 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write the data dictionary generated from the table schemas")
     schema.add_argument("--out", default="-", help="file to write (default: stdout)")
     return parser
+
+
+@contextmanager
+def progress_bar():
+    """A progress bar (articles, articles/s, ETA) while a flow runs, on a terminal; elsewhere the flow's
+    "batch k of N" log lines are the progress."""
+    if not sys.stdout.isatty():
+        yield
+        return
+    from pipeline.progress import terminal_bar
+
+    remove = terminal_bar()
+    try:
+        yield
+    finally:
+        remove()
 
 
 def print_summary(summary: dict) -> None:
@@ -231,7 +248,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         print("pipeline: error: --batch-size must be at least 1", file=sys.stderr)
         return 2
     try:
-        with flow_environment():
+        with flow_environment(), progress_bar():
             from pipeline.flows import ingest
 
             from pipeline.config import SOURCES_FILE
@@ -270,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.headstart import flow_environment
 
         try:
-            with flow_environment(load_models=not args.dry_run):
+            with flow_environment(load_models=not args.dry_run), progress_bar():
                 from pipeline.flows import reprocess
 
                 summary = reprocess(article_ids=args.ids, published_from=args.published_from,
@@ -318,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.headstart import flow_environment
 
     try:
-        with flow_environment():  # Prefect's temporary server starts while the pipeline imports and loads models
+        with flow_environment(), progress_bar():  # the temporary server starts while the models load
             from pipeline.flows import process_articles
 
             summary = process_articles(inputs=[str(Path(p)) for p in args.inputs], out_dir=args.out,

@@ -27,6 +27,7 @@ from pipeline.config import DEFAULT_BATCH_SIZE, INBOX_DIR, PROCESSED_DIR, RAW_DI
 from pipeline.ingest import build_article_safely, discover_inputs, read_inputs, repair_surrogates
 from pipeline.memory import limit_arenas, release_memory
 from pipeline.nlp import load_nlp
+from pipeline.progress import Step, notify
 from pipeline.records import Reject
 from pipeline.review.pages import time_text, value_text
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,
@@ -273,12 +274,21 @@ def maintain_task(out_dir: str) -> dict:
 
 
 def run_batches(batches: list[str], out_dir: str, run_id: str, version: str, now: datetime,
-                stages: list[str] | None = None) -> dict:
-    """Submit one extraction task per staged batch to the flow's task runner; gather their counts."""
+                stages: list[str] | None = None, articles: int = 0) -> dict:
+    """Submit one extraction task per staged batch to the flow's task runner; gather their counts, logging
+    "batch k of N" with articles/s and ETA as each one lands (and telling `pipeline.progress` listeners)."""
+    started = time.perf_counter()
     futures = [extract_batch_task.submit(b, out_dir, run_id, version, now, stages) for b in batches]
     total = {"processed": 0, "superseded": 0, "failed": [], "added": {}, "top_claims": []}
-    for future in futures:
+    done_articles = 0
+    if futures:
+        notify(Step(0, len(futures), 0, articles, 0.0))
+    for k, future in enumerate(futures, 1):
         part = future.result()
+        done_articles += part["processed"] + part["superseded"] + len(part["failed"])
+        step = Step(k, len(futures), done_articles, max(articles, done_articles), time.perf_counter() - started)
+        get_run_logger().info(step.describe())
+        notify(step)
         total["processed"] += part["processed"]
         total["superseded"] += part["superseded"]
         total["failed"] += part["failed"]
@@ -299,7 +309,7 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
     with staging_folder(Path(out_dir), run_id) as staging:
         plan = plan_batches_task(inputs, out_dir, str(staging), batch_size, force, any_version, run_id, version, now,
                                  inbox=settle_inbox, feeds=feeds)
-        done = run_batches(plan["batches"], out_dir, run_id, version, now)
+        done = run_batches(plan["batches"], out_dir, run_id, version, now, articles=plan["to_process"])
         moved = settle_inbox_task(inputs[0], out_dir, str(staging)) if settle_inbox else {}
     maintained = maintain_task(out_dir)  # always: a killed run's last batches may still owe their entities
     review = review_task(out_dir)
@@ -436,7 +446,7 @@ def reprocess(
             summary["seconds"] = round(time.perf_counter() - started, 2)
             publish_report(summary, [], [], [], title="reprocess (dry run)" if dry_run else "reprocess")
             return summary
-        done = run_batches(picked["batches"], out_dir, run_id, version, now, chosen)
+        done = run_batches(picked["batches"], out_dir, run_id, version, now, chosen, articles=len(todo))
     maintained = maintain_task(out_dir)
     review = review_task(out_dir)
     summary.update(review=review["index"], processed=done["processed"], superseded=done["superseded"], rejected=len(done["failed"]),

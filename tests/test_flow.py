@@ -269,3 +269,28 @@ def test_evaluate_flow_on_an_ann_corpus_scores_every_task(tmp_path, capsys):
     value = metrics.query("task == 'amounts' and type == 'ALL' and match == 'value'").iloc[0]
     assert value.f1 == 1.0
     assert main(["eval", "--corpus", "ann", str(corpus), "--out", str(out), "--write-floor"]) == 2
+
+
+@pytest.mark.parametrize(("step", "text"), [
+    ((0, 4, 0, 256, 0.0), "batch 0 of 4: 0 of 256 articles, 0.0 articles/s, ETA –"),
+    ((1, 4, 64, 256, 8.0), "batch 1 of 4: 64 of 256 articles, 8.0 articles/s, ETA 0:00:24"),
+    ((1, 1, 1, 1, 2.0), "batch 1 of 1: 1 of 1 article, 0.5 articles/s, ETA 0:00:00"),
+])
+def test_progress_reads_as_batches_articles_rate_and_eta(step, text):
+    from pipeline.progress import Step
+
+    assert Step(*step).describe() == text
+
+
+def test_a_run_reports_each_batch_to_progress_listeners(tmp_path):
+    from pipeline.progress import subscribe
+
+    steps = []
+    stop = subscribe(steps.append)
+    try:
+        process_articles(inputs=[str(RAW_DIR)], out_dir=str(tmp_path), batch_size=4)
+    finally:
+        stop()
+    assert [(s.batches_done, s.batches) for s in steps][-1][0] == steps[-1].batches > 1
+    assert steps[-1].articles_done == steps[-1].articles == 12
+    assert [s.articles_done for s in steps] == sorted(s.articles_done for s in steps)
