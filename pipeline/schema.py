@@ -290,7 +290,8 @@ REJECTS = Table(
                nullable=False),
         Column("line", pa.int32(), "1-based JSONL line number; null for whole files."),
         Column("reason", pa.string(), "Machine-readable reason: empty, blank, binary, undecodable, unreadable, "
-               "invalid_json, invalid_record, missing_text, no_text, not_russian, unexpected_error, nlp_error "
+               "invalid_json, invalid_record, missing_text, no_text, not_russian, unexpected_error, nlp_error, "
+               "http_error, fetch_error, invalid_feed "
                "(see `pipeline.ingest.REJECT_REASONS`).", nullable=False),
         Column("detail", pa.string(), "Human-readable detail.", nullable=False),
         Column("rejected_at", TIMESTAMP, "When the input was first rejected (UTC).", nullable=False),
