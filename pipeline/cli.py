@@ -27,22 +27,53 @@ from pipeline.evaluate import TASKS as ERROR_TASKS  # noqa: E402
 from pipeline.schema import STAGES  # noqa: E402
 
 
+EXIT_CODES = ("exit codes: 0 the command finished (a run with rejected inputs included: they are rows in "
+              "`rejects`); 2 a bad command line (an unknown flag, a date that is not YYYY-MM-DD, an input path that "
+              "does not exist); 1 the run itself failed (the reason is printed)")
+
+
+def iso_date(text: str) -> date:
+    """An argparse type: a calendar date written YYYY-MM-DD, with a message that says so."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: expected YYYY-MM-DD, e.g. 2025-10-01") from None
+
+
+def version_text() -> str:
+    from pipeline import __version__
+    from pipeline.config import pipeline_version
+
+    return f"pipeline {__version__} (pipeline_version {pipeline_version()}: code + models fingerprint)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__.splitlines()[0], epilog=EXIT_CODES)
+    parser.add_argument("--version", action="version", version="%(prog)s", help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True)
+    _add = commands.add_parser
+
+    def add_parser(name: str, **kwargs) -> argparse.ArgumentParser:  # every subcommand lists the exit codes too
+        return _add(name, epilog=EXIT_CODES, **kwargs)
+
+    commands.add_parser = add_parser  # type: ignore[method-assign]
 
     run = commands.add_parser("run", help="process articles into Parquet tables through the Prefect flow")
     run.add_argument("inputs", nargs="*", default=[str(RAW_DIR)], metavar="INPUT",
                      help=f".txt files, folders of them, or .jsonl files (default: {RAW_DIR})")
     run.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
-    run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
+    run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                     help=f"articles per Prefect task (default: {DEFAULT_BATCH_SIZE})")
     run.add_argument("--force", action="store_true", help="reprocess articles already stored by this version")
+    run.add_argument("--quiet", "-q", action="store_true", help="no log lines or progress bar: the summary only")
 
     ingest = commands.add_parser("ingest", help="pick up new and changed articles from the inbox (the scheduled "
                                  "`ingest` flow, run once now)")
     ingest.add_argument("--inbox", default=None, help="folder to read (default inbox/, or PIPELINE_INBOX)")
     ingest.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
-    ingest.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
+    ingest.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                        help=f"articles per Prefect task (default: {DEFAULT_BATCH_SIZE})")
+    ingest.add_argument("--quiet", "-q", action="store_true", help="no log lines or progress bar: the summary only")
     ingest.add_argument("--feed", action="append", default=[], metavar="URL",
                         help="an RSS/Atom feed (URL or file) to read too; repeatable")
     ingest.add_argument("--sources", default=None, metavar="FILE",
@@ -78,15 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     reprocess = commands.add_parser("reprocess", help="re-run extraction over stored articles (the `reprocess` flow)")
     reprocess.add_argument("--ids", nargs="+", metavar="ARTICLE_ID", help="articles to reprocess (default: all)")
-    reprocess.add_argument("--from", dest="published_from", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    reprocess.add_argument("--from", dest="published_from", type=iso_date, metavar="YYYY-MM-DD",
                            help="first publication date (inclusive)")
-    reprocess.add_argument("--to", dest="published_to", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    reprocess.add_argument("--to", dest="published_to", type=iso_date, metavar="YYYY-MM-DD",
                            help="last publication date (inclusive)")
     reprocess.add_argument("--stages", nargs="+", choices=list(STAGES), help="stages whose tables to replace (default all)")
     reprocess.add_argument("--force", action="store_true", help="also articles already at this pipeline version")
     reprocess.add_argument("--dry-run", action="store_true", help="only report what would be reprocessed")
     reprocess.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
-    reprocess.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles per Prefect task")
+    reprocess.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                           help=f"articles per Prefect task (default: {DEFAULT_BATCH_SIZE})")
+    reprocess.add_argument("--quiet", "-q", action="store_true", help="no log lines or progress bar: the summary only")
 
     serve = commands.add_parser("serve", help="serve the ingest/reprocess/evaluate deployments (starts a local "
                                 "Prefect server when none is reachable)")
@@ -116,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 def progress_bar():
     """A progress bar (articles, articles/s, ETA) while a flow runs, on a terminal; elsewhere the flow's
     "batch k of N" log lines are the progress."""
-    if not sys.stdout.isatty():
+    if not sys.stdout.isatty() or os.environ.get("PREFECT_LOGGING_LEVEL") == "WARNING":
         yield
         return
     from pipeline.progress import terminal_bar
@@ -128,16 +161,42 @@ def progress_bar():
         remove()
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
 def print_summary(summary: dict) -> None:
-    print(
-        f"\n{summary['processed']} articles processed, {summary['skipped']} unchanged, "
-        + (f"{summary['superseded']} superseded by a newer reading of their source, " if summary.get("superseded") else "")
-        + f"{summary['rejected']} rejected; {summary['mentions']} mentions, {summary['amounts']} amounts, "
-        f"{summary['timexes']} time expressions, {summary['claims']} claims; {summary['seconds']} s\n"
-        f"tables in {summary['out_dir']}: "
-        + ", ".join(f"{name} ({rows} rows)" for name, rows in summary["table_rows"].items())
-        + (f"\nreview: {summary['review']}" if summary.get("review") else "")
-    )
+    """The run's outcome as a small table people read."""
+    rows = [("articles", f"{plural(summary['processed'], 'article')} processed, {summary['skipped']} unchanged"
+             + (f", {summary['superseded']} superseded by a newer reading of their source" if summary.get("superseded")
+                else "") + f", {plural(summary['rejected'], 'input')} rejected"),
+            ("extracted", f"{plural(summary['mentions'], 'mention')}, {plural(summary['amounts'], 'amount')}, "
+                          f"{plural(summary['timexes'], 'time expression')}, {plural(summary['claims'], 'claim')}"),
+            ("time", f"{summary['seconds']} s")]
+    if summary.get("inbox_settled"):
+        moved = summary["inbox_settled"]
+        rows.append(("inbox", f"{plural(moved.get('done', 0), 'file')} to done/, {moved.get('rejected', 0)} to "
+                              "rejected/" + (f", {moved['left']} left (changed while read)" if moved.get("left") else "")))
+    rows.append(("tables", f"{summary['out_dir']}: " + ", ".join(f"{name} {rows_}" for name, rows_ in
+                                                                summary["table_rows"].items())))
+    if summary.get("review"):
+        rows.append(("review", summary["review"]))
+    width = max(len(label) for label, _ in rows)
+    print("\n" + "\n".join(f"{label:<{width}}  {text}" for label, text in rows))
+
+
+def print_reprocess(summary: dict) -> None:
+    if summary.get("dry_run"):
+        listing = summary.get("would_process", [])
+        print(f"\ndry run: {plural(summary['selected'], 'article')} selected, {len(listing)} would be reprocessed "
+              f"(stages {summary['stages']}), {summary['skipped']} already at {summary['pipeline_version']}")
+        print("\n".join(f"  {line}" for line in listing))
+        return
+    if "mentions" not in summary:  # nothing to do
+        print(f"\n{plural(summary['selected'], 'article')} selected, all already at {summary['pipeline_version']}: "
+              "nothing reprocessed (--force to redo them)")
+        return
+    print_summary({**summary, "superseded": summary.get("superseded", 0)})
 
 
 def run_gold(action: str) -> int:
@@ -262,8 +321,23 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line; an unknown flag is reported with the usage of the subcommand it was given to."""
+    parser = build_parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._VersionAction):
+            action.version = version_text()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        choices = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+        choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
+    if getattr(args, "quiet", False):  # before Prefect is imported: its console handler reads this once
+        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
     if args.command == "schema":
         from pipeline.schema import render_data_dictionary
 
@@ -296,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
             print(f"pipeline: reprocess failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1
-        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+        print_reprocess(summary)
         return 0
     if args.command == "eval":
         return run_eval(args)

@@ -393,7 +393,8 @@ def select_articles_task(out_dir: str, staging: str, article_ids: list[str] | No
     grouped = [batch for article in todo for batch in batcher.add(article)] + batcher.flush()
     batches = [str(write_batch(Path(staging) / f"batch-{i:06d}.parquet", batch))
                for i, batch in enumerate(grouped)] if batch_size else []
-    return {"selected": len(selected), "todo": [a.article_id for a in todo], "batches": batches}
+    listing = [f"{a.published_at or 'undated'}  {a.title}  ({a.article_id})" for a in todo] if not batch_size else []
+    return {"selected": len(selected), "todo": [a.article_id for a in todo], "batches": batches, "listing": listing}
 
 
 def batched(items: list, size: int) -> list[list]:
@@ -442,7 +443,7 @@ def reprocess(
                    "processed": 0, "skipped": picked["selected"] - len(todo), "rejected": 0,
                    "stages": ",".join(chosen), "dry_run": dry_run}
         if dry_run or not todo:
-            summary["would_process"] = todo if dry_run else []
+            summary["would_process"] = picked["listing"] if dry_run else []
             summary["seconds"] = round(time.perf_counter() - started, 2)
             publish_report(summary, [], [], [], title="reprocess (dry run)" if dry_run else "reprocess")
             return summary
@@ -467,7 +468,7 @@ def publish_report(summary: dict, rejects: list[dict], new_entities: list[dict],
               if key not in {"table_rows", "would_process", "compacted"}]
     lines += [f"| rows in {name} | {count} |" for name, count in summary.get("table_rows", {}).items()]
     if summary.get("would_process"):
-        lines += ["", "## Would reprocess", "", ", ".join(summary["would_process"])]
+        lines += ["", "## Would reprocess", ""] + [f"- {_cell(line)}" for line in summary["would_process"]]
     if new_entities:
         lines += ["", f"## New entities ({len(new_entities)})", "", "| entity | type | mentions |", "| --- | --- | --- |"]
         lines += [f"| {e['canonical']} | {e['type']} | {e['n_mentions']} |" for e in new_entities[:20]]

@@ -89,7 +89,9 @@ class TemporaryServer:
         if os.environ.get("PREFECT_API_URL"):
             return self
         self._launch()
-        print(f"starting a temporary Prefect server on {self.url.removesuffix('/api')}", file=sys.stderr, flush=True)
+        if os.environ.get("PREFECT_LOGGING_LEVEL") != "WARNING":  # `--quiet`
+            print(f"starting a temporary Prefect server on {self.url.removesuffix('/api')}", file=sys.stderr,
+                  flush=True)
         self.ready = threading.Thread(target=self._until_ready, name="prefect-server-ready", daemon=True)
         self.ready.start()
         return self

@@ -226,8 +226,33 @@ def test_changed_article_replaces_its_rows(tmp_path):
 def test_cli_runs_the_flow_and_reports(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(RAW_DIR / "002_yandex_gpt.txt"), "--out", str(out)]) == 0
-    assert "1 articles processed" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "1 article processed" in printed and "articles processed" not in printed
+    assert "review     " in printed and "{" not in printed  # a table, not a dict
     assert len(read(out, "articles").to_pandas()) == 1
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["reprocess", "--from", "2025-13-01"], "argument --from: '2025-13-01' is not a date: expected YYYY-MM-DD"),
+    (["reprocess", "--bogus"], "pipeline reprocess: error: unrecognized arguments: --bogus"),
+    (["run", "--batch", "x"], "pipeline run: error: argument --batch-size: invalid int value"),
+])
+def test_cli_says_which_argument_is_wrong_in_the_subcommand_usage(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and f"usage: pipeline {argv[0]}" in err
+
+
+def test_cli_version_and_help_with_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("pipeline 0.")
+    with pytest.raises(SystemExit):
+        main(["reprocess", "--help"])
+    shown = capsys.readouterr().out
+    assert "exit codes: 0" in shown and "(default: 64)" in shown
 
 
 def test_cli_missing_input_is_a_clear_error(tmp_path, capsys):
