@@ -321,6 +321,7 @@ def run_without_prefect(inputs: list[str], out: Path) -> None:
     from pipeline.config import DEFAULT_BATCH_SIZE, pipeline_version
     from pipeline.ingest import build_article_safely, discover_inputs, read_inputs
     from pipeline.records import Reject
+    from pipeline.review import write_review
     from pipeline.schema import ARTICLE_TABLES, ARTICLES, ENTITIES, STAGES
     from pipeline.staging import write_batch
     from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, only_articles, output_lock, publish,
@@ -347,6 +348,7 @@ def run_without_prefect(inputs: list[str], out: Path) -> None:
         for table in (ARTICLES, *ARTICLE_TABLES, ENTITIES):
             maintain(out, table)
         publish(out)
+    write_review(out)  # the run's last step too
     assert "prefect" not in sys.modules
 
 
