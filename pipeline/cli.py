@@ -40,6 +40,17 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: expected YYYY-MM-DD, e.g. 2025-10-01") from None
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a batch size)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
 def version_text() -> str:
     from pipeline import __version__
     from pipeline.config import pipeline_version
@@ -62,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="*", default=[str(RAW_DIR)], metavar="INPUT",
                      help=f".txt files, folders of them, or .jsonl files (default: {RAW_DIR})")
     run.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
-    run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+    run.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH_SIZE,
                      help=f"articles per Prefect task (default: {DEFAULT_BATCH_SIZE})")
     run.add_argument("--force", action="store_true", help="reprocess articles already stored by this version")
     run.add_argument("--quiet", "-q", action="store_true", help="no log lines or progress bar: the summary only")
@@ -71,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "`ingest` flow, run once now)")
     ingest.add_argument("--inbox", default=None, help="folder to read (default inbox/, or PIPELINE_INBOX)")
     ingest.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
-    ingest.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+    ingest.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH_SIZE,
                         help=f"articles per Prefect task (default: {DEFAULT_BATCH_SIZE})")
     ingest.add_argument("--quiet", "-q", action="store_true", help="no log lines or progress bar: the summary only")
     ingest.add_argument("--feed", action="append", default=[], metavar="URL",
@@ -117,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess.add_argument("--force", action="store_true", help="also articles already at this pipeline version")
     reprocess.add_argument("--dry-run", action="store_true", help="only report what would be reprocessed")
     reprocess.add_argument("--out", default=str(PROCESSED_DIR), help=f"output folder (default: {PROCESSED_DIR})")
-    reprocess.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+    reprocess.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH_SIZE,
                            help=f"articles per Prefect task (default: {DEFAULT_BATCH_SIZE})")
     reprocess.add_argument("--quiet", "-q", action="store_true", help="no log lines or progress bar: the summary only")
 
@@ -303,9 +314,6 @@ def run_ingest(args: argparse.Namespace) -> int:
     if not inbox.is_dir():
         print(f"pipeline: error: inbox folder does not exist: {inbox}", file=sys.stderr)
         return 2
-    if args.batch_size < 1:
-        print("pipeline: error: --batch-size must be at least 1", file=sys.stderr)
-        return 2
     try:
         with flow_environment(), progress_bar():
             from pipeline.flows import ingest
@@ -366,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 summary = reprocess(article_ids=args.ids, published_from=args.published_from,
                                     published_to=args.published_to, stages=args.stages, force=args.force,
-                                    dry_run=args.dry_run, out_dir=args.out, batch_size=max(args.batch_size, 1))
+                                    dry_run=args.dry_run, out_dir=args.out, batch_size=args.batch_size)
         except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
             print(f"pipeline: reprocess failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1
@@ -401,9 +409,6 @@ def main(argv: list[str] | None = None) -> int:
     missing = [item for item in args.inputs if not Path(item).exists() and not Path(item).is_symlink()]
     if missing:
         print(f"pipeline: error: input path does not exist: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    if args.batch_size < 1:
-        print("pipeline: error: --batch-size must be at least 1", file=sys.stderr)
         return 2
 
     from pipeline.headstart import flow_environment

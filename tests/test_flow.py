@@ -235,7 +235,8 @@ def test_cli_runs_the_flow_and_reports(tmp_path, capsys):
 @pytest.mark.parametrize(("argv", "message"), [
     (["reprocess", "--from", "2025-13-01"], "argument --from: '2025-13-01' is not a date: expected YYYY-MM-DD"),
     (["reprocess", "--bogus"], "pipeline reprocess: error: unrecognized arguments: --bogus"),
-    (["run", "--batch", "x"], "pipeline run: error: argument --batch-size: invalid int value"),
+    (["run", "--batch", "x"], "pipeline run: error: argument --batch-size: 'x' is not a whole number"),
+    (["ingest", "--batch-size", "0"], "pipeline ingest: error: argument --batch-size: 0 is less than 1"),
 ])
 def test_cli_says_which_argument_is_wrong_in_the_subcommand_usage(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_:
