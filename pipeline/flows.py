@@ -33,7 +33,7 @@ from pipeline.review.pages import time_text, value_text
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, REJECTS, STAGES, TIMEX,
                              Stage, render_data_dictionary)
 from pipeline.settle import SETTLED_FOLDERS, InboxFile, read_ledger, settle, write_ledger
-from pipeline.staging import SUPERSEDED, staging_folder, write_batch, write_superseded
+from pipeline.staging import read_superseded, staging_folder, write_batch, write_superseded
 from pipeline.store.legacy import prepare_store
 from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, merge_rejects, only_articles, output_lock,
                             publish, read_table, row_count, select_articles, stage_closure, stale_amount_links,
@@ -162,9 +162,8 @@ def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size:
     if feeds:
         from pipeline.feeds import read_feeds
 
-        seen = set(read_table(out, ARTICLES, columns=["source_key"]).column("source_key").to_pylist())
         fetched = 0
-        for item in read_feeds(feeds, seen):
+        for item in read_feeds(feeds, set(planner.sources)):
             fetched += 1
             take(item, None)
         logger.info("feeds: %d new item(s) fetched from %d feed(s)", fetched, len(feeds))
@@ -231,9 +230,7 @@ def settle_inbox_task(inbox: str, out_dir: str, staging: str) -> dict:
     ids = {a for f in files for a in f.articles}
     stored = set(read_table(Path(out_dir), ARTICLES, columns=["article_id"], where={"article_id": ids})
                  .column("article_id").to_pylist()) if ids else set()
-    listed = Path(staging) / SUPERSEDED
-    superseded = set(listed.read_text(encoding="utf-8").split()) if listed.is_file() else set()
-    moved = settle(Path(inbox), files, stored, superseded)
+    moved = settle(Path(inbox), files, stored, read_superseded(Path(staging)))
     if moved:
         get_run_logger().info("inbox settled: %d file(s) to %s/done, %d to %s/rejected%s", moved["done"], inbox,
                               moved["rejected"], inbox,

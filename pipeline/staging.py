@@ -49,10 +49,14 @@ def write_superseded(folder: Path, article_ids: Iterable[str]) -> None:
         tmp.replace(Path(folder) / SUPERSEDED)
 
 
+def read_superseded(folder: Path) -> set[str]:
+    listed = Path(folder) / SUPERSEDED
+    return set(listed.read_text(encoding="utf-8").split()) if listed.is_file() else set()
+
+
 def read_batch(path: Path) -> list[Article]:
     """A staged batch's articles, without those the run superseded."""
-    listed = Path(path).parent / SUPERSEDED
-    superseded = set(listed.read_text(encoding="utf-8").split()) if listed.is_file() else set()
+    superseded = read_superseded(Path(path).parent)
     return [Article(**{**row, "warnings": tuple(row["warnings"])}) for row in pq.read_table(path).to_pylist()
             if row["article_id"] not in superseded]
 

@@ -10,22 +10,16 @@ from pipeline.schema import Table
 PARQUET = "application/vnd.apache.parquet"
 
 
+_TYPES = [(pa.types.is_string, "string"), (pa.types.is_integer, "integer"), (pa.types.is_floating, "number"),
+          (pa.types.is_boolean, "boolean"), (pa.types.is_date, "date"), (pa.types.is_timestamp, "datetime"),
+          (pa.types.is_list, "array")]
+
+
 def field_type(kind: pa.DataType) -> str:
     """The Table Schema type of an Arrow type."""
-    if pa.types.is_string(kind):
-        return "string"
-    if pa.types.is_integer(kind):
-        return "integer"
-    if pa.types.is_floating(kind):
-        return "number"
-    if pa.types.is_boolean(kind):
-        return "boolean"
-    if pa.types.is_date(kind):
-        return "date"
-    if pa.types.is_timestamp(kind):
-        return "datetime"
-    if pa.types.is_list(kind):
-        return "array"
+    for test, name in _TYPES:
+        if test(kind):
+            return name
     raise ValueError(f"no Table Schema type for {kind}")
 
 

@@ -158,12 +158,7 @@ def rejects_by_reason(rejects: pa.Table) -> str:
 
 
 def _write(path: Path, content: str) -> int:
-    before = path.is_file() and path.stat().st_size == len(content.encode("utf-8")) \
-        and path.read_text(encoding="utf-8") == content
-    if before:
-        return 0
-    write_text(path, content)
-    return 1
+    return int(write_text(path, content))
 
 
 def _remove_except(folder: Path, keep: set[str], pattern: str = "*") -> None:

@@ -25,6 +25,7 @@ class Planner:
         rows = stored.select(["source_key", "version_hash", "pipeline_version"]).to_pylist()
         self.current = {(r["source_key"], r["version_hash"]) for r in rows
                         if any_version or r["pipeline_version"] == version}
+        self.sources = {r["source_key"] for r in rows}  # every stored source (feeds skip their stored URLs)
         self.force = force
         self.seen: set[tuple[str, str]] = set()
         self.latest: dict[str, str] = {}  # source_key -> article_id of its last reading in this run

@@ -289,10 +289,12 @@ def maintain(out_dir: Path, table: Table, max_files: int = 16) -> list:
     return crowded
 
 
-def write_text(path: Path, content: str) -> None:
-    """Atomic write of a small text file (left untouched when it already holds `content`)."""
-    if path.is_file() and path.read_text(encoding="utf-8") == content:
-        return
+def write_text(path: Path, content: str) -> bool:
+    """Atomic write of a small text file (left untouched when it already holds `content`); returns whether it
+    wrote."""
+    if path.is_file() and path.stat().st_size == len(content.encode("utf-8")) \
+            and path.read_text(encoding="utf-8") == content:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -303,3 +305,4 @@ def write_text(path: Path, content: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return True
