@@ -1,33 +1,30 @@
 """Feed sources: RSS/Atom feeds whose items' pages become articles.
 
-A feed (a URL or a local file) is read with feedparser; each item's page is fetched with httpx (timeout,
-retries with backoff on timeouts, connection errors and 5xx, a pause between requests to one host, a user
-agent naming the project) and its text, title and publication date are extracted with trafilatura, a maintained
+A feed (a URL, or a local file an operator names) is parsed by feedparser; each new item's page is fetched by
+`pipeline.web.fetcher` (public addresses only, bounded size and time, polite) and decoded as a browser would
+(header, `<meta>`, detection); its text, title and publication date are extracted by trafilatura, a maintained
 main-text extractor (boilerplate, menus and comments left out). The page's URL is the article's identity
-(`pipeline.identity`); URLs already stored are not fetched again. A page that fails becomes a `Reject` with the
-HTTP status or the error. Pure: no Prefect here.
+(`pipeline.identity`); URLs already stored are not fetched again. A feed or page that fails becomes a `Reject`
+keyed by its own URL, with the reason (`blocked_url`, `too_large`, `timeout`, `http_error`, ...), and the rest of
+the feed goes on. Each feed has a deadline for itself and its pages, and a run fetches at most
+`Limits.max_items` pages: what is left waits for the next run. Pure: no Prefect here.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import time
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline import __version__
 from pipeline.identity import read_clock, url_key
 from pipeline.records import RawDocument, Reject
-
-USER_AGENT = f"ru-technews-pipeline/{__version__} (news claims extraction; at most one request per second per site)"
-# defaults, each overridden by its PIPELINE_FETCH_* environment variable (read when a Fetcher is made)
-TIMEOUT = 20.0  # seconds per request (PIPELINE_FETCH_TIMEOUT)
-RETRIES = 2  # attempts after the first one (PIPELINE_FETCH_RETRIES)
-PAUSE = 1.0  # seconds between two requests to one host (PIPELINE_FETCH_PAUSE)
+from pipeline.web.fetcher import Fetcher, FetchError
 
 
 @dataclass(frozen=True)
@@ -52,99 +49,96 @@ def load_sources(path: Path) -> list[str]:
     return [f["url"] for f in feeds if f.get("enabled", True)]
 
 
-class Fetcher:
-    """GETs pages politely: one client (connection reuse), a pause between requests to the same host, retries
-    with backoff on timeouts, connection errors and 5xx answers."""
-
-    def __init__(self, timeout: float | None = None, retries: int | None = None, pause: float | None = None):
-        import httpx
-
-        timeout = float(os.environ.get("PIPELINE_FETCH_TIMEOUT", TIMEOUT)) if timeout is None else timeout
-        self.client = httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT})
-        self.retries = int(os.environ.get("PIPELINE_FETCH_RETRIES", RETRIES)) if retries is None else retries
-        self.pause = float(os.environ.get("PIPELINE_FETCH_PAUSE", PAUSE)) if pause is None else pause
-        self.last: dict[str, float] = {}
-
-    def get(self, url: str):
-        """The response (any status) or raises the last transport error."""
-        import httpx
-
-        host = urlsplit(url).netloc
-        for attempt in range(self.retries + 1):
-            wait = self.last.get(host, 0) + self.pause - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                response = self.client.get(url)
-            except httpx.TransportError:
-                if attempt == self.retries:
-                    raise
-            else:
-                if response.status_code < 500 or attempt == self.retries:
-                    return response
-            finally:
-                self.last[host] = time.monotonic()
-            time.sleep(min(0.5 * 2 ** attempt, 8))
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        self.client.close()
+def feed_key(source: str) -> str:
+    """The source key of a feed's own rejects: its URL (as `pipeline.identity` keys URLs) or its path."""
+    return url_key(source) or source
 
 
-def _error(exc: Exception, fetcher: Fetcher) -> str:
-    import httpx
-
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timeout ({type(exc).__name__}) after {fetcher.retries + 1} attempt(s)"
-    return f"{type(exc).__name__}: {exc}"
+def is_local(source: str) -> bool:
+    """Whether a feed is named by a path (no URL scheme; a one-letter scheme is a Windows drive)."""
+    return len(urlsplit(source).scheme) <= 1
 
 
-def read_feed(source: str, fetcher: Fetcher) -> list[FeedItem] | Reject:
-    """The items of a feed (URL or local file), or the Reject of a feed that cannot be read."""
+def _feed_reject(source: str, reason: str, detail: str) -> Reject:
+    return Reject(source, "feed", source, reason, detail, source_key=feed_key(source))
+
+
+def read_local_feed(source: str, limit: int) -> bytes:
+    """A feed file's bytes, at most `limit` of them; a device, FIFO or folder is refused before it is opened
+    (`/dev/zero` never ends, a FIFO blocks)."""
+    mode = os.stat(source).st_mode
+    if not stat.S_ISREG(mode):
+        raise FetchError("unreadable", "not a regular file (a device, FIFO, socket or folder)")
+    with open(source, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FetchError("too_large", f"over the {limit:,} byte limit".replace(",", " "))
+    return data
+
+
+def read_feed(source: str, fetcher: Fetcher, until: float | None = None,
+              local_ok: bool = True) -> list[FeedItem] | Reject:
+    """The items of a feed (URL, or a local file when `local_ok`), or the Reject of a feed that cannot be read."""
     import feedparser
 
+    headers = {}
     try:
-        if urlsplit(source).scheme in {"http", "https"}:
-            response = fetcher.get(source)
-            if response.status_code != 200:
-                return Reject(source, "feed", source, "http_error", f"HTTP {response.status_code}", source_key=source)
-            parsed = feedparser.parse(response.content)
+        if not is_local(source):
+            fetched = fetcher.get(source, until)
+            if fetched.status != 200:
+                return _feed_reject(source, "http_error", f"HTTP {fetched.status}")
+            data = fetched.body
+            headers = {"content-type": fetched.content_type or "", "content-location": fetched.url}
+        elif not local_ok:
+            return _feed_reject(source, "blocked_url", "a local path is not read as a feed here: feeds given as run "
+                                                       "parameters must be http(s) URLs (list local files in the "
+                                                       "sources file)")
         else:
-            parsed = feedparser.parse(Path(source).read_bytes())
+            data = read_local_feed(source, fetcher.limits.max_bytes)
+    except FetchError as exc:
+        return _feed_reject(source, exc.reason, exc.detail)
+    except OSError as exc:
+        return _feed_reject(source, "unreadable", exc.strerror or str(exc))
     except Exception as exc:  # noqa: BLE001 - one feed must never stop the run
-        return Reject(source, "feed", source, "fetch_error", _error(exc, fetcher), source_key=source)
+        return _feed_reject(source, "fetch_error", f"{type(exc).__name__}: {exc}")
+    parsed = feedparser.parse(data, response_headers=headers)
     if parsed.bozo and not parsed.entries:
-        return Reject(source, "feed", source, "invalid_feed", str(parsed.bozo_exception)[:300], source_key=source)
+        return _feed_reject(source, "invalid_feed", str(parsed.bozo_exception)[:300])
     items = []
     for entry in parsed.entries:
         link = entry.get("link")
-        if not link:
+        if not isinstance(link, str) or not link.strip():
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        items.append(FeedItem(link, entry.get("title"), date(*stamp[:3]) if stamp else None, source))
+        items.append(FeedItem(link.strip(), entry.get("title"), date(*stamp[:3]) if stamp else None, source))
     return items
 
 
-def fetch_article(item: FeedItem, fetcher: Fetcher) -> RawDocument | Reject:
+def fetch_article(item: FeedItem, fetcher: Fetcher, until: float | None = None) -> RawDocument | Reject:
     """An item's page as a RawDocument (text, title and date from trafilatura; the feed's date when the page has
-    none), or the Reject saying why not."""
+    none), or the Reject saying why not — keyed by the page's URL, the feed named in its detail."""
     import trafilatura
+
+    from pipeline.web.body import decode_html
 
     key = url_key(item.url) or item.url
 
     def reject(reason: str, detail: str) -> Reject:
-        return Reject(item.url, "feed", item.feed, reason, detail, source_key=key)
+        return Reject(item.url, "feed", item.url, reason, f"{detail} (an item of {item.feed})", source_key=key)
 
     read_at = read_clock()
     try:
-        response = fetcher.get(item.url)
+        fetched = fetcher.get(item.url, until)
+    except FetchError as exc:
+        return reject(exc.reason, exc.detail)
     except Exception as exc:  # noqa: BLE001 - one page must never stop the run
-        return reject("fetch_error", _error(exc, fetcher))
-    if response.status_code != 200:
-        return reject("http_error", f"HTTP {response.status_code}")
+        return reject("fetch_error", f"{type(exc).__name__}: {exc}")
+    if fetched.status != 200:
+        return reject("http_error", f"HTTP {fetched.status}")
     try:
-        document = trafilatura.bare_extraction(response.text, url=str(response.url), with_metadata=True,
-                                               include_comments=False, include_tables=False)
+        encoding, html = decode_html(fetched.content_type, fetched.body)
+        document = trafilatura.bare_extraction(html, url=fetched.url, with_metadata=True, include_comments=False,
+                                               include_tables=False)
         page = document.as_dict() if document is not None else None
     except Exception as exc:  # noqa: BLE001
         return reject("unexpected_error", f"text extraction: {type(exc).__name__}: {exc}")
@@ -153,7 +147,9 @@ def fetch_article(item: FeedItem, fetcher: Fetcher) -> RawDocument | Reject:
         return reject("no_text", "no article text found in the page")
     published = _date((page or {}).get("date")) or item.published_at
     warnings = () if published else ("no publication date in the page or the feed: published_at unknown",)
-    return RawDocument(item.url, "feed", item.feed, text, "utf-8", url=item.url, published_at=published,
+    if encoding.replace("_", "-").lower() not in {"utf-8", "utf8"}:
+        warnings += (f"decoded from {encoding}",)
+    return RawDocument(item.url, "feed", item.feed, text, encoding, url=item.url, published_at=published,
                        title=(page or {}).get("title") or item.title, header_in_text=False, warnings=warnings,
                        source_key=key, unit_key=key, read_at=read_at)
 
@@ -165,22 +161,42 @@ def _date(value) -> date | None:
         return None
 
 
-def read_feeds(sources: Iterable[str], seen: set[str], fetcher: Fetcher | None = None) -> Iterator[RawDocument | Reject]:
+def read_feeds(sources: Iterable[str], seen: set[str], fetcher: Fetcher | None = None,
+               local: Collection[str] | None = None) -> Iterator[RawDocument | Reject]:
     """Every new item of every feed as a RawDocument or a Reject; items whose URL is in `seen` (stored source
-    keys) are not fetched."""
+    keys) are not fetched. Local feed files are read when `local` is None or names them. A feed out of time, or a
+    run at its cap of new pages, leaves the rest of its items for the next run and says so in one Reject of the
+    feed (`timeout`, `item_cap`)."""
     own = fetcher is None
     fetcher = fetcher or Fetcher()
+    limits = fetcher.limits
+    fetched = 0
     try:
         for source in sources:
-            items = read_feed(source, fetcher)
+            until = time.monotonic() + limits.feed_deadline
+            items = read_feed(source, fetcher, until, local is None or source in local)
             if isinstance(items, Reject):
                 yield items
                 continue
-            for item in items:
-                if (url_key(item.url) or item.url) in seen:
-                    continue
-                seen.add(url_key(item.url) or item.url)
-                yield fetch_article(item, fetcher)
+            new, keys = [], set()
+            for item in items:  # each new URL once
+                key = url_key(item.url) or item.url
+                if key not in seen and key not in keys:
+                    keys.add(key)
+                    new.append((key, item))
+            for n, (key, item) in enumerate(new):
+                left = len(new) - n
+                if fetched >= limits.max_items:
+                    yield _feed_reject(source, "item_cap", f"{left} new item(s) left for the next run: this run "
+                                       f"fetched its cap of {limits.max_items} pages (PIPELINE_FETCH_MAX_ITEMS)")
+                    break
+                if time.monotonic() >= until:
+                    yield _feed_reject(source, "timeout", f"{left} new item(s) left for the next run: the feed's "
+                                       f"{limits.feed_deadline:.0f} s deadline passed (PIPELINE_FETCH_FEED_DEADLINE)")
+                    break
+                seen.add(key)
+                fetched += 1
+                yield fetch_article(item, fetcher, until)
     finally:
         if own:
             fetcher.close()

@@ -109,10 +109,11 @@ def worker_processes() -> int:
 @task(name="plan-batches", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size: int, force: bool, any_version: bool,
                       run_id: str, version: str, now: datetime, inbox: bool = False,
-                      feeds: list[str] | None = None) -> dict:
+                      feeds: list[str] | None = None, local_feeds: list[str] | None = None) -> dict:
     """Read every input unit (broken ones become rejects, committed here), skip what is stored, and stage the
     rest in batches of `batch_size` under `staging`. Returns the batches' paths and counts, never rows. For an
-    `inbox`, its `done/` and `rejected/` folders are not read, and what each file gave is kept for settling it."""
+    `inbox`, its `done/` and `rejected/` folders are not read, and what each file gave is kept for settling it.
+    Feeds that are local files are read only when `local_feeds` is None or lists them."""
     logger = get_run_logger()
     out = Path(out_dir)
     with output_lock(out):
@@ -160,13 +161,18 @@ def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size:
         if inbox:
             ledger.append(entry)
     if feeds:
-        from pipeline.feeds import read_feeds
+        from pipeline.feeds import feed_key, read_feeds
 
-        fetched = 0
-        for item in read_feeds(feeds, set(planner.sources)):
-            fetched += 1
+        feed_keys = {feed_key(f) for f in feeds}
+        settled.update(feed_keys)  # a feed read again drops its earlier reject unless it fails again
+        pages = failed = 0
+        for item in read_feeds(feeds, set(planner.sources), local=local_feeds):
+            if not isinstance(item, Reject):
+                pages += 1
+            elif item.source_key not in feed_keys:  # a page's reject, not the feed's own
+                failed += 1
             take(item, None)
-        logger.info("feeds: %d new item(s) fetched from %d feed(s)", fetched, len(feeds))
+        logger.info("feeds: %d new page(s) fetched, %d failed, from %d feed(s)", pages, failed, len(feeds))
     for batch in batcher.flush():
         stage(batch)
     write_superseded(Path(staging), planner.superseded)
@@ -296,7 +302,7 @@ def run_batches(batches: list[str], out_dir: str, run_id: str, version: str, now
 
 
 def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: bool, any_version: bool,
-                    settle_inbox: bool = False, feeds: list[str] | None = None,
+                    settle_inbox: bool = False, feeds: list[str] | None = None, local_feeds: list[str] | None = None,
                     flow_title: str = "process_articles") -> dict:
     """Read + plan -> extract and commit batch by batch -> maintain -> report: the body of `process_articles`
     and `ingest`."""
@@ -305,7 +311,7 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
     run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
     with staging_folder(Path(out_dir), run_id) as staging:
         plan = plan_batches_task(inputs, out_dir, str(staging), batch_size, force, any_version, run_id, version, now,
-                                 inbox=settle_inbox, feeds=feeds)
+                                 inbox=settle_inbox, feeds=feeds, local_feeds=local_feeds)
         done = run_batches(plan["batches"], out_dir, run_id, version, now, articles=plan["to_process"])
         moved = settle_inbox_task(inputs[0], out_dir, str(staging)) if settle_inbox else {}
     maintained = maintain_task(out_dir)  # always: a killed run's last batches may still owe their entities
@@ -364,16 +370,22 @@ def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch
         inbox: Folder of .txt / .jsonl articles to pick up (read recursively).
         out_dir: Folder of the Delta tables.
         batch_size: Articles per extraction task.
-        feeds: RSS/Atom feed URLs (or files) to read besides the sources file.
+        feeds: RSS/Atom feed URLs to read besides the sources file (local files only from the command line).
         sources: A TOML file of `[[feed]]` entries with a `url` each (default sources.toml); empty: none.
     """
     if not Path(inbox).is_dir():
         raise FileNotFoundError(f"inbox folder does not exist: {inbox}")
-    from pipeline.feeds import load_sources
+    from prefect.runtime import deployment
 
-    every = list(dict.fromkeys([*(load_sources(Path(sources)) if sources else []), *(feeds or [])]))
+    from pipeline.feeds import is_local, load_sources
+
+    listed = load_sources(Path(sources)) if sources else []
+    every = list(dict.fromkeys([*listed, *(feeds or [])]))
+    # a run of the served deployment takes its `feeds` from whoever fills in the form: a path there could read any
+    # file of this machine into the store, so only the sources file may name local feeds
+    local = [f for f in listed if is_local(f)] if deployment.get_id() else None
     return ingest_articles([inbox], out_dir, batch_size, force=False, any_version=True, settle_inbox=True,
-                           feeds=every, flow_title="ingest")
+                           feeds=every, local_feeds=local, flow_title="ingest")
 
 
 @task(name="select-articles", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)

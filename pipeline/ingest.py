@@ -34,8 +34,16 @@ REJECT_REASONS = {
     "unexpected_error": "reading or cleaning this unit raised unexpectedly (the exception is in `detail`)",
     "nlp_error": "the NLP stage raised on this article (the message is in `detail`)",
     "http_error": "a feed or page answered with an HTTP status other than 200 (the status is in `detail`)",
-    "fetch_error": "a feed or page could not be fetched: timeout, refused connection, bad address",
+    "fetch_error": "a feed or page could not be fetched: refused connection, unknown host, broken answer",
     "invalid_feed": "a feed that is neither RSS nor Atom",
+    "blocked_url": "a feed or page URL the fetch policy refuses: a scheme other than http/https, an address that "
+                   "is not public (loopback, private, link-local, multicast, ...; also after a redirect), or a local "
+                   "path given as a feed to a deployment",
+    "too_large": "a feed or page over the byte limit once decompressed (PIPELINE_FETCH_MAX_BYTES)",
+    "timeout": "a feed or page that did not answer in time: the request's deadline or its retries ran out, or a "
+               "feed's deadline left its remaining items for the next run",
+    "item_cap": "the run fetched its cap of new pages (PIPELINE_FETCH_MAX_ITEMS): the feed's remaining items wait "
+                "for the next run",
 }
 
 TEXT_SUFFIXES = {".txt"}

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.feeds import Fetcher, load_sources, read_feed
+from pipeline.feeds import load_sources, read_feed
+from pipeline.web.fetcher import Fetcher, Limits
 
 PAGE = """<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>{title}</title>
 <meta property="article:published_time" content="{day}T10:00:00+03:00"></head>
@@ -68,7 +69,9 @@ class Site:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.port = self.server.server_address[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.allow = f"127.0.0.1:{self.port}"  # PIPELINE_FETCH_ALLOW for this site only: loopback is refused
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
@@ -82,6 +85,7 @@ def site(monkeypatch):
     monkeypatch.setenv("PIPELINE_FETCH_RETRIES", "1")
     monkeypatch.setenv("PIPELINE_FETCH_PAUSE", "0")
     served = Site()
+    monkeypatch.setenv("PIPELINE_FETCH_ALLOW", served.allow)
     yield served
     served.close()
 
@@ -98,7 +102,7 @@ def test_sources_file(tmp_path):
 
 
 def test_a_feed_file_and_a_broken_feed(tmp_path):
-    fetcher = Fetcher(timeout=1, retries=0, pause=0)
+    fetcher = Fetcher(Limits(timeout=1, retries=0, pause=0, allow="127.0.0.1:9"))
     feed = tmp_path / "feed.xml"
     feed.write_text(FEED.format(base="https://news.example"), encoding="utf-8")
     items = read_feed(str(feed), fetcher)
@@ -126,8 +130,10 @@ def test_ingest_lands_feed_articles_once_and_rejects_what_fails(site, tmp_path):
     assert "9,5 млрд рублей" in article["text"] and "Главная" not in article["text"]  # the menu is not text
     assert len(read(out, "claims")) >= 2
     rejects = {r["source_key"].rsplit("/", 1)[1]: (r["reason"], r["detail"]) for r in read(out, "rejects").to_pylist()}
-    assert rejects["missing"] == ("http_error", "HTTP 404")
-    assert rejects["slow"][0] == "fetch_error" and rejects["slow"][1].startswith("timeout")
+    assert rejects["missing"] == ("http_error", f"HTTP 404 (an item of {feed})")
+    assert rejects["slow"][0] == "timeout"
+    stored = {r["source_key"]: r for r in read(out, "rejects").to_pylist()}
+    assert {r["path"] for r in stored.values()} == set(stored)  # a page's reject names the page, not its feed
 
     again = ingest(inbox=str(inbox), out_dir=str(out), feeds=[feed], sources=None)
     assert site.hits["/news/1"] == 1  # a stored URL is not fetched again

@@ -72,11 +72,11 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
     home = tmp_path / "prefect-home"
     port = free_port()
     url = api_url("127.0.0.1", port)
+    site = Site()  # a local news site with a feed, for the served ingest
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_API_URL": url, "PIPELINE_FETCH_TIMEOUT": "1", "PIPELINE_FETCH_RETRIES": "1",
-           "PIPELINE_FETCH_PAUSE": "0"}
+           "PIPELINE_FETCH_PAUSE": "0", "PIPELINE_FETCH_ALLOW": site.allow}
     server = start_server("127.0.0.1", port, home / "server.log", env)
-    site = Site()  # a local news site with a feed, for the served ingest
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
     for name in ("001_tsmc_arizona.txt", "002_yandex_gpt.txt"):
@@ -124,9 +124,18 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
             page = read(out, "articles").to_pandas().set_index("source_key").loc[f"{site.base}/news/1"]
             assert page.url == f"{site.base}/news/1" and page.published_at.isoformat() == "2025-11-03"
             reasons = sorted(r["reason"] for r in read(out, "rejects").to_pylist())
-            assert reasons == ["fetch_error", "http_error"]
+            assert reasons == ["http_error", "timeout"]
             state, _ = asyncio.run(run_deployment("ingest/ingest", feed))
             assert state == "COMPLETED" and site.hits["/news/1"] == 1
+
+            # a local path typed into the form is not read: any file of this machine could become an article
+            local = tmp_path / "feed.xml"
+            local.write_text(f'<rss version="2.0"><channel><item><link>{site.base}/news/2</link></item></channel></rss>',
+                             encoding="utf-8")
+            state, _ = asyncio.run(run_deployment("ingest/ingest", {"feeds": [str(local)], "sources": None}))
+            assert state == "COMPLETED", serve_log.read_text()[-3000:]
+            refused = {r["source_key"]: r["reason"] for r in read(out, "rejects").to_pylist()}
+            assert refused[str(local)] == "blocked_url" and site.hits["/news/2"] == 0
     finally:
         if serve is not None:
             serve.send_signal(signal.SIGTERM)
