@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW_DIR
+from conftest import RAW_DIR, open_page
 from pipeline.review.charts import hbars, stacked_columns
 from pipeline.review.marks import Mark, highlight
 from pipeline.review.pages import number
@@ -130,32 +130,6 @@ def test_a_replaced_article_loses_its_page(run, tmp_path):
 
 
 # --- in a real browser -----------------------------------------------------------------------------------
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("no Chromium installed (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
-def open_page(browser, path: Path):
-    """The page at `path`, with what it logged and every request it made."""
-    page = browser.new_page()
-    problems, requests = [], []
-    page.on("console", lambda m: problems.append(m.text) if m.type in {"error", "warning"} else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    return page, problems, requests
-
 
 def test_the_site_in_chromium(run, browser):
     from pipeline.store import snapshot

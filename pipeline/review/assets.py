@@ -36,6 +36,7 @@ CLAIMS_JS = r"""
   const PAGE = 100;
   window.addClaims = function (month, data) { loaded[month] = data.map(r => Object.fromEntries(COLUMNS.map((c, i) => [c, r[i]]))); };
   const $ = id => document.getElementById(id);
+  let MONTHS = [];
   function load(months, done) {
     const missing = months.filter(m => !(m in loaded));
     if (!missing.length) { done(); return; }
@@ -56,7 +57,7 @@ CLAIMS_JS = r"""
   function esc(s) { return s === null || s === undefined ? "" : String(s).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c])); }
   function apply() {
     const month = $("month").value;
-    const months = month === "*" ? window.MONTHS : [month];
+    const months = month === "*" ? MONTHS : [month];
     load(months, () => {
       const entity = $("entity").value.trim().toLowerCase();
       const source = $("source").value.trim().toLowerCase();
@@ -86,6 +87,7 @@ CLAIMS_JS = r"""
     $("prev").disabled = page === 0; $("next").disabled = page + 1 >= pages;
   }
   document.addEventListener("DOMContentLoaded", () => {
+    MONTHS = JSON.parse($("rows").dataset.months);
     for (const id of ["month", "relation", "sort"]) $(id).addEventListener("change", apply);
     for (const id of ["entity", "source"]) $(id).addEventListener("input", apply);
     $("prev").addEventListener("click", () => { page--; render(); });

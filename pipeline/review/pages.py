@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from html import escape
 
 from pipeline.review.marks import Mark, highlight
+from pipeline.web.policy import link_target
 
 ALL_AT_ONCE = 5000  # claims the browser loads at once when opened
 RELATIONS_NOTE = "relation: what the amount measures (revenue, spend, invest, market_share, …)"
 
 
+# Every page may load only the site's own style sheet and scripts: no inline script or event handler, no
+# `javascript:` navigation, no request to any other origin (the text on these pages comes from the open web).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "base-uri 'none'; form-action 'none'")
+GENERATOR = "ru-technews-pipeline review site"
+
+
 def page(title: str, body: str, root: str = "") -> str:
     """A whole page; `root` is the way back to the site's folder ("" or "../")."""
-    return (f'<!doctype html>\n<html lang="ru"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+    return (f'<!doctype html>\n<html lang="ru"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+            f'<meta name="generator" content="{GENERATOR}"><title>{escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<link rel="stylesheet" href="{root}style.css"></head><body>'
             f'<header><a href="{root}index.html">Overview</a><a href="{root}claims.html">Claims</a>'
@@ -65,8 +76,9 @@ def article_page(article: dict, mentions: Sequence[dict], amounts: Sequence[dict
         f'<td class="num">{c["confidence"]:.2f}</td>'
         f'<td><a href="#ev-{c["evidence_start"]}">{escape(_short(c["evidence"]))}</a></td></tr>' for c in claims)
     source = escape(article["source_key"])
-    if article["url"]:
-        source = f'<a href="{escape(article["url"])}">{source}</a>'
+    href = link_target(article["url"])  # http(s) only: a `javascript:` URL from an input never becomes a link
+    if href:
+        source = f'<a href="{escape(href)}" rel="noopener noreferrer nofollow">{source}</a>'
     body = (f'<h1>{escape(article["title"])}</h1>'
             f'<p class="muted">{article["published_at"] or "date unknown"} · {source} · '
             f'<code>{article["article_id"]}</code> · pipeline {escape(article["pipeline_version"])}</p>'
@@ -113,12 +125,7 @@ def claims_page(months: Sequence[str], relations: Sequence[str], total: int) -> 
             '<option value="desc">largest first</option><option value="asc">smallest first</option></select></label>'
             '<button id="prev">←</button><button id="next">→</button><span id="status" class="muted"></span></div>'
             '<table><thead><tr><th>subject</th><th>relation</th><th>value</th><th>time</th><th>source</th>'
-            '<th>modality</th><th>confidence</th><th>article</th></tr></thead><tbody id="rows"></tbody></table>'
-            f'<script>window.MONTHS = {_js_list(months)};</script><script src="claims.js"></script>')
+            '<th>modality</th><th>confidence</th><th>article</th></tr></thead>'
+            f'<tbody id="rows" data-months="{escape(json.dumps(list(months), ensure_ascii=False))}"></tbody></table>'
+            '<script src="claims.js"></script>')
     return page("Claims", body)
-
-
-def _js_list(items: Sequence[str]) -> str:
-    import json
-
-    return json.dumps(list(items), ensure_ascii=False).replace("</", "<\\/")
