@@ -167,3 +167,34 @@ def test_a_reader_during_writes_sees_whole_runs_only(tmp_path):
     seen.add(versions)
     assert bad + missing == 0
     assert reads >= 10 and len(seen) >= 3  # the reader kept reading while runs published
+
+
+FIRST_RUN = """
+import sys
+from pipeline.flows import process_articles
+
+process_articles(inputs=[sys.argv[1]], out_dir=sys.argv[2], batch_size=1)
+"""
+
+
+def test_readers_during_a_stores_first_runs_never_see_half_of_one(tmp_path):
+    """A new store, two writers at once, a reader from the first moment (manifest or not): every read whole."""
+    out = tmp_path / "out"
+    halves = [tmp_path / "a", tmp_path / "b"]
+    for i, folder in enumerate(halves):
+        folder.mkdir()
+        for path in FILES[i::2]:
+            shutil.copy(path, folder)
+    writers = [subprocess.Popen([sys.executable, "-c", FIRST_RUN, str(folder), str(out)], env=environment(), cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for folder in halves]
+    seen, reads, bad = set(), 0, 0
+    while any(w.poll() is None for w in writers):
+        versions, missing = dangling(out)
+        seen.add(versions)
+        reads += 1
+        bad += missing
+    outputs = [w.communicate()[0] for w in writers]
+    assert [w.returncode for w in writers] == [0, 0], "\n\n".join(o[-3000:] for o in outputs)
+    versions, missing = dangling(out)
+    assert bad + missing == 0
+    assert reads >= 20 and len(seen) >= 2 and len(snapshot(out).read("articles")) == len(FILES)

@@ -320,7 +320,7 @@ def test_a_table_the_killed_batch_created_is_removed(tmp_path):
 
 def test_readers_see_the_published_versions_only(tmp_path):
     commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1)]), {"a"})
-    assert snapshot(tmp_path).versions is None and read(tmp_path, "articles").num_rows == 1  # no manifest: latest
+    assert snapshot(tmp_path).versions["articles"] == 0 and read(tmp_path, "articles").num_rows == 1  # no manifest
     publish(tmp_path)
     commit_batch(tmp_path, batch([article_row("b", "b.txt")], [mention("b", 2)]), {"b"})
     snap = snapshot(tmp_path)
@@ -331,6 +331,28 @@ def test_readers_see_the_published_versions_only(tmp_path):
     assert con.execute("SELECT count(*) FROM mentions JOIN articles USING (article_id)").fetchone() == (1,)
     publish(tmp_path)
     assert snapshot(tmp_path).read("articles").num_rows == 2
+
+
+def test_a_store_without_a_manifest_is_read_without_the_half_batch_a_writer_left(tmp_path):
+    commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1)]), {"a"})
+    block = all_or_nothing(tmp_path, [MENTIONS, ARTICLES])
+    block.__enter__()  # a writer of the batch dies after its mentions: no manifest anywhere yet
+    replace_rows(tmp_path, MENTIONS, to_arrow(MENTIONS, [mention("b", 2)]), {"article_id": ["b"]})
+    snap = snapshot(tmp_path)
+    assert snap.versions == {"articles": 0, "mentions": 0}
+    assert snap.read("mentions").column("article_id").to_pylist() == ["a"]
+
+
+def test_the_first_writer_publishes_before_it_changes_anything(tmp_path):
+    from pipeline.store.legacy import prepare_store
+
+    with output_lock(tmp_path):
+        assert prepare_store(tmp_path) == []
+    assert snapshot(tmp_path).versions == {}  # a new store: published empty
+    commit_batch(tmp_path, batch([article_row("a", "a.txt")], [mention("a", 1)]), {"a"})
+    assert snapshot(tmp_path).read("articles").num_rows == 0  # the run under way is not seen
+    publish(tmp_path)
+    assert snapshot(tmp_path).read("mentions").num_rows == 1
 
 
 def test_the_first_publication_of_an_older_store_shows_every_table(tmp_path):

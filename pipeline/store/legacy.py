@@ -21,6 +21,7 @@ from pipeline.config import input_root
 from pipeline.identity import file_key, line_key, record_key, url_key, version_hash
 from pipeline.schema import ARTICLES, PARTITION, REJECTS, TABLES, Table
 from pipeline.store.commit import month_of
+from pipeline.store.snapshot import publish, published_versions
 from pipeline.store.tables import conform, delta_table, overwrite_table, read_table, replace_rows, to_arrow
 
 LEGACY = ".legacy-parquet"
@@ -105,10 +106,19 @@ def _reject_identity(row: dict, root: Path) -> dict:
 
 
 def prepare_store(out_dir: Path) -> list[str]:
-    """Every migration a writer runs before it reads the store (under the output lock): returns what changed."""
+    """Every migration a writer runs before it reads the store (under the output lock): returns what changed.
+
+    A store without a manifest is published first, as it is (empty for a new store): from then on readers see
+    only what writers publish, never the commits of a run under way (`pipeline.store.snapshot`)."""
+    first = published_versions(out_dir) is None
+    if first:
+        publish(out_dir)
     converted = migrate_legacy(out_dir)
     widened = add_new_columns(out_dir)
-    return converted + [f"{name} (new columns)" for name in widened] + migrate_identity(out_dir)
+    changed = converted + [f"{name} (new columns)" for name in widened] + migrate_identity(out_dir)
+    if first and changed:  # an older store's rows, now in the current layout: what its readers saw before
+        publish(out_dir)
+    return changed
 
 
 _DELTA_TYPES = {pa.string(): "string", pa.date32(): "date", pa.int32(): "integer", pa.int64(): "long",

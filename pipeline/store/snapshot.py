@@ -5,8 +5,13 @@ new mentions with the old articles. A run therefore *publishes*: at its end, und
 entities caught up with the mentions, it writes `<out>/_manifest.json` — the version of every table — in one
 atomic file replace. Readers go through a `Snapshot` of that manifest: every table at the version it names, so a
 reader sees the state after one run or after the next, never half of one (0 mentions of a missing article,
-0 claim links to a missing amount). A store without a manifest (written before it existed) reads the latest
-versions.
+0 claim links to a missing amount).
+
+Before its first publication a store has no manifest. The first writer of a store (or of a store written before
+manifests existed) therefore publishes what is there — possibly nothing — before it changes anything
+(`pipeline.store.legacy.prepare_store`), so during a first run readers see empty tables, never a half batch. A
+store without a manifest is one no writer of this version has touched: its latest versions are read (those an
+unfinished batch left behind rolled back, as the next writer would), and only if no manifest appeared meanwhile.
 
     snap = snapshot("processed")
     articles, claims = snap.read("articles"), snap.read("claims")
@@ -24,6 +29,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from pipeline.schema import TABLES, Table
+from pipeline.store.journal import INTENT
 from pipeline.store.tables import delta_table, files_dataset, read_table, table_version, write_text
 
 MANIFEST = "_manifest.json"
@@ -96,7 +102,30 @@ class Snapshot:
 
 def snapshot(out_dir: Path | str) -> Snapshot:
     """The output folder's published snapshot (take one per analysis: two reads of one snapshot always agree)."""
-    return Snapshot(Path(out_dir), published_versions(Path(out_dir)))
+    out_dir = Path(out_dir)
+    while True:
+        versions = published_versions(out_dir)
+        if versions is not None:
+            return Snapshot(out_dir, versions)
+        found = unpublished_versions(out_dir)
+        if published_versions(out_dir) is None:  # no writer published, hence none changed a table, while we looked
+            return Snapshot(out_dir, found)
+
+
+def unpublished_versions(out_dir: Path) -> dict[str, int]:
+    """The versions of a store without a manifest: the latest of every table, except that the tables of a batch
+    a writer left unfinished are read at the versions the batch started from (what recovery restores)."""
+    versions = {t.name: v for t in TABLES.values() if (v := table_version(out_dir, t)) is not None}
+    try:
+        started = json.loads((out_dir / INTENT).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return versions
+    for name, version in started.items():
+        if version is None:
+            versions.pop(name, None)
+        else:
+            versions[name] = int(version)
+    return versions
 
 
 def read(out_dir: Path | str, name: str, version: int | None = None) -> pa.Table:
