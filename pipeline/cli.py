@@ -385,12 +385,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ingest":
         return run_ingest(args)
     if args.command == "report":
-        from pipeline.review import write_review
+        from pipeline.review import SiteError, write_review
 
         if not (Path(args.store) / "articles").is_dir():
             print(f"pipeline: error: {args.store} holds no tables (run the pipeline first)", file=sys.stderr)
             return 2
-        site = write_review(args.store, args.to)
+        try:
+            site = write_review(args.store, args.to)
+        except SiteError as exc:
+            print(f"pipeline: error: {exc}", file=sys.stderr)
+            return 2
         print(f"review site: {site['index']} ({site['articles']} article pages, {site['files']} files, "
               f"{site['bytes'] / 1e6:.1f} MB; {site['written']} written)")
         return 0

@@ -249,10 +249,8 @@ def settle_inbox_task(inbox: str, out_dir: str, staging: str) -> dict:
 def review_task(out_dir: str) -> dict:
     """Bring the review site (`<out>/review/`) up to the published tables: only changed pages are written."""
     from pipeline.review import write_review
-    from pipeline.store.journal import folder_lock
 
-    with folder_lock(Path(out_dir) / "review"):
-        return write_review(out_dir)
+    return write_review(out_dir)
 
 
 @task(name="maintain-tables", cache_policy=NO_CACHE)

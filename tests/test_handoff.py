@@ -97,10 +97,51 @@ def test_the_card_says_what_when_how_good_and_how_to_load(bundle):
 def test_export_replaces_a_bundle_and_refuses_other_folders(bundle, tmp_path):
     out, folder = bundle
     export_bundle(out, folder)  # again: replaced as a whole
-    assert (folder / "datapackage.json").is_file() and not list(folder.parent.glob(".bundle.*"))
+    assert (folder / "datapackage.json").is_file()
+    assert [p.name for p in folder.parent.glob(".bundle.*")] == [".bundle.lock"]
     (tmp_path / "notes.txt").write_text("мои заметки", encoding="utf-8")
     with pytest.raises(ExportError, match="not a bundle"):
         export_bundle(out, tmp_path)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "мои заметки"
     with pytest.raises(ExportError, match="no tables"):
         export_bundle(tmp_path / "nothing", tmp_path / "b")
+
+
+def test_an_export_cleans_what_killed_exports_left(bundle, tmp_path):
+    out, _ = bundle
+    target = tmp_path / "bundle"
+    export_bundle(out, target)
+    for leftover in (".bundle.partial-123/tables", ".bundle.old-456/tables"):
+        (tmp_path / leftover).mkdir(parents=True)
+    (tmp_path / ".bundle.zip-partial.zip").write_bytes(b"PK")
+    export_bundle(out, target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".bundle.lock", "bundle"]
+
+    # killed between moving the old bundle aside and moving the new one in: the old one comes back first
+    target.rename(tmp_path / ".bundle.old-789")
+    (tmp_path / ".bundle.partial-789").mkdir()
+    export_bundle(out, target)
+    assert (target / "datapackage.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".bundle.lock", "bundle"]
+
+
+def test_report_writes_only_into_a_folder_of_its_own(bundle, tmp_path):
+    from pipeline.cli import main
+
+    out, _ = bundle
+    mine = tmp_path / "documents"
+    (mine / "articles").mkdir(parents=True)
+    files = {"notes.txt": "мои заметки", "index.html": "<h1>моя страница</h1>", "articles/old.html": "<p>моё</p>",
+             "articles-2.html": "<p>тоже моё</p>"}
+    for name, text in files.items():
+        (mine / name).write_text(text, encoding="utf-8")
+    assert main(["report", str(out), "--to", str(mine)]) == 2
+    assert {str(p.relative_to(mine)) for p in mine.rglob("*") if p.is_file()} == set(files)  # nothing added either
+    assert all((mine / name).read_text(encoding="utf-8") == text for name, text in files.items())
+
+    site = tmp_path / "site"
+    assert main(["report", str(out), "--to", str(site)]) == 0
+    assert (site / ".review-site").is_file() and (site / "index.html").is_file()
+    (site / "articles" / "notes.txt").write_text("заметка рядом со страницами", encoding="utf-8")
+    assert main(["report", str(out), "--to", str(site)]) == 0  # its own folder: brought up to date
+    assert (site / "articles" / "notes.txt").is_file()  # not a page of the site: left alone

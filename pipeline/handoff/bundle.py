@@ -7,10 +7,13 @@
     DIR.zip                the same, zipped (`--zip`)
 
 Everything comes from one published snapshot of the store. The folder is built beside DIR and swapped in at the
-end, so DIR is always a whole bundle (the previous one until the new one is complete)."""
+end, so DIR is always a whole bundle (the previous one until the new one is complete). Exports of one DIR take
+turns (`.DIR.lock` beside it), and each first removes what a killed export left beside DIR (`.DIR.partial-*`,
+`.DIR.old-*`, a half-written zip), putting the previous bundle back if the kill came between the two renames."""
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
@@ -24,6 +27,7 @@ from pipeline.handoff.datapackage import descriptor
 from pipeline.handoff.duck import write_database
 from pipeline.schema import EVAL_METRICS, PROCESS_TABLES, TABLES
 from pipeline.store import snapshot
+from pipeline.store.journal import file_lock
 
 BUNDLED = [*PROCESS_TABLES, EVAL_METRICS.name]
 
@@ -39,6 +43,30 @@ def export_bundle(out_dir: Path | str, to_dir: Path | str, zip_archive: bool = F
         raise ExportError(f"{out_dir} holds no tables (run the pipeline first)")
     if to_dir.exists() and any(to_dir.iterdir()) and not (to_dir / "datapackage.json").is_file():
         raise ExportError(f"{to_dir} exists and is not a bundle: refusing to replace it")
+    to_dir.parent.mkdir(parents=True, exist_ok=True)
+    with file_lock(to_dir.parent / f".{to_dir.name}.lock"):
+        clean_leftovers(to_dir)
+        return _export(out_dir, to_dir, zip_archive)
+
+
+def clean_leftovers(to_dir: Path) -> list[str]:
+    """Remove what killed exports of `to_dir` left beside it (call under its lock); returns the names removed."""
+    escaped = glob.escape(to_dir.name)
+    olds = sorted(to_dir.parent.glob(f".{escaped}.old-*"), key=lambda p: p.stat().st_mtime)
+    if not to_dir.exists() and olds:  # killed between moving the old bundle aside and moving the new one in
+        os.replace(olds.pop(), to_dir)
+    removed = []
+    for pattern in (".{}.partial-*", ".{}.old-*", ".{}.zip-partial*"):
+        for path in to_dir.parent.glob(pattern.format(escaped)):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
+
+
+def _export(out_dir: Path, to_dir: Path, zip_archive: bool) -> dict:
     snap = snapshot(out_dir)
     tables = {name: snap.read(name) for name in BUNDLED}
     if not tables[EVAL_METRICS.name].num_rows:

@@ -4,7 +4,11 @@ their evidence) and a claims browser (filters by entity, relation, month and sou
 
 Static files that open from disk: no server, no network, no script library. Built from the published snapshot;
 a file is only written when its content changed, and pages of articles no longer stored are removed, so a run
-that changed nothing writes nothing here either."""
+that changed nothing writes nothing here either.
+
+The site owns its folder: it writes `.review-site` there when it creates it and refuses a folder that holds
+anything else (`pipeline report --to ~/Documents` must not delete what is there); it only ever removes its own
+pages. Two writers of one site take turns (a lock file in the folder)."""
 
 from __future__ import annotations
 
@@ -27,10 +31,44 @@ CLAIM_FIELDS = ["claim_id", "article_id", "subject", "subject_entity", "relation
                 "evidence_start", "published_month"]
 
 
+MARKER = ".review-site"
+
+
+class SiteError(Exception):
+    """The site cannot be written there (a folder the site did not create)."""
+
+
+def check_site_folder(site: Path) -> None:
+    """Raise `SiteError` unless `site` is absent, empty (but for a lock file) or a review site written here."""
+    site = Path(site)
+    if site.exists() and not site.is_dir():
+        raise SiteError(f"{site} is a file, not a folder")
+    if not site.is_dir() or (site / MARKER).is_file():
+        return
+    if {p.name for p in site.iterdir()} <= {".lock"}:
+        return
+    index = site / "index.html"
+    earlier = index.is_file() and "<h1>Russian tech-news claims: review</h1>" in index.read_text("utf-8", "replace")
+    if not earlier:  # a site of an earlier version carries no marker, but its own index page
+        raise SiteError(f"{site} exists and is not a review site written by this pipeline: refusing to write into it "
+                        "(its files would be replaced or removed); choose a new or empty folder")
+
+
 def write_review(out_dir: Path | str, site_dir: Path | str | None = None) -> dict:
-    """Write (or bring up to date) the review site of the store `out_dir`; returns its path and sizes."""
+    """Write (or bring up to date) the review site of the store `out_dir` (default folder `<out>/review`);
+    returns its path and sizes. Raises `SiteError` for a folder the site does not own."""
+    from pipeline.store.journal import folder_lock
+
     out_dir = Path(out_dir)
     site = Path(site_dir) if site_dir is not None else out_dir / "review"
+    check_site_folder(site)  # before the lock file: a refused folder gets nothing written into it
+    with folder_lock(site):
+        check_site_folder(site)
+        write_text(site / MARKER, "written by `pipeline report` / every run: the review site of a store\n")
+        return _write_site(out_dir, site)
+
+
+def _write_site(out_dir: Path, site: Path) -> dict:
     snap = snapshot(out_dir)
     tables = {name: snap.read(name) for name in ("articles", "mentions", "amounts", "timex", "claims", "entities",
                                                  "rejects", "eval_metrics")}
@@ -44,7 +82,7 @@ def write_review(out_dir: Path | str, site_dir: Path | str | None = None) -> dic
         article = articles.slice(i, 1).to_pylist()[0]
         html = article_page(article, *(slices[n].rows(article_id) for n in ("mentions", "amounts", "timex", "claims")))
         written += _write(site / "articles" / f"{article_id}.html", html)
-    _remove_except(site / "articles", {f"{a}.html" for a in ids})
+    _remove_except(site / "articles", {f"{a}.html" for a in ids}, pattern="*.html")
     claims = tables["claims"]
     per_article = Counter(claims.column("article_id").to_pylist())
     listing = articles.select(["article_id", "title", "published_at", "source_key"]).to_pylist()
@@ -93,7 +131,7 @@ def written_claims(site: Path, claims: pa.Table, titles: dict[str, str]) -> dict
                    for c in rows]
         data = json.dumps(compact, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
         written += _write(site / "claims" / f"{month}.js", f"addClaims({json.dumps(month)}, {data});\n")
-    _remove_except(site / "claims", {f"{m}.js" for m in rows_by_month})
+    _remove_except(site / "claims", {f"{m}.js" for m in rows_by_month}, pattern="*.js")
     return {**{m: len(r) for m, r in rows_by_month.items()}, "written": written}
 
 
@@ -161,7 +199,8 @@ def _write(path: Path, content: str) -> int:
     return int(write_text(path, content))
 
 
-def _remove_except(folder: Path, keep: set[str], pattern: str = "*") -> None:
+def _remove_except(folder: Path, keep: set[str], pattern: str) -> None:
+    """Remove the site's own files (`pattern`) in `folder` that the site no longer has."""
     if folder.is_dir():
         for path in folder.glob(pattern):
             if path.is_file() and path.name not in keep:

@@ -43,7 +43,14 @@ def folder_lock(folder: Path) -> Iterator[None]:
     """Exclusive lock on a folder of derived files (the review site): two runs never write it at once."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a") as handle:
+    with file_lock(folder / ".lock"):
+        yield
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """Exclusive lock held on the file `path` (created, never truncated) for the block's duration."""
+    with open(path, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
