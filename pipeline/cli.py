@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -159,17 +160,54 @@ def build_parser() -> argparse.ArgumentParser:
 @contextmanager
 def progress_bar():
     """A progress bar (articles, articles/s, ETA) while a flow runs, on a terminal; elsewhere the flow's
-    "batch k of N" log lines are the progress."""
+    "batch k of N" log lines are the progress. Yields the function that removes it early."""
     if not sys.stdout.isatty() or os.environ.get("PREFECT_LOGGING_LEVEL") == "WARNING":
-        yield
+        yield lambda: None
         return
     from pipeline.progress import terminal_bar
 
     remove = terminal_bar()
     try:
-        yield
+        yield remove
     finally:
         remove()
+
+
+LOST = ("pipeline: warning: Prefect's API at {url} stopped answering after the run committed and published its "
+        "tables: the data is complete, but the run's state, logs and artifacts in Prefect are not final{review}")
+
+
+def call_flow(call, show, stop_bar=lambda: None) -> dict:
+    """Run `call()` (a flow) and return its summary. Once the run has published, losing Prefect's API ends the
+    command at once: `show` the summary with a warning, exit 0 (Prefect's retries of its bookkeeping against a
+    dead server would otherwise take minutes and end in a failure)."""
+    from pipeline import outcome
+    from pipeline.headstart import current_api_url
+    from pipeline.serve import server_healthy
+
+    url = current_api_url()
+    started = time.perf_counter()
+
+    def alive() -> bool:
+        return url is None or server_healthy(url, timeout=3)
+
+    def lost(summary: dict) -> None:
+        stop_bar()
+        review = "" if summary.get("review") else " (the review site may be behind: `pipeline report`)"
+        print("\n" + LOST.format(url=url, review=review), file=sys.stderr, flush=True)
+        show({**summary, "seconds": summary.get("seconds") or round(time.perf_counter() - started, 2)})
+        sys.stdout.flush()
+        os._exit(0)  # nothing of the data is pending; Prefect's own shutdown would retry against the dead API
+
+    with outcome.watch(alive, lost):
+        try:
+            return call()
+        except Exception:
+            summary = outcome.lost_after_publishing(alive)
+            if summary is None:
+                raise
+            lost(summary)
+            raise
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -315,13 +353,13 @@ def run_ingest(args: argparse.Namespace) -> int:
         print(f"pipeline: error: inbox folder does not exist: {inbox}", file=sys.stderr)
         return 2
     try:
-        with flow_environment(), progress_bar():
+        with flow_environment(), progress_bar() as stop_bar:
+            from pipeline.config import SOURCES_FILE
             from pipeline.flows import ingest
 
-            from pipeline.config import SOURCES_FILE
-
-            summary = ingest(inbox=str(inbox), out_dir=args.out, batch_size=args.batch_size, feeds=args.feed,
-                             sources=str(SOURCES_FILE) if args.sources is None else args.sources or None)
+            summary = call_flow(lambda: ingest(inbox=str(inbox), out_dir=args.out, batch_size=args.batch_size,
+                                               feeds=args.feed, sources=str(SOURCES_FILE) if args.sources is None
+                                               else args.sources or None), print_summary, stop_bar)
     except Exception as exc:  # noqa: BLE001 - the run could not proceed: say why, exit non-zero
         print(f"pipeline: ingest failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -361,7 +399,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train-confidence":
         return run_train_confidence(args)
     if args.command == "serve":
+        from pipeline.headstart import PrefectHomeError, check_prefect_home
         from pipeline.serve import DEFAULT_CRON, DEFAULT_PORT, serve
+
+        try:
+            check_prefect_home()
+        except PrefectHomeError as exc:
+            print(f"pipeline: error: {exc}", file=sys.stderr)
+            return 1
 
         return serve(host=args.host, port=args.port or DEFAULT_PORT, inbox=args.inbox, out_dir=args.out,
                      cron=args.cron or DEFAULT_CRON, timezone_name=args.timezone, limit=args.limit)
@@ -369,12 +414,13 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.headstart import flow_environment
 
         try:
-            with flow_environment(load_models=not args.dry_run), progress_bar():
+            with flow_environment(load_models=not args.dry_run), progress_bar() as stop_bar:
                 from pipeline.flows import reprocess
 
-                summary = reprocess(article_ids=args.ids, published_from=args.published_from,
-                                    published_to=args.published_to, stages=args.stages, force=args.force,
-                                    dry_run=args.dry_run, out_dir=args.out, batch_size=args.batch_size)
+                summary = call_flow(lambda: reprocess(article_ids=args.ids, published_from=args.published_from,
+                                                      published_to=args.published_to, stages=args.stages,
+                                                      force=args.force, dry_run=args.dry_run, out_dir=args.out,
+                                                      batch_size=args.batch_size), print_reprocess, stop_bar)
         except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
             print(f"pipeline: reprocess failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1
@@ -418,11 +464,12 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.headstart import flow_environment
 
     try:
-        with flow_environment(), progress_bar():  # the temporary server starts while the models load
+        with flow_environment(), progress_bar() as stop_bar:  # the temporary server starts while the models load
             from pipeline.flows import process_articles
 
-            summary = process_articles(inputs=[str(Path(p)) for p in args.inputs], out_dir=args.out,
-                                       batch_size=args.batch_size, force=args.force)
+            summary = call_flow(lambda: process_articles(inputs=[str(Path(p)) for p in args.inputs],
+                                                         out_dir=args.out, batch_size=args.batch_size,
+                                                         force=args.force), print_summary, stop_bar)
     except Exception as exc:  # noqa: BLE001 - the run could not proceed: say why, exit non-zero
         print(f"pipeline: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

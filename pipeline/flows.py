@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from pipeline import outcome
 from pipeline.config import DEFAULT_BATCH_SIZE, INBOX_DIR, PROCESSED_DIR, RAW_DIR, SOURCES_FILE, pipeline_version
 from pipeline.ingest import build_article_safely, discover_inputs, read_inputs, repair_surrogates
 from pipeline.memory import limit_arenas, release_memory
@@ -264,6 +265,7 @@ def maintain_task(out_dir: str) -> dict:
         compacted = {t.name: maintain(out, t) for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES)}
         write_text(out / "DATA_DICTIONARY.md", render_data_dictionary())
         publish(out)
+    outcome.mark_published()
     release_memory()
     return {"new_entities": new_entities[:50], "n_new_entities": len(new_entities),
             "compacted": {name: parts for name, parts in compacted.items() if parts}}
@@ -312,8 +314,6 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
                                  inbox=settle_inbox, feeds=feeds, local_feeds=local_feeds)
         done = run_batches(plan["batches"], out_dir, run_id, version, now, articles=plan["to_process"])
         moved = settle_inbox_task(inputs[0], out_dir, str(staging)) if settle_inbox else {}
-    maintained = maintain_task(out_dir)  # always: a killed run's last batches may still owe their entities
-    review = review_task(out_dir)
     rejects = plan["rejects"] + done["failed"]
     summary = {
         "run_id": run_id, "out_dir": out_dir, "pipeline_version": version,
@@ -321,12 +321,19 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
         "superseded": plan["articles_read"] - plan["skipped"] - plan["to_process"] + done["superseded"],
         "rejected": len(rejects), "mentions": done["added"].get(MENTIONS.name, 0),
         "amounts": done["added"].get(AMOUNTS.name, 0), "timexes": done["added"].get(TIMEX.name, 0),
-        "claims": done["added"].get(CLAIMS.name, 0), "new_entities": maintained["n_new_entities"],
-        "table_rows": table_row_counts(Path(out_dir)), "compacted": maintained["compacted"],
-        "review": review["index"], "seconds": round(time.perf_counter() - started, 2),
+        "claims": done["added"].get(CLAIMS.name, 0), "new_entities": 0, "table_rows": {}, "compacted": {},
+        "review": None, "seconds": None,
     }
     if settle_inbox:
         summary["inbox_settled"] = moved
+    outcome.expect(summary)
+    maintained = maintain_task(out_dir)  # always: a killed run's last batches may still owe their entities
+    summary.update(new_entities=maintained["n_new_entities"], table_rows=table_row_counts(Path(out_dir)),
+                   compacted=maintained["compacted"])
+    outcome.mark_published(**summary)
+    review = review_task(out_dir)
+    summary.update(review=review["index"], seconds=round(time.perf_counter() - started, 2))
+    outcome.update(review=summary["review"], seconds=summary["seconds"])
     logger.info("done: %s", summary)
     publish_report(summary, rejects, maintained["new_entities"], done["top_claims"], title=flow_title)
     return summary
@@ -455,13 +462,17 @@ def reprocess(
             publish_report(summary, [], [], [], title="reprocess (dry run)" if dry_run else "reprocess")
             return summary
         done = run_batches(picked["batches"], out_dir, run_id, version, now, chosen, articles=len(todo))
-    maintained = maintain_task(out_dir)
-    review = review_task(out_dir)
-    summary.update(review=review["index"], processed=done["processed"], superseded=done["superseded"], rejected=len(done["failed"]),
+    summary.update(processed=done["processed"], superseded=done["superseded"], rejected=len(done["failed"]),
                    mentions=done["added"].get(MENTIONS.name, 0), amounts=done["added"].get(AMOUNTS.name, 0),
                    timexes=done["added"].get(TIMEX.name, 0), claims=done["added"].get(CLAIMS.name, 0),
-                   new_entities=maintained["n_new_entities"], table_rows=table_row_counts(Path(out_dir)),
-                   seconds=round(time.perf_counter() - started, 2))
+                   new_entities=0, table_rows={}, review=None, seconds=None)
+    outcome.expect(summary)
+    maintained = maintain_task(out_dir)
+    summary.update(new_entities=maintained["n_new_entities"], table_rows=table_row_counts(Path(out_dir)))
+    outcome.mark_published(**summary)
+    review = review_task(out_dir)
+    summary.update(review=review["index"], seconds=round(time.perf_counter() - started, 2))
+    outcome.update(review=summary["review"], seconds=summary["seconds"])
     logger.info("done: %s", summary)
     publish_report(summary, done["failed"], maintained["new_entities"], done["top_claims"], title="reprocess")
     return summary

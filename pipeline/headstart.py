@@ -51,6 +51,41 @@ def configured_api_url() -> str | None:
     return PREFECT_API_URL.value() or None
 
 
+def current_api_url() -> str | None:
+    """The API URL this thread's Prefect settings name now (inside `flow_environment`: the temporary server)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value() or None
+
+
+class PrefectHomeError(RuntimeError):
+    """Prefect's home folder cannot be used: the one line that says so, instead of a server's tracebacks."""
+
+
+def check_prefect_home() -> Path:
+    """`PREFECT_HOME` (default ~/.prefect), which Prefect writes its database, profiles and logs to, exists as a
+    writable folder (created if absent) and its database, if any, is writable; else `PrefectHomeError`."""
+    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+
+    def refuse(why: str) -> PrefectHomeError:
+        return PrefectHomeError(f"PREFECT_HOME={home} {why}: set PREFECT_HOME to a writable folder")
+
+    if home.exists() and not home.is_dir():
+        raise refuse("is a file, not a folder")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        probe = home / f".pipeline-write-check-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        database = home / "prefect.db"
+        if database.exists():
+            with open(database, "r+b"):
+                pass
+    except OSError as exc:
+        raise refuse(f"cannot be written ({exc.strerror or exc})") from None
+    return home
+
+
 def drain_prefect_workers() -> None:
     """Send the logs and events Prefect still queues to the server, before the server stops (as Prefect's test
     harness does): stopped first, the workers would retry against a closed port at exit for over a minute."""
@@ -180,7 +215,9 @@ class TemporaryServer:
 def flow_environment(load_models: bool = True) -> Iterator[None]:
     """Where the CLI calls a flow: the temporary server starts first; the flows (and Prefect) are imported and,
     when the flow will extract in this process, the NLP models loaded while it comes up; the block runs against
-    it, and it stops afterwards. With an API configured, the block simply runs against that API."""
+    it, and it stops afterwards. With an API configured, the block simply runs against that API. An unusable
+    `PREFECT_HOME` is refused first (`PrefectHomeError`), before any server is started."""
+    check_prefect_home()
     with TemporaryServer() as server:
         from pipeline.flows import worker_processes
 

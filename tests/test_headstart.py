@@ -65,3 +65,57 @@ def test_a_server_whose_port_was_taken_is_launched_again_elsewhere(tmp_path, mon
             assert server.process.poll() is None
     finally:
         taken.close()
+
+
+LOSE_PREFECT_AFTER_PUBLISHING = """
+import sys, time
+import psutil
+import pipeline.review as review
+
+real = review.write_review
+
+
+def write_then_lose_prefect(*args, **kwargs):  # the run has committed and published: now Prefect's server dies
+    result = real(*args, **kwargs)
+    for child in psutil.Process().children(recursive=True):
+        child.kill()
+    print(f"killed the server at {time.monotonic()}", file=sys.stderr, flush=True)
+    return result
+
+
+review.write_review = write_then_lose_prefect
+from pipeline.cli import main
+
+sys.exit(main(["run", sys.argv[1], "--out", sys.argv[2]]))
+"""
+
+
+def test_losing_prefect_after_the_run_published_is_a_warning_not_a_failure(tmp_path):
+    from pipeline.store import snapshot
+
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    run = subprocess.run([sys.executable, "-c", LOSE_PREFECT_AFTER_PUBLISHING, str(ROOT / "raw"), str(tmp_path / "out")],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    ended = time.monotonic()
+    assert run.returncode == 0, run.stderr[-3000:]
+    killed = float(run.stderr.split("killed the server at ")[1].split()[0])
+    assert ended - killed < 45  # not Prefect's minutes of retries against a dead server
+    assert "stopped answering after the run committed and published" in run.stderr
+    assert "12 articles processed" in run.stdout and "review" in run.stdout
+    assert snapshot(tmp_path / "out").read("articles").num_rows == 12
+
+
+@pytest.mark.parametrize("home", ["a-file", "/proc/no-such-home"])
+def test_an_unusable_prefect_home_fails_at_once_with_one_line_naming_it(tmp_path, home):
+    if home == "a-file":
+        home = tmp_path / "a-file"
+        home.write_text("not a folder", encoding="utf-8")
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "raw"), "--out", str(tmp_path / "out")],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and time.monotonic() - started < 30
+    assert run.stderr.strip().count("\n") == 0 and f"PREFECT_HOME={home}" in run.stderr, run.stderr[-2000:]
+    assert not (tmp_path / "out").exists()
