@@ -284,14 +284,15 @@ REJECTS = Table(
         Column("source_key", pa.string(), "The input unit: the file's real path relative to the input root (as in "
                "articles.source_key), plus `#line=<n>` for a JSONL line; an article's source_key for `nlp_error`.",
                nullable=False),
-        Column("source_id", pa.string(), "File name, or JSONL id / `<file>:<line>`.", nullable=False),
-        Column("source_format", pa.string(), "`txt` or `jsonl`.", nullable=False),
-        Column("path", pa.string(), "Input path as given (bytes of a file name that are not UTF-8 shown as \\xNN).",
+        Column("source_id", pa.string(), "File name, or JSONL id / `<file>:<line>`; a feed's or a page's URL.",
                nullable=False),
+        Column("source_format", pa.string(), "`txt`, `jsonl` or `feed` (a feed or one of its pages).", nullable=False),
+        Column("path", pa.string(), "Input path as given (bytes of a file name that are not UTF-8 shown as \\xNN); "
+               "the URL of the feed or page that failed.", nullable=False),
         Column("line", pa.int32(), "1-based JSONL line number; null for whole files."),
         Column("reason", pa.string(), "Machine-readable reason: empty, blank, binary, undecodable, unreadable, "
                "invalid_json, invalid_record, missing_text, no_text, not_russian, unexpected_error, nlp_error, "
-               "http_error, fetch_error, invalid_feed "
+               "http_error, fetch_error, invalid_feed, blocked_url, too_large, timeout, item_cap "
                "(see `pipeline.ingest.REJECT_REASONS`).", nullable=False),
         Column("detail", pa.string(), "Human-readable detail.", nullable=False),
         Column("rejected_at", TIMESTAMP, "When the input was first rejected (UTC).", nullable=False),
