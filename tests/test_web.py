@@ -376,7 +376,7 @@ def test_the_run_cap_and_the_feed_deadline_leave_items_for_the_next_run(site, tm
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_a_hostile_feed_through_ingest_lands_only_the_real_page(site, secret, tmp_path):
+def test_a_hostile_feed_through_ingest_lands_only_the_real_page(site, secret, tmp_path, monkeypatch):
     from pipeline.flows import ingest
     from pipeline.store import read
 
@@ -386,15 +386,12 @@ def test_a_hostile_feed_through_ingest_lands_only_the_real_page(site, secret, tm
              f"{site.base}/news/cp1251-meta"]
     feed = tmp_path / "feed.xml"
     feed.write_text(rss(links), encoding="utf-8")
-    os.environ["PIPELINE_FETCH_MAX_BYTES"] = "1000000"
-    os.environ["PIPELINE_FETCH_DEADLINE"] = "3"
-    try:
-        (tmp_path / "inbox").mkdir()
-        started = time.monotonic()
-        summary = ingest(inbox=str(tmp_path / "inbox"), out_dir=str(tmp_path / "out"), feeds=[str(feed)], sources=None)
-        elapsed = time.monotonic() - started
-    finally:
-        del os.environ["PIPELINE_FETCH_MAX_BYTES"], os.environ["PIPELINE_FETCH_DEADLINE"]
+    monkeypatch.setenv("PIPELINE_FETCH_MAX_BYTES", "1000000")
+    monkeypatch.setenv("PIPELINE_FETCH_DEADLINE", "3")
+    (tmp_path / "inbox").mkdir()
+    started = time.monotonic()
+    summary = ingest(inbox=str(tmp_path / "inbox"), out_dir=str(tmp_path / "out"), feeds=[str(feed)], sources=None)
+    elapsed = time.monotonic() - started
     assert summary["processed"] == 2 and secret.hits == Counter()
     assert sorted(a["url"] for a in read(tmp_path / "out", "articles").to_pylist()) == [
         f"{site.base}/news/1", f"{site.base}/news/cp1251-meta"]
