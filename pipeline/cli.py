@@ -182,10 +182,10 @@ def call_flow(call, show, stop_bar=lambda: None) -> dict:
     command at once: `show` the summary with a warning, exit 0 (Prefect's retries of its bookkeeping against a
     dead server would otherwise take minutes and end in a failure)."""
     from pipeline import outcome
-    from pipeline.headstart import current_api_url
+    from pipeline.headstart import configured_api_url
     from pipeline.serve import server_healthy
 
-    url = current_api_url()
+    url = configured_api_url()  # inside `flow_environment`: the temporary server's, when it started one
     started = time.perf_counter()
 
     def alive() -> bool:

@@ -330,7 +330,7 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
     maintained = maintain_task(out_dir)  # always: a killed run's last batches may still owe their entities
     summary.update(new_entities=maintained["n_new_entities"], table_rows=table_row_counts(Path(out_dir)),
                    compacted=maintained["compacted"])
-    outcome.mark_published(**summary)
+    outcome.mark_published(**summary)  # again here: on a Dask cluster the task ran in another process
     review = review_task(out_dir)
     summary.update(review=review["index"], seconds=round(time.perf_counter() - started, 2))
     outcome.update(review=summary["review"], seconds=summary["seconds"])

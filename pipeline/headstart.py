@@ -51,13 +51,6 @@ def configured_api_url() -> str | None:
     return PREFECT_API_URL.value() or None
 
 
-def current_api_url() -> str | None:
-    """The API URL this thread's Prefect settings name now (inside `flow_environment`: the temporary server)."""
-    from prefect.settings import PREFECT_API_URL
-
-    return PREFECT_API_URL.value() or None
-
-
 class PrefectHomeError(RuntimeError):
     """Prefect's home folder cannot be used: the one line that says so, instead of a server's tracebacks."""
 
