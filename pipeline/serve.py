@@ -198,24 +198,27 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, inbox: str | None 
     out_dir = str(Path(out_dir or PROCESSED_DIR).resolve())
     Path(inbox).mkdir(parents=True, exist_ok=True)
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    configured = os.environ.get("PREFECT_API_URL")
-    server = None
-    if configured and server_healthy(configured):
-        url = configured
-    else:
-        url = api_url(host, port)
-        if not server_healthy(url):
-            home = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect"))
-            log_path = home / "pipeline-server.log"
-            print(f"starting a Prefect server on {host}:{port} (SQLite in {home}; log {log_path})", flush=True)
-            server = start_server(host, port, log_path)
-            wait_healthy(url, server)
-    os.environ["PREFECT_API_URL"] = url
-    print(f"Prefect API {url}; UI {url.removesuffix('/api')}", flush=True)
-    print(f"inbox {inbox} -> tables in {out_dir}; ingest schedule '{cron}' ({timezone_name})", flush=True)
     from prefect.exceptions import TerminationSignal
 
+    # SIGTERM unwinds like Ctrl-C from here on, not only once Prefect's runner has installed its own handler: a
+    # stop that came while the deployments were being registered left the server this started running
+    signal.signal(signal.SIGTERM, _interrupt)
+    configured = os.environ.get("PREFECT_API_URL")
+    server = None
     try:
+        if configured and server_healthy(configured):
+            url = configured
+        else:
+            url = api_url(host, port)
+            if not server_healthy(url):
+                home = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect"))
+                log_path = home / "pipeline-server.log"
+                print(f"starting a Prefect server on {host}:{port} (SQLite in {home}; log {log_path})", flush=True)
+                server = start_server(host, port, log_path)
+                wait_healthy(url, server)
+        os.environ["PREFECT_API_URL"] = url
+        print(f"Prefect API {url}; UI {url.removesuffix('/api')}", flush=True)
+        print(f"inbox {inbox} -> tables in {out_dir}; ingest schedule '{cron}' ({timezone_name})", flush=True)
         asyncio.run(serve_deployments(build_deployments(inbox, out_dir, cron, timezone_name), limit))
     except (KeyboardInterrupt, TerminationSignal):
         print("interrupted: stopping (schedules stay active)", flush=True)
@@ -223,3 +226,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, inbox: str | None 
         if server is not None:
             stop_process(server)
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
