@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from pipeline.identity import read_clock, url_key
 from pipeline.records import RawDocument, Reject
+from pipeline.web.body import byte_limit
 from pipeline.web.fetcher import Fetcher, FetchError
 
 
@@ -72,7 +73,7 @@ def read_local_feed(source: str, limit: int) -> bytes:
     with open(source, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise FetchError("too_large", f"over the {limit:,} byte limit".replace(",", " "))
+        raise FetchError("too_large", f"over {byte_limit(limit)}")
     return data
 
 

@@ -26,6 +26,11 @@ class UnsupportedEncoding(Exception):
 ACCEPT_ENCODING = "gzip, deflate"
 
 
+def byte_limit(limit: int) -> str:
+    """A byte limit as people read it: `the 5 000 000 byte limit`."""
+    return f"the {limit:,} byte limit".replace(",", "\u00a0")
+
+
 class _Inflater:
     """One gzip or deflate layer, inflated at most `room` bytes at a time (concatenated gzip members too)."""
 
@@ -83,12 +88,12 @@ def read_limited(chunks: Iterable[bytes], content_encoding: str | None, limit: i
         for chunk in chunks:
             raw += len(chunk)
             if raw > limit and not layers:
-                raise TooLarge(f"over the {limit:,} byte limit".replace(",", " "))
+                raise TooLarge(f"over {byte_limit(limit)}")
             for layer in layers:
                 chunk = layer.feed(chunk, limit - len(body))
             body += chunk
             if len(body) > limit:
-                raise TooLarge(f"over the {limit:,} byte limit once decompressed".replace(",", " "))
+                raise TooLarge(f"over {byte_limit(limit)} once decompressed")
     except zlib.error as exc:
         raise UnsupportedEncoding(f"a corrupt {codings[0]} body: {exc}") from exc
     return bytes(body)

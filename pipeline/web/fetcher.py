@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
 from pipeline import __version__
-from pipeline.web.body import ACCEPT_ENCODING, TooLarge, UnsupportedEncoding, read_limited
+from pipeline.web.body import ACCEPT_ENCODING, TooLarge, UnsupportedEncoding, byte_limit, read_limited
 from pipeline.web.policy import Policy, Refused, parse_allow
 
 USER_AGENT = f"ru-technews-pipeline/{__version__} (news claims extraction; at most one request per second per site)"
@@ -93,7 +93,7 @@ class Fetcher:
         """GET `url` within the request deadline (and `until`, a `time.monotonic()` moment such as a feed's)."""
         import httpx
 
-        from pipeline.web.guard import DeadlineExceeded, deadline
+        from pipeline.web.guard import deadline
 
         started = time.monotonic()
         budget = self.limits.deadline if until is None else min(self.limits.deadline, until - started)
@@ -113,7 +113,7 @@ class Fetcher:
                     raise FetchError("too_large", str(exc)) from None
                 except UnsupportedEncoding as exc:
                     raise FetchError("fetch_error", str(exc)) from None
-                except (httpx.TimeoutException, DeadlineExceeded) as exc:
+                except httpx.TimeoutException as exc:  # a slow read, or the deadline (DeadlineExceeded)
                     if time.monotonic() >= ends - 0.01:
                         raise FetchError("timeout", f"no complete answer within the {budget:.0f} s deadline "
                                                     f"(attempt {attempt + 1})") from None
@@ -173,8 +173,7 @@ class Fetcher:
             return Fetched(str(response.url), response.status_code, content_type, b"")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.limits.max_bytes:
-            raise TooLarge(f"Content-Length {int(declared):,} bytes is over the {self.limits.max_bytes:,} byte limit"
-                           .replace(",", " "))
+            raise TooLarge(f"Content-Length {int(declared)} bytes is over {byte_limit(self.limits.max_bytes)}")
         body = read_limited(response.iter_raw(), response.headers.get("content-encoding"), self.limits.max_bytes)
         return Fetched(str(response.url), 200, content_type, body)
 
