@@ -114,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also run Natasha's MoneyExtractor and DatesExtractor on the gold split and compare")
     evaluate.add_argument("--write-floor", action="store_true",
                           help="write the metrics as the new regression floor (gold dev: gold/metrics.json; "
-                               "news-real: gold/metrics.news-real.json)")
+                               "a news-real corpus: gold/metrics.<folder>.<split>.json, e.g. "
+                               "gold/metrics.news-real-2.test.json)")
     evaluate.add_argument("--errors", choices=ERROR_TASKS, metavar="TASK",
                           help="also list where the pipeline and the annotation disagree for TASK "
                                f"({', '.join(ERROR_TASKS)}); for error analysis on dev material only")
@@ -271,8 +272,9 @@ def run_eval(args: argparse.Namespace) -> int:
     if path is not None and not Path(path).is_dir():
         print(f"pipeline: error: corpus folder does not exist: {path}", file=sys.stderr)
         return 2
-    if args.write_floor and not (kind is None and args.split == "dev" or kind == "news-real"):
-        print("pipeline: error: --write-floor records the gold dev split or the news-real corpus", file=sys.stderr)
+    if args.write_floor and not (kind is None and args.split == "dev" or kind == "news-real" and args.split != "all"):
+        print("pipeline: error: --write-floor records the gold dev split or one split of a news-real corpus",
+              file=sys.stderr)
         return 2
     from pipeline.headstart import flow_environment
 
@@ -308,7 +310,7 @@ def run_eval(args: argparse.Namespace) -> int:
         print(f"\n### disagreements: {args.errors} ({dataset})\n")
         print("\n".join(list_disagreements(docs, predict(docs, load_nlp()), args.errors)) or "none")
     if args.write_floor:
-        target = floor_path(dataset)
+        target = floor_path(dataset, rows[0]["split"])
         floor = {"dataset": dataset, "split": rows[0]["split"], "pipeline_version": rows[0]["pipeline_version"],
                  "metrics": floor_values(metrics)}
         target.write_text(json.dumps(floor, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -40,10 +40,14 @@ CORPUS_KINDS = ("factru", "brat", *ANN_CORPORA)
 
 
 def corpus_dataset(kind: str, folder: Path) -> str:
-    """The `dataset` of a corpus's eval_metrics rows: `factru`, `news-real`, `ann:<folder>`, `brat:<folder>`."""
-    if kind in {"factru", "news-real"}:
+    """The `dataset` of a corpus's eval_metrics rows: `factru`, `news-real` / `news-real-2` (a news-real corpus is
+    named by its folder), `ann:<folder>`, `brat:<folder>`."""
+    if kind == "factru":
         return kind
-    return f"{kind}:{Path(folder).resolve().name}"
+    name = Path(folder).resolve().name
+    if kind == "news-real":
+        return name if name.startswith("news-real") else "news-real"
+    return f"{kind}:{name}"
 
 
 class CorpusError(ValueError):

@@ -545,12 +545,12 @@ def evaluate_documents(docs: Sequence[GoldDocument], nlp, token_level: bool = Tr
 FLOOR_TOLERANCE = 0.01
 
 
-def floor_path(dataset: str) -> Path:
-    """The committed floor of a dataset: gold/metrics.json for the gold dev split, gold/metrics.<dataset>.json
-    for a corpus (news-real)."""
+def floor_path(dataset: str, split: str = "dev") -> Path:
+    """The committed floor of a dataset: gold/metrics.json for the gold dev split, gold/metrics.<dataset>.<split>.json
+    for a corpus split (news-real's A/B are all `dev`; news-real-2's `dev` is part C, its `test` the check part D)."""
     from pipeline.config import GOLD_DIR
 
-    return GOLD_DIR / ("metrics.json" if dataset == "gold" else f"metrics.{dataset}.json")
+    return GOLD_DIR / ("metrics.json" if dataset == "gold" else f"metrics.{dataset}.{split}.json")
 
 
 def floor_values(metrics: Iterable[Metric]) -> dict[str, float]:
