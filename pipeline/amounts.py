@@ -36,10 +36,12 @@ PREPOSITIONS_AFTER_QUALIFIER = {"на", "за", "до"}
 GOVERNING = {"на", "за", "до", "от", "с", "из", "около", "более", "менее", "свыше", "порядка", "почти", "больше",
              "меньше", "примерно", "приблизительно", "максимум", "минимум"}  # an ambiguous "тысячи" is singular after these
 HYPHEN_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)-(нм|летн\w*|месячн\w*|дневн\w*|процентн\w*)", re.IGNORECASE)
-ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл"}  # "млрд." at a sentence end is the sentence's period
+ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл", "коп"}  # "млрд." at a sentence end is the sentence's period
 INTERVAL_MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
-TIME_PREPOSITIONS = {"за", "через"}  # "за два года", "через пять лет": time expressions, not amounts
+TIME_PREPOSITIONS = {"за", "через", "спустя"}
+HALF_YEAR = re.compile(r"пол(?:года|году|угода|угоду|угодом)", re.IGNORECASE)  # "за два года", "через пять лет": time expressions, not amounts
 PLUS, MINUS = {"+"}, {"−", "минус"}
+DASH_SIGNS = {"–", "-"}  # an en dash or hyphen glued to a number after a space or bracket is its minus: "(–12%)"
 LIST_CONTINUATION = {",", "и", "у", "в", ")", ";", "."}
 
 
@@ -193,7 +195,7 @@ class AmountScanner:
                 j += 1
             if j >= len(tokens):
                 return None
-        for pattern in (self.multiplier, self.fraction, self.glued_unit, self.range):
+        for pattern in (self.multiplier, self.fraction, self.glued_unit, self.half_year, self.range):
             result = pattern(first, j, qualifier)
             if result is not None:
                 return result
@@ -227,6 +229,64 @@ class AmountScanner:
             return True
         return after is not None and after.text in {"»", '"', "”"}
 
+    def dash_sign(self, j: int) -> bool:
+        """"прибыль: –29,8%", "(–12%)": a dash glued to the digits after it and not to what comes before (a space, a
+        bracket, a colon) is a minus; "МТС – 14,7%" (spaced) is a dash, "10–12%" a range."""
+        tokens = self.tokens
+        if self.low(j) not in DASH_SIGNS or j + 1 >= len(tokens) or not tokens[j + 1].text[:1].isdigit():
+            return False
+        if tokens[j + 1].start != tokens[j].stop:
+            return False
+        before = self.text[tokens[j].start - 1:tokens[j].start] if tokens[j].start else " "
+        return before.isspace() or before in "(:;["
+
+    def fraction_of_scale(self, j: int) -> NumberMatch | None:
+        """"половины триллиона", "трети миллиарда": a fraction before a scale word, read as a number (0.5, 0.33)."""
+        hit = self.lex.match("fraction", self.tokens, j)
+        if not hit or not self.lex.match("scale", self.tokens, hit[1]):
+            return None
+        numerator, denominator = hit[0].value.split("/")
+        value = float(numerator) / float(denominator)
+        return NumberMatch(value, value, hit[1])
+
+    def months_after(self, m: Measure) -> tuple[float, int] | None:
+        """The months of "2 года 3 месяца" ("1 год и 6 месяцев") after a whole number of years: (months, index after)."""
+        if m.unit != "year" or m.low != m.high or m.low != int(m.low):
+            return None
+        k = m.end + 1 if self.low(m.end) == "и" else m.end
+        number = match_number(self.tokens, k, self.text)
+        if number is None or number.is_range:
+            return None
+        hit = self.lex.match("duration_unit", self.tokens, number.end)
+        return (number.low, hit[1]) if hit and hit[0].value == "month" else None
+
+    def subunit(self, k: int, currency: str | None, number: NumberMatch | None = None):
+        """Kopecks or cents at token k (after `number`, else read there): (value in the currency, index after,
+        currency), or None; with `currency` given, only its own subunit counts."""
+        if number is None:
+            number = match_number(self.tokens, k, self.text)
+            if number is None or number.is_range:
+                return None
+            k = number.end
+        hit = self.lex.match("subunit", self.tokens, k)
+        if not hit:
+            return None
+        code, size = hit[0].value.split()
+        if currency is not None and code != currency:
+            return None
+        return _tidy(number.low * float(size)), _end_with_dot(self.tokens, hit[1]), code
+
+    def spelled_out(self, k: int) -> int:
+        """"1 500 (одна тысяча пятьсот) рублей": the sum repeated in words in brackets is skipped (the index after
+        the closing bracket), so the unit after it still belongs to the number."""
+        tokens = self.tokens
+        if self.low(k) != "(":
+            return k
+        j = k + 1
+        while j < len(tokens) and j < k + 12 and (word_reading(tokens[j].text) is not None or self.low(j) == "и"):
+            j += 1
+        return j + 1 if j > k + 1 and self.low(j) == ")" else k
+
     def is_unit_after(self, j: int) -> bool:
         return any(self.lex.match(c, self.tokens, j) for c in ("scale", "unit", "currency_word", "duration_unit"))
 
@@ -241,13 +301,19 @@ class AmountScanner:
         if reading and reading[1] == "any" and 1 < reading[0] < 10:
             numerator, k = reading[0], j + 1
         hit = self.lex.match("fraction", self.tokens, k)
-        if not hit:
-            return None
+        if not hit or self.lex.match("scale", self.tokens, hit[1]):
+            return None  # "половины триллиона рублей": a fraction of a scale word is a number (`measure`)
         governed = qualifier != "none" or self.low(first - 1) in {"на", "до"}
         if numerator == 1 and not governed:
             return None  # "половина сотрудников" is a fraction only with a qualifier or "на/до"
         value = percent_of(hit[0].value, numerator)
         return self.make(first, hit[1], "percent", value, value, "percent", qualifier, None), hit[1]
+
+    def half_year(self, first: int, j: int, qualifier: str):
+        """'полгода', 'в течение полугода': half a year (not after "за" or "через": a time expression)."""
+        if not HALF_YEAR.fullmatch(self.low(j)) or self.low(first - 1) in TIME_PREPOSITIONS:
+            return None
+        return self.make(first, j + 1, "duration", 0.5, 0.5, "year", qualifier, None), j + 1
 
     def glued_unit(self, first: int, j: int, qualifier: str):
         """'3-нм', '20-летний', '5-процентном'."""
@@ -295,6 +361,8 @@ class AmountScanner:
             high_value = high_value * size_high / size_low
         elif low.kind is not None and low.kind != high.kind:
             return None
+        if low_value > high_value and low.scale_word and high.scale_word:
+            return high_value, low_value  # "от 2 млн до 800 тыс.": a falling range, each end with its scale word
         return (low_value, high_value) if low_value < high_value else None
 
     def measure(self, j: int, governed: bool = True) -> Measure | None:
@@ -305,20 +373,34 @@ class AmountScanner:
         hit = lex.match("currency_symbol", tokens, j)
         if hit:
             currency, j = hit[0].value, hit[1]
-        number = match_number(tokens, j, self.text, singular_governed=governed)
+        number = match_number(tokens, j, self.text, singular_governed=governed) or self.fraction_of_scale(j)
         if number is None or (currency is None and _is_year(tokens, number, self.time)):
             return None
         k, scale_word, scale = number.end, None, 1.0
         hit = lex.match("scale", tokens, k)
         if hit:
             scale_word, scale, k = tokens[k].text, float(hit[0].value), _end_with_dot(tokens, hit[1])
+            if (k + 1 < len(tokens) and tokens[k].text == "." and tokens[k].start == tokens[k - 1].stop
+                    and tokens[k + 1].start == tokens[k].stop and lex.match("currency_word", tokens, k + 1)):
+                k += 1  # "5,4 млн.руб.": the scale's period glued to the currency
+        k = self.spelled_out(k)
         if currency:
             return Measure(number.low, number.high, k, "money", currency, scale, scale_word)
         for category, kind in (("currency_word", "money"), ("currency_symbol", "money"), ("unit", "quantity")):
             hit = lex.match(category, tokens, k)
             if hit:
-                return Measure(number.low, number.high, _end_with_dot(tokens, hit[1]), kind, hit[0].value, scale,
-                               scale_word)
+                end, extra = _end_with_dot(tokens, hit[1]), 0.0
+                if kind == "money" and not scale_word and not number.is_range:
+                    cents = self.subunit(end, hit[0].value)
+                    if cents:  # "12 рублей 50 копеек"
+                        extra, end = cents[0], cents[1]
+                return Measure(number.low + extra, number.high + extra, end, kind, hit[0].value, scale, scale_word)
+        cents = None if scale_word else self.subunit(k, None, number)
+        if cents:  # "50 копеек", "99 центов"
+            return Measure(cents[0], cents[0], cents[1], "money", cents[2])
+        point = lex.match("count_noun", tokens, k)
+        if point and point[0].value == "процентный пункт":  # "на 2 п. п.", "на 3 процентных пункта" (not percent)
+            return Measure(number.low, number.high, point[1], "count", point[0].value, scale, scale_word)
         if k < len(tokens) and (tokens[k].text == "%" or tokens[k].lower.startswith("процент")):
             return Measure(number.low, number.high, k + 1, "percent", "percent", scale, scale_word)
         hit = lex.match("duration_unit", tokens, k)
@@ -336,6 +418,8 @@ class AmountScanner:
         if self.low(j) in PLUS | MINUS and j + 1 < len(tokens) and tokens[j + 1].text[:1].isdigit():
             sign = -1.0 if self.low(j) in MINUS else 1.0
             j += 1
+        elif self.dash_sign(j):
+            sign, j = -1.0, j + 1
         reading = word_reading(tokens[j].text) if tokens[j].text.isalpha() else None
         zero = reading is not None and reading[0] == 0
         governed = qualifier != "none" or self.low(first - 1) in GOVERNING
@@ -345,7 +429,21 @@ class AmountScanner:
         if sign < 0:
             measure = Measure(-measure.high, -measure.low, measure.end, measure.kind, measure.unit, measure.scale,
                               measure.scale_word)
-        return self.finish(first, j, measure, qualifier, zero)
+        return self.finish(first, j, self.shared_scale(first, measure), qualifier, zero)
+
+    def shared_scale(self, first: int, m: Measure) -> Measure:
+        """"с $4,2 до $5,1 млрд", "с 4,2 до 5,1 млрд долларов": the first of a from-to written without the scale word
+        takes the second's scale (and its unit when it has none), unless that would make it ten times the second."""
+        if m.scale_word or self.low(first - 1) != "с" or self.low(m.end) != "до":
+            return m
+        target = self.measure(m.end + 1)
+        if target is None or not target.scale_word or m.high > 10 * target.high:
+            return m
+        if m.kind is None:
+            return Measure(m.low, m.high, m.end, target.kind, target.unit, target.scale, None)
+        if (m.kind, m.unit) == (target.kind, target.unit):
+            return Measure(m.low, m.high, m.end, m.kind, m.unit, target.scale, None)
+        return m
 
     def finish(self, first: int, j: int, m: Measure, qualifier: str, zero: bool):
         tokens = self.tokens
@@ -365,6 +463,10 @@ class AmountScanner:
                 return None  # "за два года", "через пять лет": a time expression, not an amount
             if is_age(tokens, first, m.end):
                 return None  # "в возрасте 60 лет": an age
+            months = self.months_after(m)
+            if months is not None:  # "2 года 3 месяца": one length, in months
+                low = high = low * 12 + months[0]
+                return done("duration", "month", months[1])
             return done("duration", m.unit, m.end)
         if not zero and m.kind == "count" and not (low == high == 1 and not tokens[j].text[:1].isdigit()):
             return done("count", m.unit, m.end)

@@ -51,8 +51,8 @@ def counted_noun(tokens: Sequence[Tok], i: int) -> tuple[str, int] | None:
         term = lex.match("count_noun", tokens, j)
         if term:
             return term[0].value, term[1]
-        if not _is_word(tokens[j]):
-            return None
+        if not _is_word(tokens[j]) or len(tokens[j].text) < 3:
+            return None  # "2 ст. 19.7 КоАП", "ч. 3": an abbreviation counts nothing
         word = tokens[j].text
         parses = parse_word(word.split("-")[-1].lower())
         if not parses:
@@ -79,8 +79,27 @@ def counted_noun(tokens: Sequence[Tok], i: int) -> tuple[str, int] | None:
         if lemma in NOT_COUNTED or time_lexicon().match("month", tokens, j):
             return None
         if lex.match("classifier", tokens, j):
+            named = _noun_after_classifier(tokens, j + 1)
+            if named:  # "1,2 млн единиц техники": the noun after the classifier is what is counted
+                return named
             return measure_noun(tokens, i) or lemma, j + 1
         return lemma, j + 1
+    return None
+
+
+def _noun_after_classifier(tokens: Sequence[Tok], j: int) -> tuple[str, int] | None:
+    """A genitive noun (after its adjectives) right after "единиц"/"штук": (lemma, index after)."""
+    for k in range(j, min(j + 3, len(tokens))):
+        tok = tokens[k]
+        if tok.sent != tokens[j - 1].sent or not _is_word(tok) or tok.text[:1].isupper():
+            return None
+        parses = parse_word(tok.text.split("-")[-1].lower())
+        noun = next((p for p in parses if p.tag.POS == "NOUN" and p.tag.case == "gent"), None)
+        if noun is not None and tok.pos in {"", "NOUN"} and not time_lexicon().match("month", tokens, k):
+            lemma = _lemma_of(tok.text, noun)
+            return (lemma, k + 1) if lemma not in NOT_COUNTED else None
+        if not ({p.tag.POS for p in parses} & MODIFIER_POS) or tok.pos not in {"", "ADJ", "DET", "VERB"}:
+            return None
     return None
 
 
@@ -121,6 +140,10 @@ def _governed_noun(tokens: Sequence[Tok], start: int, stop: int) -> str | None:
 
 AGE_BEFORE = ("возраст", "старше", "моложе", "младше")
 AGE_AFTER = {"старше", "младше", "моложе"}
+# "люди 35-44 лет", "аудитория 18–24 лет": a group of people right before "N лет" is described by its age
+PEOPLE = {"человек", "люди", "аудитория", "пользователь", "россиянин", "респондент", "мужчина", "женщина", "ребёнок",
+          "ребенок", "подросток", "молодёжь", "молодежь", "житель", "гражданин", "зритель", "игрок", "покупатель",
+          "абонент", "клиент", "сотрудник", "специалист", "соискатель", "школьник", "студент", "пенсионер", "группа"}
 
 
 def is_age(tokens: Sequence[Tok], first: int, end: int) -> bool:
@@ -128,5 +151,9 @@ def is_age(tokens: Sequence[Tok], first: int, end: int) -> bool:
     lasts (neither a duration amount nor a duration time expression)."""
     before = [tokens[k].lower for k in range(max(0, first - 3), first) if tokens[k].sent == tokens[first].sent]
     if any(word.startswith(AGE_BEFORE) for word in before):
+        return True
+    owner = tokens[first - 1] if first > 0 and tokens[first - 1].sent == tokens[first].sent else None
+    if owner is not None and end > 0 and tokens[end - 1].lower in {"лет", "года"} and (
+            owner.lemma in PEOPLE or {p.normal_form for p in parse_word(owner.lower)} & PEOPLE):
         return True
     return end + 1 < len(tokens) and tokens[end].lower in {"и", "или"} and tokens[end + 1].lower in AGE_AFTER

@@ -80,6 +80,21 @@ def adapt_amounts(text: str, tokens: list[Tok], starts: list[int], article_id: s
     ]
 
 
+def outside_dates(amounts: list[Amount], timexes: list[Timex]) -> list[Amount]:
+    """Amounts not inside a calendar expression: the day of "27 дек 2025" or "10 мая в 2023 году" is no count, and
+    the length in "первых девяти месяцев 2025 года" no duration (a duration amount and its duration time expression
+    coincide by design and both stay, and so does the length of "семью месяцами ранее")."""
+    dated = sorted((t.start, t.stop, t.kind) for t in timexes if t.kind != "duration")
+    starts = [d[0] for d in dated]
+
+    def inside(a: Amount) -> bool:
+        k = bisect.bisect_right(starts, a.start) - 1
+        if k < 0 or not (dated[k][0] <= a.start and a.stop <= dated[k][1]):
+            return False
+        return a.kind != "duration" or dated[k][2] == "interval"  # "семью месяцами ранее" keeps its length
+    return [a for a in amounts if not inside(a)]
+
+
 def adapt_timexes(text: str, tokens: list[Tok], starts: list[int], article: Article) -> list[Timex]:
     anchor = article.published_at
     return [
@@ -121,8 +136,8 @@ def _process_text(article: Article, nlp: Language, claim_features: list | None) 
     tokens = adapt_tokens(doc)
     starts = sentence_starts(doc)
     mentions = adapt_mentions(doc, article.article_id)
-    amounts = adapt_amounts(article.text, tokens, starts, article.article_id)
     timexes = adapt_timexes(article.text, tokens, starts, article)
+    amounts = outside_dates(adapt_amounts(article.text, tokens, starts, article.article_id), timexes)
     claims, claim_amounts = extract_claims(article.text, tokens, mentions, amounts, timexes, article.published_at,
                                            article.article_id, claim_features)
     return ArticleResult(article, mentions, amounts, timexes, claims, claim_amounts), len(starts)

@@ -154,10 +154,15 @@ def sentence_starts(text: str) -> set[int]:
     offset = 0
     for match in [*_BLOCK_BREAK.finditer(text), None]:
         end = match.start() if match else len(text)
-        starts.update(offset + sent.start for sent in razdel.sentenize(text[offset:end]))
+        starts.update(offset + sent.start for sent in razdel.sentenize(text[offset:end])
+                      if not _DATE_ABBREVIATION.search(text, max(0, offset + sent.start - 12), offset + sent.start)
+                      or not text[offset + sent.start:offset + sent.start + 1].isdigit())
         offset = match.end() if match else len(text)
     return starts
 
+
+# "5 сент. 2024 г.": an abbreviated month after a day does not end a sentence before the year
+_DATE_ABBREVIATION = re.compile(r"\b\d{1,2}\s+(?:янв|февр?|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек)\.\s*$", re.IGNORECASE)
 
 MAX_SENTENCE_WORDS = 150  # longer runs are cut before the tagger and parser see them
 

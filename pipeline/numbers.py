@@ -22,6 +22,9 @@ DASHES = "–—−‒-"  # en and em dash, the Unicode minus, the figure dash a
 DASH_CLASS = "[" + re.escape(DASHES) + "]"
 DIGIT_RANGE = re.compile(rf"(\d+(?:[.,]\d+)?){DASH_CLASS}(\d+(?:[.,]\d+)?)")
 GROUP = re.compile(r"\d{3}")
+LAST_GROUP = re.compile(r"\d{3}[.,]\d+")  # "3 250 118,50": the last group may carry the decimal part
+HALF_OF = re.compile(r"пол(тысяч|миллион|миллиард|триллион)\w*", re.IGNORECASE)  # "полтриллиона" = 0.5 × 10¹²
+HALF_SCALES = {"тысяч": 1e3, "миллион": 1e6, "миллиард": 1e9, "триллион": 1e12}
 NOUN_NUMERALS = {"тысяча", "миллион", "миллиард", "триллион", "ноль", "нуль"}  # number words pymorphy3 tags as nouns
 
 
@@ -116,10 +119,16 @@ def match_number(tokens: Sequence[Tok], i: int, text: str, singular_governed: bo
         if value is None:
             return None
         j = i + 1
-        # "68 000", "1 200 000": three-digit groups after one space
-        while (j < len(tokens) and GROUP.fullmatch(tokens[j].text.rstrip(",")) and tokens[j].start == tokens[j - 1].stop + 1
+        # "68 000", "1 200 000", "3 250 118,50": three-digit groups after one space, the last with a decimal part
+        while (j < len(tokens) and tokens[j].start == tokens[j - 1].stop + 1
                and "," not in tokens[j - 1].text and "." not in tokens[j - 1].text):
-            value = value * 1000 + float(tokens[j].text.rstrip(","))
+            group = tokens[j].text.rstrip(",")
+            if GROUP.fullmatch(group):
+                value = value * 1000 + float(group)
+            elif LAST_GROUP.fullmatch(group):
+                value = value * 1000 + float(group.replace(",", "."))
+            else:
+                break
             j += 1
         # "30 – 35" written with spaces, "40−60" with the minus sign
         if j + 1 < len(tokens) and tokens[j].text in DASHES and tokens[j + 1].text[:1].isdigit():
@@ -130,6 +139,10 @@ def match_number(tokens: Sequence[Tok], i: int, text: str, singular_governed: bo
         if half is not None and value == int(value):
             return NumberMatch(value + 0.5, value + 0.5, half)
         return NumberMatch(value, value, j)
+    half = HALF_OF.fullmatch(tok.text)
+    if half:
+        value = HALF_SCALES[half[1].lower()] / 2
+        return NumberMatch(value, value, i + 1)
     if any(dash in tok.text for dash in DASHES):
         pair = word_range(tok.text)
         return NumberMatch(pair[0], pair[1], i + 1) if pair else None

@@ -206,3 +206,76 @@ def test_scanner_is_total(text):
     for a in AmountScanner(text, tokens_from_text(text)).scan():
         assert 0 <= a.start < a.stop <= len(text) and text[a.start:a.stop] == a.text
         assert a.value_min <= a.value_max
+
+
+# --- forms every Russian money and number parser is expected to know (our own sentences) ---------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("штраф составил 3 250 118,50 рубля", ("3 250 118,50 рубля", "money", 3250118.5, 3250118.5, "RUB", "none")),
+        ("выручка 5,4 млн.руб. за год", ("5,4 млн.руб.", "money", 5.4e6, 5.4e6, "RUB", "none")),
+        ("задаток 1 500 (одна тысяча пятьсот) рублей внесён",
+         ("1 500 (одна тысяча пятьсот) рублей", "money", 1500, 1500, "RUB", "none")),
+        ("цена 12 рублей 50 копеек за штуку", ("12 рублей 50 копеек", "money", 12.5, 12.5, "RUB", "none")),
+        ("тариф 3 руб. 20 коп. за минуту", ("3 руб. 20 коп.", "money", 3.2, 3.2, "RUB", "none")),
+        ("стоит 99 центов", ("99 центов", "money", 0.99, 0.99, "USD", "none")),
+        ("программа на полтриллиона рублей", ("полтриллиона рублей", "money", 5e11, 5e11, "RUB", "none")),
+        ("потратят полмиллиарда долларов", ("полмиллиарда долларов", "money", 5e8, 5e8, "USD", "none")),
+        ("составит больше половины триллиона рублей",
+         ("больше половины триллиона рублей", "money", 5e11, 5e11, "RUB", "more_than")),
+        ("стоимость от 3 до 4,5 млн руб.", ("от 3 до 4,5 млн руб.", "money", 3e6, 4.5e6, "RUB", "none")),
+        ("число упало от 2 млн до 800 тыс. человек",
+         ("от 2 млн до 800 тыс. человек", "count", 8e5, 2e6, "человек", "none")),
+        ("продано 1,2 млн единиц техники", ("1,2 млн единиц техники", "count", 1.2e6, 1.2e6, "техника", "none")),
+        ("ввели 300 тыс. единиц новой техники", ("300 тыс. единиц новой техники", "count", 3e5, 3e5, "техника", "none")),
+        ("доля выросла на 2 п. п.", ("2 п. п.", "count", 2, 2, "процентный пункт", "none")),
+        ("доля выросла на 1,5 п.п.", ("1,5 п.п.", "count", 1.5, 1.5, "процентный пункт", "none")),
+        ("доля выросла на 3 процентных пункта", ("3 процентных пункта", "count", 3, 3, "процентный пункт", "none")),
+        ("прибыль: –29,8% за год", ("–29,8%", "percent", -29.8, -29.8, "percent", "none")),
+        ("затраты снизили «Альфа» (–12%) и «Бета»", ("–12%", "percent", -12, -12, "percent", "none")),
+        ("проект займёт полгода", ("полгода", "duration", 0.5, 0.5, "year", "none")),
+        ("проект длился 2 года 3 месяца", ("2 года 3 месяца", "duration", 27, 27, "month", "none")),
+        ("построили 800 базовых станций", ("800 базовых станций", "count", 800, 800, "базовая станция", "none")),
+    ],
+)
+def test_money_and_number_forms(text, expected):
+    assert amounts(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the scale or currency written once on the upper bound of a from-to applies to the lower one too
+        ("выручка выросла с $4,2 до $5,1 млрд", [4.2e9, 5.1e9]),
+        ("выручка выросла с 4,2 до 5,1 млрд долларов", [4.2e9, 5.1e9]),
+        ("продажи выросли с 53,6 до 65,9 млн копий", [53.6e6, 65.9e6]),
+        ("число выросло с 800 до 1,2 тыс. штук", [1.2e3]),  # 800 thousand would be ten times the target: as written
+    ],
+)
+def test_from_to_shares_the_scale(text, expected):
+    assert [a[2] for a in amounts(text) if a[1] != "percent"][-len(expected):] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "по ч. 2 ст. 19.7 КоАП",                 # legal article numbers
+        "штраф по статье 13.41 КоАП",
+        "компания заняла пятое место",            # ordinals
+        "в 2023 году открыли офис",               # years
+        "Ядро аудитории — люди 35-44 лет",        # the age of a group of people
+        "опубликовано 27 дек 2025",               # a date with an abbreviated month (no count of "дек")
+        "МОСКВА, 6 ноя - ПРАЙМ.",
+        "за полгода выручка выросла",             # a period after "за" is a time expression
+    ],
+)
+def test_not_amounts(text, nlp):
+    from datetime import date
+
+    from pipeline.extract import process_article
+    from pipeline.records import Article
+
+    result = process_article(Article("a", "a", "gold", "a", None, None, date(2025, 11, 28), text, text, "utf-8"), nlp)
+    assert [a.text for a in result.amounts] == []

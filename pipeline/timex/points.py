@@ -23,6 +23,8 @@ from pipeline.timex.calendar import (month_part, month_range, period_range, seas
                                      year_part)
 from pipeline.timex.words import QUARTER_WORD, YEAR_NUMBER, YEAR_ORDINAL, YEAR_RANGE, YEAR_WORD, YEAR_ADJECTIVE
 
+NUMERIC_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})")
+NUMERIC_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 POINT_PREPOSITIONS = {"на", "к"}  # "на конец 2024 г.": the state at the last day, not the last quarter
 
 
@@ -51,23 +53,79 @@ class PointPatterns:
         return None
 
     def day_month(self, i: int):
-        """'16 января 2026', '6 октября 2025 года', '9 апреля'."""
-        tok = self.tok(i)
-        if tok is None or not re.fullmatch(r"[0-9]{1,2}", tok.text) or not 1 <= int(tok.text) <= 31:
+        """'16 января 2026', '6 октября 2025 года', '9 апреля', '27 дек', '5 сент. 2024 г.', 'первого декабря',
+        'тридцать первое марта', '10 мая в 2023 году'."""
+        read = self.day_number(i)
+        if read is None:
             return None
-        month = self.lex.match("month", self.tokens, i + 1)
+        day, k = read
+        month = self.lex.match("month", self.tokens, k)
+        abbreviated = not month and self.tokens[i].text.isdigit()
+        if abbreviated:
+            month = self.lex.match("month_abbr", self.tokens, k)
         if not month:
             return None
-        day, m, j = int(tok.text), int(month[0].value), month[1]
+        m, j = int(month[0].value), month[1]
+        if abbreviated and self.low(j) == "." and self.tokens[j].start == self.tokens[j - 1].stop:
+            j += 1  # "5 сент. 2024 г.": the abbreviation's period
         year = None
         year_hit = self.year_after(j)
         if year_hit:
             year, j = year_hit
         elif self.tok(j) is not None and YEAR_NUMBER.fullmatch(self.tokens[j].text.rstrip(",")):
             year, j = int(self.tokens[j].text.rstrip(",")), j + 1
-        if year is not None:
-            return self.make(i, j, "date", (date(year, m, day),) * 2, "day")
-        return self.make(i, j, "date", self.placed(i, lambda y: (date(y, m, day),) * 2), "day")
+        elif self.low(j) == "в" and self.year_after(j + 1):
+            year, j = self.year_after(j + 1)  # "10 мая в 2023 году": the day's own year across "в"
+        try:
+            if year is not None:
+                return self.make(i, j, "date", (date(year, m, day),) * 2, "day")
+            return self.make(i, j, "date", self.placed(i, lambda y: (date(y, m, day),) * 2), "day")
+        except ValueError:  # "31 февраля"
+            return None
+
+    def day_number(self, i: int) -> tuple[int, int] | None:
+        """The day at token i, digits ("16") or an ordinal word ("первого", "тридцать первое"): (day, index after)."""
+        tok = self.tok(i)
+        if tok is None:
+            return None
+        if re.fullmatch(r"[0-9]{1,2}", tok.text):
+            return (int(tok.text), i + 1) if 1 <= int(tok.text) <= 31 else None
+        tens = {"двадцать": 20, "тридцать": 30}.get(tok.lower, 0)
+        k = i + 1 if tens else i
+        hit = self.lex.match("day_ordinal", self.tokens, k)
+        if not hit:
+            return None
+        day = tens + int(hit[0].value)
+        if tens and int(hit[0].value) >= 10 or not 1 <= day <= 31:
+            return None
+        return day, hit[1]
+
+    def numeric_date(self, i: int):
+        """'03.02.2025', '3.02.25', '2025-02-03' (with an optional "г."): one day."""
+        tok = self.tok(i)
+        if tok is None:
+            return None
+        found = NUMERIC_DMY.fullmatch(tok.text)
+        if found:
+            day, month, year = int(found[1]), int(found[2]), int(found[3])
+            year += 2000 if year < 100 else 0
+        else:
+            found = NUMERIC_ISO.fullmatch(tok.text)
+            if not found:
+                return None
+            year, month, day = int(found[1]), int(found[2]), int(found[3])
+        if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
+            return None
+        try:
+            day_date = date(year, month, day)
+        except ValueError:
+            return None
+        j = i + 1
+        if self.low(j) in {"г", "года", "году"}:
+            j += 1
+            if self.low(j) == "." and self.low(j - 1) == "г":
+                j += 1
+        return self.make(i, j, "date", (day_date, day_date), "day")
 
     def months(self, i: int):
         """'апреле', 'январе 2025 года', 'марте следующего года', 'октябре–декабре', 'январь–сентябрь 2026 года'."""
@@ -223,6 +281,13 @@ class PointPatterns:
         if self.bare_year_word(j):
             return self.make(i, j + 1, "date", as_point(self.placed(i, lambda y: year_part(y, part))),
                              granularity or ("month" if part == "middle" else "quarter"))
+        relative = self.lex.match("relative", self.tokens, j)
+        if relative and self.low(relative[1]).startswith("месяц"):  # "конце прошлого месяца": its last ten days
+            end = relative[1] + 1
+            if self.anchor is None:
+                return self.make(i, end, "date", None, "day")
+            when = shift(self.anchor, months=int(relative[0].value))
+            return self.make(i, end, "date", as_point(month_part(when.year, when.month, part)), "day")
         month = self.lex.match("month", self.tokens, j)
         if month:
             m, end = int(month[0].value), month[1]

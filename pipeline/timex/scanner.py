@@ -57,9 +57,9 @@ class TimexScanner(PointPatterns, SpanPatterns, ReferencePatterns):
 
     def patterns(self):
         return (self.anaphora, self.comparison_base, self.boundary, self.since, self.within, self.through,
-                self.during, self.day_words, self.day_month, self.part_of, self.months, self.years,
+                self.during, self.day_words, self.numeric_date, self.day_month, self.part_of, self.months, self.years,
                 self.ordinal_period, self.season, self.relative_period, self.year_adjective, self.year_ago,
-                self.vague_ago, self.duration)
+                self.vague_ago, self.unit_ago, self.half_length, self.duration)
 
     def match_at(self, i: int):
         for pattern in self.patterns():

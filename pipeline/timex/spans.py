@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from pipeline.counted import is_age
@@ -26,6 +27,7 @@ from pipeline.timex.words import DURATION_ADJECTIVE, DURATION_CODE, DURATION_FAC
 
 MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
 CALENDAR_UNITS = {"month", "quarter", "half", "year"}
+HALF_YEAR = re.compile(r"пол(?:года|году|угода|угоду|угодом)")
 VAGUE_COUNTS = ("нескольк", "пар", "много", "считанн")
 WITHIN_QUALIFIERS = (("менее", "чем"), ("меньше", "чем"), ("не", "позднее", "чем"), ("не", "позже", "чем"),
                      ("не", "более", "чем"), ("в", "пределах"))
@@ -104,6 +106,9 @@ class SpanPatterns:
         months = self.month_numbers(j)
         if months and len(months[0]) == 1:
             first_month, k = months[0][0], months[1]
+            across = self.across_years(i, first_month, k)
+            if across is not None:  # "с сентября 2025 по январь 2026 года"
+                return across
             if self.low(k) == "по":
                 second = self.month_numbers(k + 1)
                 if second and len(second[0]) == 1 and second[0][0] > first_month:
@@ -127,6 +132,27 @@ class SpanPatterns:
         if after == j or self.low(after - 1) in {"годом", "году"}:
             return None
         return self.until_anchor(i, after, date(year, 1, 1) if year is not None else None, "year")
+
+    def across_years(self, i: int, first_month: int, k: int):
+        """"с сентября 2025 по январь 2026 года": two months, each with its year (the last "года" may serve both)."""
+        first_year = self.year_after(k)
+        bare = self.tok(k) is not None and YEAR_NUMBER.fullmatch(self.tokens[k].text)
+        if not first_year and not bare:
+            return None
+        start_year, k = first_year if first_year else (int(self.tokens[k].text), k + 1)
+        if self.low(k) != "по":
+            return None
+        second = self.month_numbers(k + 1)
+        if not second or len(second[0]) != 1:
+            return None
+        last_month, k = second[0][0], second[1]
+        end_year = self.year_after(k)
+        if end_year is None:
+            return None
+        if (end_year[0], last_month) <= (start_year, first_month):
+            return None
+        span = month_range(start_year, first_month)[0], month_range(end_year[0], last_month)[1]
+        return self.make(i, end_year[1], "interval", span, "month")
 
     def until_anchor(self, first: int, end: int, start: date | None, granularity: str):
         if start is None or self.anchor is None:
@@ -179,6 +205,8 @@ class SpanPatterns:
         modifier = self.low(j) if self.low(j).startswith(MODIFIERS) else ""
         if modifier:
             j += 1
+        if HALF_YEAR.fullmatch(self.low(j)) and self.anchor is not None:  # "за полгода", "за последние полгода"
+            return self.rolling(i, j + 1, "month", 6, self.future(i))
         number = match_number(self.tokens, j, self.text)
         count = 1.0
         if number is not None:
@@ -265,17 +293,20 @@ class SpanPatterns:
             if tuple(self.low(i + n) for n in range(len(words))) == words:
                 k, within = i + len(words), True
                 break
-        if self.low(k) != "через":
+        if self.low(k) not in {"через", "спустя"}:
             return None
         number = match_number(self.tokens, k + 1, self.text)
         j = number.end if number else k + 1
         if number is not None and (number.is_range or number.low != int(number.low)):
             return None
         hit = amount_lexicon().match("duration_unit", self.tokens, j)
-        if not hit:
+        if HALF_YEAR.fullmatch(self.low(j)) and number is None:  # "через полгода"
+            unit, end, n = "month", j + 1, 6
+        elif not hit:
             return None
-        unit, end = hit[0].value, hit[1]
-        n = int(number.low) if number else 1
+        else:
+            unit, end = hit[0].value, hit[1]
+            n = int(number.low) if number else 1
         kind = "interval" if within else "date"
         if self.anchor is None:
             return self.make(i, end, kind, None, unit)
@@ -325,14 +356,58 @@ class SpanPatterns:
         if not hit:
             return None
         unit, end = hit[0].value, hit[1]
-        if self.low(end) in {"назад", "ранее", "спустя"}:
+        if self.low(end) in {"назад", "ранее"}:
             return self.ago(i, end + 1, number.low, unit)
+        if self.low(end) == "спустя":  # "два года спустя": after an event the text narrates
+            return self.make(first if first is not None else i, end + 1, "date", None, unit,
+                             "counted from an event, not from publication")
+        if number.low == int(number.low) and self.low(end) and match_number(self.tokens, end, self.text):
+            compound = self.compound_length(end, unit, number.low)
+            if compound is not None:  # "2 года 3 месяца"
+                text, stop = compound
+                return self.make(first if first is not None else i, stop, "duration", None, "month", duration=text)
         if is_age(self.tokens, i, end):
             return None  # "в возрасте 60 лет": an age, not a length of time
         value = number.low * DURATION_FACTOR.get(unit, 1)
         text = f"{value:g}".replace(".0", "")
         return self.make(first if first is not None else i, end, "duration", None, unit,
                          duration=f"P{text}{DURATION_CODE[unit]}")
+
+    def compound_length(self, j: int, unit: str, count: float) -> tuple[str, int] | None:
+        """"2 года 3 месяца", "1 год и 6 месяцев": years then months as one ISO length (P2Y3M), index after."""
+        if unit != "year":
+            return None
+        k = j + 1 if self.low(j) == "и" else j
+        number = match_number(self.tokens, k, self.text)
+        if number is None or number.is_range or number.low != int(number.low):
+            return None
+        hit = amount_lexicon().match("duration_unit", self.tokens, number.end)
+        if not hit or hit[0].value != "month":
+            return None
+        return f"P{int(count)}Y{int(number.low)}M", hit[1]
+
+    def half_length(self, i: int):
+        """'полгода', 'полугода', 'полчаса' is no calendar length: half a year is P6M."""
+        if HALF_YEAR.fullmatch(self.low(i)) is None:
+            return None
+        if self.low(i - 1) in {"за", "через"}:
+            return None
+        first = i - 2 if (self.low(i - 2), self.low(i - 1)) == ("в", "течение") else i
+        if self.low(i + 1) in {"назад", "ранее"}:
+            if self.anchor is None:
+                return self.make(i, i + 2, "date", None, "month")
+            point = shift(self.anchor, months=-6)
+            return self.make(i, i + 2, "date", month_range(point.year, point.month), "month")
+        return self.make(first, i + 1, "duration", None, "month", duration="P6M")
+
+    def unit_ago(self, i: int):
+        """'неделю назад', 'месяц назад', 'день назад' (one unit, no number): that long before publication."""
+        hit = amount_lexicon().match("duration_unit", self.tokens, i)
+        if not hit or self.low(hit[1]) != "назад" or hit[0].value == "year" or match_number(self.tokens, i - 1, self.text):
+            return None
+        if self.low(i) not in {"неделю", "месяц", "день", "квартал", "сутки"}:
+            return None
+        return self.ago(i, hit[1] + 1, 1, hit[0].value)
 
     def vague_ago(self, i: int):
         """'несколько лет назад', 'пару месяцев назад': a time before publication that cannot be placed."""
