@@ -31,10 +31,13 @@ def source_of(view: ArticleView, sentence: list[int], predicate: int | None, sub
               clause: int, amount: int) -> tuple[str | None, Mention | None, str, str]:
     """(source text, its entity mention, modality hint, how it was found) of a claim in `clause` whose amount
     starts at `amount`."""
-    for how, find in (("attribution", lambda: attributed(view, sentence, clause)),
+    for how, find in (("attribution", lambda: attributed(view, sentence, clause, inside_only=True)),
+                      ("speech", lambda: spoken(view, sentence, predicate, subject, amount, clause_only=clause)),
+                      ("attribution", lambda: attributed(view, sentence, clause)),
                       ("headline", lambda: headline(view, sentence)),
                       ("speech", lambda: spoken(view, sentence, predicate, subject, amount)),
                       ("view", lambda: viewed(view, subject)),
+                      ("quote", lambda: quoted(view, sentence)),
                       ("next_sentence", lambda: reported_next(view, sentence))):
         found = find()
         if found:
@@ -42,15 +45,15 @@ def source_of(view: ArticleView, sentence: list[int], predicate: int | None, sub
     return None, None, "fact", "none"
 
 
-def attributed(view: ArticleView, sentence: list[int], clause: int) -> Source | None:
+def attributed(view: ArticleView, sentence: list[int], clause: int, inside_only: bool = False) -> Source | None:
     """The attribution phrase covering the clause: the nearest one inside the sentence at or before the clause,
-    else one that opens or closes the sentence ("…, следует из данных ЦБ")."""
+    else (unless `inside_only`) one that opens or closes the sentence ("…, следует из данных ЦБ")."""
     phrases = [i for i in sentence if i in view.attributions]
     amount_starts = [view.token_at(a.start) for a in view.amounts]
     opening = [i for i in phrases if _opens(view, i, sentence)
                or not any(k is not None and i < k <= sentence[-1] for k in amount_starts)]
     inside = sorted((i for i in phrases if i not in opening and view.clause_of[i] <= clause), reverse=True)
-    for i in inside + opening:
+    for i in inside + ([] if inside_only else opening):
         found = _phrase_source(view, i)
         if found:
             return found
@@ -90,9 +93,11 @@ def headline(view: ArticleView, sentence: list[int]) -> Source | None:
 
 
 def spoken(view: ArticleView, sentence: list[int], predicate: int | None, subject: list[int],
-           amount: int) -> Source | None:
-    """The speaker of the speech verb the claim is reported by."""
-    verbs = [i for i in sentence if view.tokens[i].lemma in view.lex["speech"]]
+           amount: int, clause_only: int | None = None) -> Source | None:
+    """The speaker of the speech verb the claim is reported by (with `clause_only`, a verb in that clause only:
+    "По оценкам экспертов, рост составил 90%, в Роскомнадзоре говорят о росте на 100%")."""
+    verbs = [i for i in sentence if view.tokens[i].lemma in view.lex["speech"]
+             and (clause_only is None or view.clause_of[i] == clause_only)]
 
     def rank(i: int):
         if i == predicate:
@@ -135,11 +140,15 @@ def speaker_of(view: ArticleView, verb: int, sentence: set[int]) -> tuple[list[i
         return subject, mention
     for c in sorted(view.children.get(verb, [])):
         marker = {tokens[m].lower for m in view.children.get(c, []) if tokens[m].dep == "case"}
-        if marker & {"в", "во"}:
-            tree = view.subtree(c, sentence)
+        if marker & {"в", "во", "из"}:
+            tree = [k for k in view.subtree(c, sentence) if abs(k - c) <= 8]
             mention = view.mention_in(tree, {"ORG"})
+            words = [k for k in tree if tokens[k].lower not in {"в", "во", "из"}]
             if mention is not None:
-                return [k for k in tree if tokens[k].lower not in {"в", "во"}], mention
+                return words, mention
+            if tokens[c].lemma in view.lex["document"]:
+                # "говорится в пояснительной записке", "уточнили в пресс-службе", "стало известно из отчёта X"
+                return words, _publisher(view, words)
         if tokens[c].lower in PLACE_ADVERBS:
             mention = view.latest_mention(tokens[c].start, {"ORG"})
             if mention is not None:
@@ -173,33 +182,102 @@ def _apposed_person(view: ArticleView, tokens: list[int]) -> Mention | None:
     return None
 
 
+def _publisher(view: ArticleView, words: list[int]) -> Mention | None:
+    """The organisation behind a document or an office ("отчёта ИБ-компании «Гарда»" → Гарда, "пресс-службе
+    компании" → the article's company), if the phrase names one."""
+    mention = view.mention_in(words, {"ORG"})
+    if mention is None and any(view.tokens[k].lemma in view.lex["actor_noun"] for k in words):
+        mention = view.salient_mention(view.tokens[min(words)].start, {"ORG"})
+    return mention
+
+
 def viewed(view: ArticleView, subject: list[int]) -> Source | None:
-    """"ожидания аналитиков … составили $161,2 млн": a subject that is a view has its holder as the source."""
-    for i in subject:
+    """"ожидания аналитиков … составили $161,2 млн": a subject that is a view has its holder as the source (the
+    view is the subject's head, its holder a genitive: "время ожидания доставки" and "прогноз на квартал" hold no
+    one's view)."""
+    heads = [i for i in subject if view.tokens[i].head not in subject]
+    for i in heads[:1]:
         hint = VIEW_NOUNS.get(view.tokens[i].lemma)
         if hint is None:
             continue
-        holders = [c for c in view.children.get(i, []) if view.tokens[c].dep == "nmod"]
+        holders = [c for c in view.children.get(i, []) if view.tokens[c].dep == "nmod" and c > i
+                   and view.tokens[c].case == "Gen"
+                   and not any(view.tokens[m].dep == "case" for m in view.children.get(c, []))]
         if holders:
             tree = view.subtree(holders[0], set(subject))
             return view.phrase(tree), view.mention_in(tree, {"ORG", "PER"}, person_first=True), hint
     return None
 
 
+def quoted(view: ArticleView, sentence: list[int]) -> Source | None:
+    """«… 99 млрд рублей. Продажи … растут», — говорится в сообщении: a sentence inside a quotation takes the
+    speaker named after the quotation closes (in the same paragraph)."""
+    tokens = view.tokens
+    start = tokens[sentence[0]].start
+    paragraph_end = next((b for b in view.breaks if b >= start), len(view.text))
+    before = view.text[view.text.rfind("\n", 0, start) + 1:start]
+    opened = sum(before.count(q) for q in "«“") - sum(before.count(q) for q in "»”") + before.count('"') % 2
+    if opened <= 0 and view.text[start:start + 1] not in {"«", '"', "“"}:
+        return None
+    k = sentence[-1] + 1
+    while k < len(tokens) and tokens[k].start < paragraph_end:
+        if tokens[k].text in {"»", '"', "”"} and k + 2 < len(tokens) and tokens[k + 1].text in {",", "—", "–", "-"}:
+            after = [j for j in range(k + 1, min(k + 8, len(tokens))) if tokens[j].lemma in view.lex["speech"]]
+            if after:
+                found = speaker_of(view, after[0], set(view.sent_tokens[tokens[after[0]].sent]))
+                if found and _names_someone(view, found[0]):
+                    return view.phrase(found[0]), found[1], view.lex["speech"][tokens[after[0]].lemma]
+            return None
+        k += 1
+    return None
+
+
 def reported_next(view: ArticleView, sentence: list[int]) -> Source | None:
-    """"… Об этом сообщил X.": the next sentence of the paragraph names who said it."""
+    """"… Об этом сообщил X.", "Такие данные приводит X.", "Такими данными поделился … X", "Об этом стало известно
+    из отчёта X", "…, сообщили «Известиям» со ссылкой на ретейлеров": the next sentence of the paragraph, with no
+    amount of its own, that points back at this one and names who said it ("со ссылкой на X" first, then the
+    speech verb's subject, then the document or office it names)."""
     tokens = view.tokens
     last = sentence[-1]
     following = [i for i in view.sent_tokens.get(tokens[last].sent + 1, []) if tokens[i].pos != "PUNCT"]
     if len(following) < 3 or view.text.count("\n\n", tokens[last].stop, tokens[following[0]].start):
         return None
-    if (tokens[following[0]].lower, tokens[following[1]].lower) != ("об", "этом"):
+    start, stop = tokens[following[0]].start, tokens[following[-1]].stop
+    if any(start <= a.start < stop for a in view.amounts):
+        return None  # a sentence of figures of its own is no attribution of this one
+    words = [tokens[i].lower for i in following[:4]]
+    lemmas = {tokens[i].lemma for i in following}
+    if not (words[:2] == ["об", "этом"] or words[0] in BACK_POINTERS or (lemmas & BACK_NOUNS and (
+            {tokens[i].lower for i in following[:3]} & BACK_POINTERS))):
         return None
-    verb = next((i for i in following[2:5] if tokens[i].lemma in view.lex["speech"]), None)
-    if verb is None:
-        return None
-    subject = syntactic_subject(view, verb, set(view.sent_tokens[tokens[verb].sent]), set())
-    if not subject:
-        return None
-    mention = view.mention_in(subject, {"ORG", "PER"}, person_first=True) or _apposed_person(view, subject)
-    return view.phrase(subject), mention, view.lex["speech"][tokens[verb].lemma]
+    reference = _reference_to(view, following)
+    if reference:
+        return reference
+    for verb in (i for i in following if tokens[i].lemma in view.lex["speech"] | view.lex["report_verb"]):
+        hint = view.lex["speech"].get(tokens[verb].lemma, "fact")
+        found = speaker_of(view, verb, set(view.sent_tokens[tokens[verb].sent]))
+        if found and _names_someone(view, found[0]) and not set(found[0]) & {i for i in following
+                                                                             if tokens[i].lemma in BACK_NOUNS}:
+            mention = found[1] or _apposed_person(view, found[0])
+            return view.phrase(found[0]), mention, hint
+    return None
+
+
+BACK_POINTERS = {"такие", "такими", "эти", "этими", "этих", "таких", "это", "этот", "эта"}
+BACK_NOUNS = {"данные", "цифра", "показатель", "информация", "сведение", "результат", "статистика", "оценка"}
+
+
+def _reference_to(view: ArticleView, sentence: list[int]) -> Source | None:
+    """"со ссылкой на X" in a sentence: X (a newspaper citing retailers quotes the retailers)."""
+    tokens = view.tokens
+    for i in sentence:
+        if tokens[i].lower == "ссылкой" and i > 0 and tokens[i - 1].lower == "со" and tokens[i + 1].lower == "на":
+            rest = []
+            for k in range(i + 2, min(i + 10, len(tokens))):
+                if tokens[k].sent != tokens[i].sent or tokens[k].text in {",", ".", ";", "—", "–"} or tokens[k].pos in {
+                        "VERB", "AUX"}:
+                    break
+                rest.append(k)
+            if rest:
+                return view.phrase(rest), view.mention_in(rest, {"ORG", "PER"}, person_first=True), "fact"
+    return None
