@@ -36,8 +36,9 @@ def training_rows(docs: Sequence[GoldDocument], nlp) -> list[Row]:
 
     rows = []
     for doc in docs:
-        features: list[dict[str, float]] = []
-        result = process_article(gold_article(doc), nlp, features)
+        traces: list = []
+        result = process_article(gold_article(doc), nlp, traces)
+        features = [t.confidence for t in traces]
         prediction = adapt_prediction(result)
         right = {j for i, j in match_claims(doc, prediction)
                  if all(claim_checks(doc.claims[i], prediction.claims[j]).values())}

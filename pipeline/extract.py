@@ -107,7 +107,7 @@ def adapt_timexes(text: str, tokens: list[Tok], starts: list[int], article: Arti
 
 def process_article(article: Article, nlp: Language, claim_features: list | None = None) -> ArticleResult:
     """Everything the pipeline extracts from one cleaned article (`claim_features` receives each claim's
-    confidence features, for training)."""
+    `ClaimTrace`: its confidence features and subject candidates, for training)."""
     merged = ArticleResult(article)
     for piece in article_pieces(article, nlp, claim_features):
         for name in ("mentions", "amounts", "timexes", "claims", "claim_amounts"):

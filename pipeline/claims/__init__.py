@@ -7,6 +7,7 @@
     pipeline/claims/time.py        when
     pipeline/claims/relation.py    what is measured
     pipeline/claims/modality.py    fact, estimate, forecast, plan or rumor; negation
+    pipeline/claims/chooser.py     a learned chooser among the parse's subject candidates (the rules' choice one of them)
     pipeline/claims/confidence.py  the probability that every slot is right (a small trained logistic model)
     pipeline/claims/build.py       one `Claim` record (and its amount links) per candidate
 
@@ -28,8 +29,8 @@ __all__ = ["extract_claims"]
 
 def extract_claims(text: str, tokens: Sequence[Tok], mentions: Sequence[Mention], amounts: Sequence[Amount],
                    timexes: Sequence[Timex], published_at: date | None, article_id: str,
-                   features: list[dict[str, float]] | None = None) -> tuple[list[Claim], list[ClaimAmount]]:
-    """Claims and their amount links for one article (`features` receives each claim's confidence features)."""
+                   features: list | None = None) -> tuple[list[Claim], list[ClaimAmount]]:
+    """Claims and their amount links for one article (`features` receives each claim's `ClaimTrace`)."""
     if not amounts:
         return [], []
     return build_claims(ArticleView(text, tokens, mentions, amounts, timexes, published_at, article_id), features)

@@ -4,6 +4,7 @@ candidate, sentence by sentence."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from pipeline.claims.article import ArticleView
 from pipeline.claims.candidates import (
@@ -13,6 +14,7 @@ from pipeline.claims.candidates import (
     predicate_of,
     primary_amount,
 )
+from pipeline.claims.chooser import Candidate, choose, chooser_model, subject_candidates
 from pipeline.claims.confidence import claim_features, score
 from pipeline.claims.modality import modality_of, negated, planned_money
 from pipeline.claims.relation import relation_of
@@ -23,9 +25,19 @@ from pipeline.claims.words import SCALE_LEMMAS
 from pipeline.records import Amount, Claim, ClaimAmount
 
 
-def build_claims(view: ArticleView, features: list[dict[str, float]] | None = None
+@dataclass
+class ClaimTrace:
+    """How one claim was decided, for training: its confidence features and its subject candidates (`chosen`: the
+    index of the one used)."""
+
+    confidence: dict[str, float]
+    subject: list[Candidate]
+    chosen: int | None
+
+
+def build_claims(view: ArticleView, features: list[ClaimTrace] | None = None
                  ) -> tuple[list[Claim], list[ClaimAmount]]:
-    """Claims and their amount links; `features`, when given, receives each claim's confidence features."""
+    """Claims and their amount links; `features`, when given, receives each claim's `ClaimTrace`."""
     claims, links = [], []
     by_sentence: dict[int, list[Amount]] = defaultdict(list)
     for amount in sorted(view.amounts, key=lambda a: a.start):
@@ -37,9 +49,9 @@ def build_claims(view: ArticleView, features: list[dict[str, float]] | None = No
         if not has_words(view, sentence, sentence_amounts):
             continue  # "2024 15 300": numbers alone claim nothing
         for group in group_amounts(view, sentence_amounts):
-            claim, claim_links, claim_features = make_claim(view, group, sentence)
+            claim, claim_links, trace = make_claim(view, group, sentence, features)
             if features is not None:
-                features.append(claim_features)
+                features.append(trace)
             claims.append(claim)
             links += claim_links
     return claims, links
@@ -51,8 +63,8 @@ def has_words(view: ArticleView, sentence: list[int], amounts: list[Amount]) -> 
     return any(i not in inside and sum(ch.isalpha() for ch in view.tokens[i].text) >= 3 for i in sentence)
 
 
-def make_claim(view: ArticleView, group: Group, sentence: list[int]
-               ) -> tuple[Claim, list[ClaimAmount], dict[str, float]]:
+def make_claim(view: ArticleView, group: Group, sentence: list[int], features: list | None = None
+               ) -> tuple[Claim, list[ClaimAmount], ClaimTrace]:
     tokens = view.tokens
     ev_start, ev_stop = tokens[sentence[0]].start, tokens[sentence[-1]].stop
     primary = primary_amount(view, group.amounts)
@@ -65,6 +77,19 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]
                              and tokens[i].lemma not in SCALE_LEMMAS)}
     predicate = predicate_of(view, primary)
     subject, subject_how = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens)
+    candidates = subject_candidates(view, sentence, group.clause, predicate, primary, amount_tokens, subject,
+                                    subject_how)
+    chosen = choose(candidates, chooser_model())
+    if chosen is not None and chosen.tokens != subject:
+        subject, subject_how = chosen.tokens, "chooser"
+    chosen_index = next((k for k, c in enumerate(candidates) if c.tokens == subject), None)
+    if features is not None:  # training: how each candidate would be scored
+        for c in candidates:
+            mention = entity_for(view, c.tokens)
+            referred_to = antecedent(view, c.tokens)
+            c.text = (referred_to[0] if referred_to and referred_to[0] else view.phrase(c.tokens))
+            c.entity = (referred_to[1] if referred_to else mention).canonical if (
+                referred_to[1] if referred_to else mention) else None
     subject_text, subject_mention = view.phrase(subject) or None, entity_for(view, subject)
     referred = antecedent(view, subject)
     subject_for_relation = subject
@@ -89,7 +114,7 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]
     modality = planned_money(modality, relation, future, forecast_words, subject_mention)
     comparison_value = group.comparison[0].value_max if group.comparison else None
     claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"
-    features = claim_features(
+    confidence_features = claim_features(
         subject_how=subject_how, subject_entity=subject_mention is not None, subject_resolved=referred is not None,
         predicate_found=predicate is not None,
         predicate_in_clause=predicate is not None and view.clause_of[predicate] == group.clause,
@@ -113,7 +138,7 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]
         source_entity=source_mention.canonical if source_mention else None,
         modality=modality, negated=negated(view, predicate), comparison=group.comparison_text,
         comparison_multiplier=comparison_value if group.comparison and group.comparison[0].kind == "multiplier" else None,
-        confidence=score(features),
+        confidence=score(confidence_features),
         subject_mention_id=subject_mention.mention_id if subject_mention else None,
         source_mention_id=source_mention.mention_id if source_mention else None,
     )
@@ -122,4 +147,4 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int]
              for rank, a in enumerate(ordered)]
     links += [ClaimAmount(claim_id, a.amount_id, view.article_id, len(ordered) + k, "comparison")
               for k, a in enumerate(group.comparison)]
-    return claim, links, features
+    return claim, links, ClaimTrace(confidence_features, candidates, chosen_index)

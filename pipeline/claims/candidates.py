@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline.claims.article import ArticleView
 from pipeline.claims.words import CHANGE_KINDS, KIND_PRIORITY
+from pipeline.norm import parse_word
 from pipeline.records import Amount
 
 
@@ -160,7 +161,9 @@ def predicate_of(view: ArticleView, amount: Amount) -> int | None:
     clause_verbs = [i for i in view.clause_tokens[clause] if tokens[i].pos == "VERB"]
     k, steps = top, 0
     while k >= 0 and steps < 8:
-        if tokens[k].pos in {"VERB", "AUX"} and k not in inside:
+        copula = tokens[k].pos == "ADJ" and _short_adjective(tokens[k].lower) and any(
+            tokens[c].dep in {"nsubj", "nsubj:pass"} for c in view.children.get(k, []))
+        if (tokens[k].pos in {"VERB", "AUX"} or copula) and k not in inside:  # "Показатель … равен 0,23"
             if not clause_verbs and k > top and tokens[k].dep.startswith("acl"):
                 break  # a verbless clause continues the verb before it, not a relative clause after it
             # an arc leaving the amount's clause is usually a parser slip when the clause has its own verb
@@ -176,6 +179,11 @@ def predicate_of(view: ArticleView, amount: Amount) -> int | None:
             return earlier[-1]
     # an amount mostly follows its verb ("оценивают расходы … в 330 млрд и считают, что …")
     return min(verbs, key=lambda i: (i > top, abs(i - top))) if verbs else None
+
+
+def _short_adjective(word: str) -> bool:
+    """"равен", "равна": a short adjective is a predicate of its own (not a comparative like "выше")."""
+    return any(p.tag.POS == "ADJS" for p in parse_word(word)[:2])
 
 
 def object_of(view: ArticleView, group: Group) -> str | None:

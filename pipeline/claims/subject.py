@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.claims.article import ArticleView
+from pipeline.claims.coref import antecedent_of, is_pronoun
 from pipeline.claims.words import CHAIN_DEPS, CLAUSE_BREAKS, ENTITY_TYPES, SCALE_LEMMAS, SUBJECT_DEPS
 from pipeline.norm import parse_word
 from pipeline.records import Amount, Mention
@@ -52,6 +53,17 @@ def is_participle(view: ArticleView, i: int) -> bool:
     return any(p.tag.POS == "PRTF" for p in parse_word(view.tokens[i].lower)[:1])
 
 
+def _prepositional(view: ArticleView, c: int) -> bool:
+    """Token c is a name right after a noun with a preposition, a place the parser made a subject ("на
+    маркетплейсах «Озон», «Яндекс маркет» и Wildberries купили …")."""
+    tokens = view.tokens
+    k = c - 1
+    while k >= 0 and c - k <= 8 and (tokens[k].text in {"«", "»", '"', ",", "и"} or tokens[k].pos == "PROPN"):
+        k -= 1
+    return (k >= 0 and k < c - 1 and tokens[c].pos == "PROPN" and tokens[k].pos == "NOUN"
+            and any(tokens[m].dep == "case" for m in view.children.get(k, [])))
+
+
 def syntactic_subject(view: ArticleView, predicate: int | None, sentence: set[int], excluded: set[int]) -> list[int]:
     """The tokens of the predicate's subject phrase (following coordinated predicates back to their subject)."""
     tokens = view.tokens
@@ -64,7 +76,7 @@ def syntactic_subject(view: ArticleView, predicate: int | None, sentence: set[in
     while k is not None and k >= 0 and k not in seen:
         seen.add(k)
         subjects = [c for c in view.children.get(k, []) if tokens[c].dep in SUBJECT_DEPS and c in sentence
-                    and c not in excluded]
+                    and c not in excluded and not _prepositional(view, c) and tokens[c].lemma not in {"это", "что"}]
         # a noun in the predicate's clause before a pronoun/determiner the parser also marked as subject
         # ("SoftBank, ещё один участник Stargate, вложила": the first of two is the subject, the other its apposition)
         subjects.sort(key=lambda c: (view.clause_of[c] != view.clause_of[k],
@@ -114,26 +126,44 @@ def framed_subject(view: ArticleView, predicate: int | None, sentence: set[int],
     рынок в 205 млрд" (obj), "обойдётся Constellation в $1,6 млрд" (dative), "на X пришлось 70%" (на)."""
     if predicate is None:
         return []
-    role = view.lex["subject_role"].get(view.tokens[predicate].lemma)
-    if not role:
+    roles = set(view.lex["subject_role"].get(view.tokens[predicate].lemma, "").split("|")) - {""}
+    if not roles:
         return []
+    # a dative or prepositional role only when the verb has no subject of its own ("компании было выделено $7,9
+    # млрд", "на X пришлось 70%"), never against one ("правительство выделит на поддержку 20 млрд")
+    own_subject = any(view.tokens[c].dep in SUBJECT_DEPS and c not in excluded
+                      and not any(a.start <= view.tokens[c].start < a.stop for a in view.amounts)
+                      for c in view.children.get(predicate, []))
     for c in sorted(view.children.get(predicate, [])):
-        if c in excluded or view.tokens[c].pos not in {"NOUN", "PROPN", "X"}:
+        if c in excluded or view.tokens[c].pos not in {"NOUN", "PROPN", "X", "PRON"}:
             continue
         tok = view.tokens[c]
         markers = {view.tokens[m].lower for m in view.children.get(c, []) if view.tokens[m].dep == "case"}
-        if ((role == "obj" and tok.dep == "obj") or (role == "dat" and tok.case == "Dat" and not markers)
-                or (role not in {"obj", "dat"} and role in markers)):
+        if (("obj" in roles and tok.dep == "obj") or (not own_subject and (
+                ("dat" in roles and tok.case == "Dat" and not markers) or (roles & markers)))):
+            if tok.pos == "PRON":  # "на которые пришлось 34%", "на них приходится 83%"
+                return antecedent_of(view, c) or [] if is_pronoun(view, c) else []
+            if tok.lemma == "доля":  # "на долю «Алисы AI» приходится до 45%": the party whose share it is
+                parties = [k for k in view.children.get(c, []) if view.tokens[k].dep == "nmod" and k > c]
+                if parties:
+                    return [i for i in view.subtree(parties[0], sentence) if i not in excluded and i > c]
             return [i for i in view.subtree(c, sentence) if i not in excluded]
     return []
 
 
 def gapped_subject(view: ArticleView, clause: int) -> list[int]:
-    """Gapping: "…, а показатель EBITDA — на 29%", "тогда как американские — более $100 млрд": a verbless
-    clause after a verbless "X —" takes X as its subject."""
+    """Gapping: "…, а показатель EBITDA — на 29%", "тогда как американские — более $100 млрд", "а задаток для
+    участия - 25%": a verbless clause after (or holding) a verbless "X —" takes X as its subject."""
     tokens = view.tokens
     words = [i for i in view.clause_tokens.get(clause, []) if tokens[i].text not in CLAUSE_BREAKS]
     before = view.clause_tokens.get(clause - 1, [])
+    inside = [i for i in view.clause_tokens.get(clause, []) if tokens[i].text in {"—", "–", "-"}]
+    if words and inside and not view.has_verb(words) and tokens[inside[0]].pos == "PUNCT":
+        subject = [i for i in view.clause_tokens[clause] if i < inside[0] and tokens[i].text not in CLAUSE_BREAKS]
+        while subject and {tokens[subject[0]].lower} & set(view.lex["clause_opener"]):
+            subject = subject[1:]
+        if subject and not any(a.start <= tokens[k].start < a.stop for a in view.amounts for k in subject):
+            return subject
     if (not words or not before or view.has_verb(words) or view.has_verb(before)
             or tokens[before[-1]].text not in {"—", "–"} or tokens[before[0]].sent != tokens[words[0]].sent):
         return []
@@ -141,6 +171,53 @@ def gapped_subject(view: ArticleView, clause: int) -> list[int]:
     while subject and {tokens[subject[0]].lower} & set(view.lex["clause_opener"]):
         subject = subject[1:]
     return subject
+
+
+def _nominal(view: ArticleView, phrase: list[int]) -> bool:
+    """A gapped "X —" that can be a subject: not a time, not a prepositional phrase ("на 2027 г.", "на втором
+    месте"), and a nominative or indeclinable head."""
+    tokens = view.tokens
+    if tokens[phrase[0]].pos == "ADP" or any(view.timex_covering(tokens[i].start) for i in phrase):
+        return False
+    heads = [i for i in phrase if tokens[i].head not in phrase]
+    return not heads or tokens[heads[0]].case in {"Nom", ""} or tokens[heads[0]].pos in {"PROPN", "X"}
+
+
+def inherited_subject(view: ArticleView, clause: int, sentence: list[int]) -> list[int]:
+    """A gapped clause that names a time or a place instead of a subject ("На 2026 г. запланировано
+    финансирование в размере 155,3 млрд руб., на 2027 г. — 168,9 млрд руб.") is about what the claim before it in
+    the sentence is about."""
+    if not view.claim_subjects:
+        return []
+    tokens = view.claim_subjects[-1][2]
+    if not tokens or view.tokens[tokens[0]].sent != view.tokens[sentence[0]].sent:
+        return []
+    return list(tokens)
+
+
+def _opens_verbless_clause(view: ArticleView, primary: Amount, clause: int) -> bool:
+    """"Почти 9% всего потока — это …": a share that opens a clause without a verb is its subject."""
+    span = view.span_tokens(primary.start, primary.stop)
+    words = [i for i in view.clause_tokens.get(clause, []) if view.tokens[i].text not in CLAUSE_BREAKS]
+    return primary.kind == "percent" and bool(span) and bool(words) and span[0] <= words[0] and not view.has_verb(words)
+
+
+def priced_thing(view: ArticleView, primary: Amount, sentence: list[int]) -> list[int]:
+    """"продали 6,2 млн устройств на сумму 140 млрд рублей", "633 605 смартфонов за 15,8 млрд руб.": a sum of
+    money after a count is about the counted thing."""
+    tokens = view.tokens
+    first = view.token_at(primary.start)
+    if primary.kind != "money" or first is None:
+        return []
+    before = [tokens[k].lower for k in range(max(0, first - 2), first)]
+    if not ({"за", "стоимостью"} & set(before[-1:]) or before == ["на", "сумму"] or before[-1:] == ["сумму"]):
+        return []
+    counts = [a for a in view.amounts if a.kind == "count" and a.stop <= primary.start
+              and view.token_at(a.start) in sentence]
+    if not counts:
+        return []
+    return [i for i in view.span_tokens(counts[-1].start, counts[-1].stop)
+            if tokens[i].pos in {"NOUN", "PROPN"} and tokens[i].lemma not in SCALE_LEMMAS]
 
 
 def reported_subject(view: ArticleView, predicate: int | None, primary: Amount, sentence: set[int],
@@ -182,6 +259,11 @@ def bracketed_owner(view: ArticleView, primary: Amount, sentence: list[int]) -> 
         j -= 1
     while owner and tokens[owner[0]].pos in {"ADP", "CCONJ"}:
         owner = owner[1:]
+    if any(tokens[i].pos == "ADV" or tokens[i].lemma in COMPARATIVES for i in owner):
+        return []  # "немного ниже уровня 2025 года (10–12%)": a comparison, not an owner
+    heads = [i for i in owner if tokens[i].head not in owner]
+    if heads and tokens[heads[0]].dep in {"obj", "iobj"}:
+        return []  # "демонстрирует относительную стабильность (13%)": the verb's subject owns the figure
     return owner if any(tokens[i].pos in {"NOUN", "PROPN", "X"} for i in owner) else []
 
 
@@ -199,6 +281,9 @@ def possessor(view: ArticleView, primary: Amount, clause: int) -> list[int]:
     k = span[0] - 1
     if k >= 0 and tokens[k].lower in {"на", "до", "в"}:
         k -= 1  # "у «МегаФона» — на 36,17%"
+    direct = _possessor_before(view, k, starts)
+    if direct:  # "упала у трёх компаний: у «МегаФона» на 8,2%, у МТС на 28%"
+        return direct
     if k < 1 or tokens[k].text not in {"—", "–"}:
         return []
     j = k - 1
@@ -209,6 +294,20 @@ def possessor(view: ArticleView, primary: Amount, clause: int) -> list[int]:
         phrase = _possessor_phrase(view, j, starts)
         return phrase if phrase and max(phrase) < k else []
     return []
+
+
+def _possessor_before(view: ArticleView, k: int, starts: set[int]) -> list[int]:
+    """An "у X" that ends right before token k+1 (the amount), inside one segment: X."""
+    tokens = view.tokens
+    j = k
+    while j >= 0 and k - j < 6 and tokens[j].text not in CLAUSE_BREAKS and tokens[j].lower not in {"у", "среди"}:
+        if tokens[j].pos in {"VERB", "AUX"} or tokens[j].start in starts:
+            return []
+        j -= 1
+    if j < 0 or j == k or tokens[j].lower not in {"у", "среди"}:
+        return []
+    phrase = _possessor_phrase(view, j, starts)
+    return phrase if phrase and max(phrase) <= k else []
 
 
 def _possessor_phrase(view: ArticleView, i: int, amount_starts: set[int]) -> list[int]:
@@ -293,7 +392,10 @@ def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | No
     if not heads:
         return None
     head = heads[0]
-    if tokens[head].lemma in ANAPHORIC_MEASURES and any(tokens[i].lemma in {"этот", "данный", "тот"} for i in subject):
+    bare = not any(tokens[c].dep == "nmod" for c in view.children.get(head, []))
+    if tokens[head].lemma in ANAPHORIC_MEASURES and (bare or any(tokens[i].lemma in {"этот", "данный", "тот"}
+                                                                 for i in subject)):
+        # "этот показатель", a bare "показатель": the measure of the claim before
         return view.claim_subjects[-1] if view.claim_subjects else None
     if tokens[head].lemma.startswith("котор") or tokens[head].lower.startswith("котор"):
         verb = tokens[head].head
@@ -335,16 +437,20 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
                        ("reported", reported_subject(view, predicate, primary, set(sentence), excluded))):
         if found:
             return found, how
-    if _amount_is_subject(view, primary, predicate):
+    if _amount_is_subject(view, primary, predicate) or _opens_verbless_clause(view, primary, clause):
         counted = counted_thing(view, primary)
         if counted:
             return counted, "share"  # "… учитывают 44 % компаний" with the share as the grammatical subject
+    gapped = gapped_subject(view, clause)
+    if gapped and not _nominal(view, gapped):
+        gapped = inherited_subject(view, clause, sentence)  # "на 2027 г. — 168,9 млрд руб.": the same subject
     for how, found in (("change", changed_measure(view, primary, excluded)),
-                       ("gapped", gapped_subject(view, clause)),
+                       ("gapped", gapped),
                        ("framed", framed_subject(view, predicate, set(sentence), amount_tokens)),
                        ("syntactic", _not_a_time(view, predicate, sentence, excluded,
                                                  syntactic_subject(view, predicate, set(sentence), excluded))),
-                       ("counted", counted_thing(view, primary))):
+                       ("counted", counted_thing(view, primary)),
+                       ("priced", priced_thing(view, primary, sentence))):
         if found:
             return found, how
     clause_tokens = [i for i in sentence if view.clause_of[i] == clause and i not in view.attribution]
@@ -360,6 +466,7 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
 
 
 PRONOUN_SUBJECTS = {"она", "они", "оно"}
+COMPARATIVES = {"ниже", "выше", "больше", "меньше", "ранее", "чем"}
 GOAL_NOUNS = {"цель", "задача", "план", "намерение", "ориентир"}
 
 

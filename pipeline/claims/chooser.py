@@ -1,0 +1,179 @@
+"""A learned chooser for the subject slot: the parse proposes candidates, a small logistic model picks one.
+
+Every noun, name or pronoun of the claim's sentence (outside its amounts and attribution phrases) is a candidate,
+with its phrase (its subtree in its clause) and named features: how it hangs in the parse (its arc, its case and
+preposition, the path to the predicate and to the amount), where it stands (before or after the amount and the
+predicate, its clause, brackets, a list), what it is (an entity and its type, a time, a pronoun, a generic actor
+noun, a measure word, the counted thing) and whether the rules of `pipeline.claims.subject` chose it and how.
+The model (`models/claims/subject.json`: weights per named feature, trained with `python -m pipeline
+train-chooser`, its data card and cross-validated accuracy beside them) scores each candidate; the best one wins.
+Without the file the rules decide alone. Pure: tokens in, indices out; no scikit-learn at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline.claims.article import ArticleView
+from pipeline.claims.words import CLAUSE_BREAKS, ENTITY_TYPES, SCALE_LEMMAS
+from pipeline.config import MODELS_DIR
+from pipeline.records import Amount
+
+SUBJECT_MODEL_PATH = MODELS_DIR / "claims" / "subject.json"
+CANDIDATE_POS = {"NOUN", "PROPN", "X", "PRON"}
+DEPS = {"nsubj", "nsubj:pass", "obj", "iobj", "obl", "nmod", "conj", "appos", "root", "flat", "flat:foreign",
+        "parataxis", "acl", "amod", "nummod", "det"}
+CASE_MARKERS = {"у", "на", "в", "во", "для", "среди", "по", "с", "со", "от", "о", "об", "за", "из", "к", "до", "при"}
+PRONOUN_LEMMAS = {"она", "они", "оно", "он", "это", "что", "который", "кто", "этот", "такой", "тот"}
+MAX_PHRASE = 8  # words either side of a candidate's head that its phrase may reach
+
+
+@dataclass
+class Candidate:
+    head: int
+    tokens: list[int]
+    features: dict[str, float] = field(default_factory=dict)
+    text: str = ""  # filled for training only: the phrase and the canonical entity it would be scored as
+    entity: str | None = None
+
+
+def _path_up(view: ArticleView, i: int, limit: int = 12) -> list[int]:
+    """i and its heads up to the root (at most `limit` steps)."""
+    path, seen = [i], {i}
+    while len(path) <= limit:
+        head = view.tokens[path[-1]].head
+        if head < 0 or head in seen:
+            break
+        path.append(head)
+        seen.add(head)
+    return path
+
+
+def tree_distance(view: ArticleView, a: int, b: int) -> int:
+    """Arcs between two tokens through their lowest common head (99 when they are not connected)."""
+    up_a, up_b = _path_up(view, a), _path_up(view, b)
+    where = {k: n for n, k in enumerate(up_a)}
+    for n, k in enumerate(up_b):
+        if k in where:
+            return where[k] + n
+    return 99
+
+
+def subject_candidates(view: ArticleView, sentence: list[int], clause: int, predicate: int | None,
+                       primary: Amount, amount_tokens: set[int], rule_tokens: list[int], rule_how: str
+                       ) -> list[Candidate]:
+    """The candidates of one claim with their features; the rules' choice is always among them."""
+    tokens = view.tokens
+    excluded = amount_tokens | view.attribution
+    span = view.span_tokens(primary.start, primary.stop)
+    top = next((i for i in span if tokens[i].head not in span), span[0] if span else None)
+    rule_head = min(rule_tokens, key=lambda i: (tokens[i].head in rule_tokens, i)) if rule_tokens else None
+    counted = {i for i in span if primary.kind == "count" and tokens[i].pos in {"NOUN", "PROPN"}
+               and tokens[i].lemma not in SCALE_LEMMAS}
+    heads = [i for i in sentence if tokens[i].pos in CANDIDATE_POS and (i not in excluded or i in counted)
+             and tokens[i].text not in CLAUSE_BREAKS]
+    if rule_head is not None and rule_head not in heads:
+        heads.append(rule_head)
+    candidates = []
+    for i in sorted(set(heads)):
+        if i == rule_head:
+            phrase = list(rule_tokens)
+        else:
+            same = {k for k in sentence if view.clause_of[k] == view.clause_of[i]}
+            phrase = [k for k in view.subtree(i, same) if (k not in excluded or k in counted)
+                      and abs(k - i) <= MAX_PHRASE and tokens[k].text not in CLAUSE_BREAKS]
+        if not phrase:
+            continue
+        candidates.append(Candidate(i, phrase, _features(view, i, phrase, sentence, clause, predicate, primary, top,
+                                                         span, counted, rule_head, rule_how)))
+    return candidates
+
+
+def _features(view: ArticleView, i: int, phrase: list[int], sentence: list[int], clause: int, predicate: int | None,
+              primary: Amount, top: int | None, span: list[int], counted: set[int], rule_head: int | None,
+              rule_how: str) -> dict[str, float]:
+    tokens, lex = view.tokens, view.lex
+    tok = tokens[i]
+    f: dict[str, float] = {"bias": 1.0}
+    dep = tok.dep if tok.dep in DEPS else "other"
+    f[f"dep={dep}"] = 1.0
+    f[f"case={tok.case or 'none'}"] = 1.0
+    f[f"pos={tok.pos}"] = 1.0
+    markers = [tokens[m].lower for m in view.children.get(i, []) if tokens[m].dep == "case"]
+    marker = markers[0] if markers else "none"
+    f[f"prep={marker if marker in CASE_MARKERS or marker == 'none' else 'other'}"] = 1.0
+    if predicate is not None:
+        f["child_of_predicate"] = float(tok.head == predicate)
+        f[f"child_of_predicate&dep={dep}"] = float(tok.head == predicate)
+        f["to_predicate"] = min(tree_distance(view, i, predicate), 8) / 8
+        f["before_predicate"] = float(i < predicate)
+        f["predicate_clause"] = float(view.clause_of[i] == view.clause_of[predicate])
+    else:
+        f["no_predicate"] = 1.0
+    anchor = top if top is not None else (span[0] if span else i)
+    f["to_amount"] = min(tree_distance(view, i, anchor), 8) / 8
+    f["before_amount"] = float(i < anchor)
+    f["words_to_amount"] = min(abs(i - anchor), 20) / 20
+    f["amount_clause"] = float(view.clause_of[i] == clause)
+    f["amount_below"] = float(i in _path_up(view, anchor))  # the amount hangs on this word ("выручка … в 5 млрд")
+    f["counted"] = float(i in counted)
+    f["first_in_clause"] = float(i == min((k for k in sentence if view.clause_of[k] == view.clause_of[i]
+                                           and tokens[k].pos in CANDIDATE_POS), default=-1))
+    mention = view.mention_in(phrase, set(ENTITY_TYPES))
+    f[f"entity={mention.type if mention else 'none'}"] = 1.0
+    f["entity_is_head"] = float(mention is not None and view.token_at(mention.start) == i)
+    f["time"] = float(view.timex_covering(tok.start) is not None)
+    lemma = tok.lemma.lower()
+    f["pronoun"] = float(lemma in PRONOUN_LEMMAS or lemma.startswith("котор"))
+    f["actor_noun"] = float(lemma in lex["actor_noun"])
+    f["measure_word"] = float(lemma in lex["relation"])
+    f["speech_subject"] = float(tok.head >= 0 and tokens[tok.head].lemma in lex["speech"] and dep.startswith("nsubj"))
+    before = view.text[max(0, tok.start - 2):tok.start]
+    f["bracketed"] = float("(" in before)
+    f["phrase_words"] = min(len(phrase), 12) / 12
+    f["rule"] = float(i == rule_head)
+    if i == rule_head:
+        f[f"rule={rule_how}"] = 1.0
+    return f
+
+
+_RULES_ONLY = [False]
+
+
+@contextmanager
+def rules_only():
+    """Decide by the rules alone inside the block (training data must not depend on an earlier model)."""
+    _RULES_ONLY[0] = True
+    try:
+        yield
+    finally:
+        _RULES_ONLY[0] = False
+
+
+def chooser_model() -> dict | None:
+    return None if _RULES_ONLY[0] else _load_model(str(SUBJECT_MODEL_PATH))
+
+
+@cache
+def _load_model(path: str) -> dict | None:
+    try:
+        return json.loads(open(path, encoding="utf-8").read())
+    except FileNotFoundError:
+        return None
+
+
+def candidate_score(features: dict[str, float], model: dict) -> float:
+    weights = model["weights"]
+    z = model["bias"] + sum(weights.get(name, 0.0) * value for name, value in features.items())
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def choose(candidates: list[Candidate], model: dict | None) -> Candidate | None:
+    """The candidate the model scores highest (None without a model or candidates: the rules decide)."""
+    if model is None or not candidates:
+        return None
+    return max(candidates, key=lambda c: (candidate_score(c.features, model), c.features.get("rule", 0.0), -c.head))
