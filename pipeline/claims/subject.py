@@ -392,7 +392,7 @@ def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | No
     if not heads:
         return None
     head = heads[0]
-    bare = not any(tokens[c].dep == "nmod" for c in view.children.get(head, []))
+    bare = [i for i in subject if tokens[i].pos in {"NOUN", "PROPN", "X", "ADJ"}] == [head]
     if tokens[head].lemma in ANAPHORIC_MEASURES and (bare or any(tokens[i].lemma in {"этот", "данный", "тот"}
                                                                  for i in subject)):
         # "этот показатель", a bare "показатель": the measure of the claim before
