@@ -16,6 +16,7 @@ from pipeline.claims.candidates import (
 )
 from pipeline.claims.chooser import Candidate, choose, chooser_model, subject_candidates
 from pipeline.claims.confidence import claim_features, score
+from pipeline.claims.coref import antecedent_of, is_pronoun
 from pipeline.claims.modality import modality_of, negated, planned_money
 from pipeline.claims.relation import relation_of
 from pipeline.claims.source import source_of
@@ -103,10 +104,15 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     modality = modality_of(view, sentence, predicate, subject_mention, hint, group.clause)
     time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
     paragraph, sent = view.paragraph_of(ev_start), tokens[sentence[0]].sent
-    previous = view.claim_relations[-1] if view.claim_relations and view.claim_relations[-1][0] == paragraph else None
+    in_paragraph = [r for r in view.claim_relations if r[0] == paragraph]
+    previous = in_paragraph[-1] if in_paragraph else None
     neighbour = previous[3] if previous and previous[1:3] == (sent, primary.kind) else None
+    # "Выручка … $51,2 млрд (98% дохода). Прогноз на квартал – $56–59 млрд": the last claim of the same kind
+    carried = next((r[3] for r in reversed(in_paragraph) if r[2] == primary.kind), previous[3] if previous else None)
+    if subject_for_relation and is_pronoun(view, subject_for_relation[0]) and len(subject_for_relation) == 1:
+        subject_for_relation = antecedent_of(view, subject_for_relation[0]) or subject_for_relation  # "они рухнули"
     relation, relation_how = relation_of(view, subject_for_relation, predicate, primary, modality, group.clause,
-                                         previous[3] if previous else None, neighbour)
+                                         carried, neighbour, group.amounts)
     view.claim_relations.append((paragraph, sent, primary.kind, relation))
     pred_tok = tokens[predicate] if predicate is not None else None
     future = pred_tok is not None and (pred_tok.tense == "Fut" or (pred_tok.tense == "Pres" and pred_tok.aspect == "Perf"))

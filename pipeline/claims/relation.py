@@ -28,20 +28,26 @@ SPEC_UNITS = {"GHz", "MHz", "Gbit/s", "Mbit/s", "Tbit/s", "nm", "hour", "km", "T
 
 
 def relation_of(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount, modality: str,
-                clause: int, previous: str | None = None, neighbour: str | None = None) -> tuple[str, str]:
+                clause: int, previous: str | None = None, neighbour: str | None = None,
+                amounts: list[Amount] | None = None) -> tuple[str, str]:
     """(relation, how it was decided). `previous` is the relation of the claim before this one in the paragraph,
     `neighbour` that of the claim before it in the same sentence when its primary amount is of the same kind (a
-    list: "Lenovo (25% поставок), HP (около 20%)"; a gapped clause: "выросла на 9%, а в регионе — на 48%")."""
+    list: "Lenovo (25% поставок), HP (около 20%)"; a gapped clause: "выросла на 9%, а в регионе — на 48%");
+    `amounts` the claim's amounts (a level with its change: "123 млн, что на 6% больше" is growth)."""
     lex = view.lex
     clause_tokens = [i for i in view.clause_tokens[clause] if i not in view.attribution]
     clause_lemmas = {view.tokens[i].lemma.lower() for i in clause_tokens}
-    if clause_lemmas & set(lex["ban_word"]):
-        return "ban", "ban"
+    banned = (clause_lemmas | {view.tokens[i].lemma.lower() for i in subject}) & set(lex["ban_word"])
+    if banned and (primary.kind not in {"percent", "multiplier"} or (
+            predicate is not None and view.tokens[predicate].lemma.lower() in lex["ban_word"])):
+        return "ban", "ban"  # "заблокировал 15 тыс. сайтов"; "трети заблокированных звонков" is no ban's extent
     if predicate is not None and lex["relation"].get(view.tokens[predicate].lemma.lower()) == "lag":
         return "lag", "lag"  # "ускорители, отстающие от Rubin на два поколения": the gap, whatever lags
     first = view.token_at(primary.start)
     if neighbour and first and view.tokens[first - 1].lower == "против":
         return neighbour, "neighbour"  # "более трети рынка против 32,6 % у соперника": the same measure
+    if primary.kind == "count" and primary.unit == "акция":
+        return "invest", "unit"  # "выкупила 500 тысяч акций": a stake bought
     if primary.kind == "count" and (primary.unit or "") in lex["goods"]:
         return "supply", "unit"
     if primary.kind == "quantity" and primary.unit in lex["capacity_unit"]:
@@ -53,9 +59,19 @@ def relation_of(view: ArticleView, subject: list[int], predicate: int | None, pr
     share = _share(view, primary, clause_tokens)
     if share:
         return share, "share"
+    sales = _sales(view, subject, predicate, primary, clause_tokens)
+    if sales:
+        return sales, "sales"
+    if primary.kind == "percent" and _group_share(view, primary):
+        return "other", "group"  # "16% компаний", "96% операторов": a share of a group, not of a market
     found, own = _from_words(view, subject, predicate, primary, modality, clause_tokens)
+    spent = _share_of_spending(view, subject)
+    if found == "market_share" and spent:
+        return spent, "word"  # "доля затрат на ИТ … достигнет 29%": a share of spending is spending
     if found == "market_share" and (primary.kind == "count" or not _party_share(view, subject)):
         found = "other"  # "доля россиян, столкнувшихся …", "доля 3-нм техпроцесса": no party's share of a market
+    if found and not own and primary.kind == "count":
+        found = None  # "Рынок характеризуется дисбалансом: … разместили 44 тыс. вакансий": not the count's measure
     if found and found not in DIRECTIONS and own:
         return found, "word"
     if neighbour and not (own and found):
@@ -66,7 +82,28 @@ def relation_of(view: ArticleView, subject: list[int], predicate: int | None, pr
         return "other", "unit"
     if previous and previous not in DIRECTIONS | {"other"} and primary.kind in {"money", "percent", "multiplier"}:
         return previous, "previous"
-    return (found, "direction") if found else ("other", "none")
+    if found:
+        return found, "direction"
+    direction = _direction(view, primary, amounts or [primary])
+    return (direction, "direction") if direction else ("other", "none")
+
+
+def _direction(view: ArticleView, primary: Amount, amounts: list[Amount]) -> str | None:
+    """Nothing names a measure, but the claim is a change: "123 млн, что на 6% больше, чем год назад" (growth),
+    "65 млн, что на 21% меньше" (decline), "более 20 тысяч новых пользователей" (growth)."""
+    tokens = view.tokens
+    if primary.kind == "count" and any(tokens[i].lemma == "новый" for i in view.span_tokens(primary.start, primary.stop)):
+        return "growth"
+    for a in amounts:
+        last = view.token_at(a.stop - 1)
+        if a.kind not in {"percent", "multiplier"} or last is None:
+            continue
+        for k in range(last + 1, min(last + 3, len(tokens))):
+            if tokens[k].lower in {"больше", "выше"}:
+                return "growth"
+            if tokens[k].lower in {"меньше", "ниже"}:
+                return "decline"
+    return None
 
 
 def _from_words(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount, modality: str,
@@ -147,8 +184,83 @@ def _compared_with_party(view: ArticleView, primary: Amount) -> bool:
     first = view.token_at(primary.start)
     if first is None:
         return False
-    words = [view.tokens[i].lower for i in view.sent_tokens[view.tokens[first].sent] if i > first]
-    return any(a == "чем" and b == "у" for a, b in zip(words, words[1:]))
+    after = [i for i in view.sent_tokens[view.tokens[first].sent] if i > first]
+    words = [view.tokens[i].lower for i in after]
+    if any(a == "чем" and b == "у" for a, b in zip(words, words[1:])):
+        return True
+    # "продал в три раза больше электромобилей, чем Tesla": a named party right after "чем"
+    return any(view.tokens[i].lower == "чем" and k + 1 < len(after)
+               and view.mention_in([after[k + 1]], {"ORG", "PER", "PRODUCT", "LOC"}) is not None
+               for k, i in enumerate(after))
+
+
+def _share_of_spending(view: ArticleView, subject: list[int]) -> str | None:
+    """The relation of a spending measure a "доля" of the subject governs ("доля расходов на ИТ" → spend)."""
+    for i in subject:
+        if view.tokens[i].lemma != "доля":
+            continue
+        for c in view.children.get(i, []):
+            relation = view.lex["relation"].get(view.tokens[c].lemma.lower())
+            if view.tokens[c].dep == "nmod" and c > i and relation in {"spend", "invest"}:
+                return relation
+    return None
+
+
+def _is_group(view: ArticleView, i: int) -> bool:
+    """A noun that names people, organisations or cases (`group_noun`): shares of them are "other"."""
+    tok = view.tokens[i]
+    return tok.lemma in view.lex["group_noun"] or tok.lemma.split("-")[-1] in view.lex["group_noun"]
+
+
+def _group_share(view: ArticleView, primary: Amount) -> bool:
+    """"16% компаний", "96% операторов мобильной связи": a percent of a group of people, organisations or cases."""
+    span = view.span_tokens(primary.start, primary.stop)
+    k = span[-1] + 1 if span else len(view.tokens)
+    while k < len(view.tokens) and view.tokens[k].pos in {"ADJ", "DET"} and view.tokens[k].case == "Gen":
+        k += 1
+    return k < len(view.tokens) and view.tokens[k].case == "Gen" and _is_group(view, k)
+
+
+UNIT_PHRASES = {("в", "штуках"): "supply", ("по", "количеству"): "supply", ("в", "количественном"): "supply",
+                ("в", "натуральном"): "supply", ("в", "штучном"): "supply", ("в", "деньгах"): "revenue",
+                ("в", "денежном"): "revenue", ("в", "стоимостном"): "revenue", ("в", "рублях"): "revenue",
+                ("в", "долларах"): "revenue", ("по", "стоимости"): "revenue"}
+
+
+def _sales(view: ArticleView, subject: list[int], predicate: int | None, primary: Amount,
+           clause_tokens: list[int]) -> str | None:
+    """Sales of goods: in money they are revenue, in units supply ("продали 6,2 млн устройств на сумму 140 млрд
+    рублей", "падение продаж составило почти 29% в штуках и 26% в деньгах", "продажи смартфонов сократились на
+    20%"); the words right after the amount decide first, then the goods sold."""
+    tokens, lex = view.tokens, view.lex
+    span = view.span_tokens(primary.start, primary.stop)
+    after = [tokens[k].lower for k in range(span[-1] + 1, min(span[-1] + 4, len(tokens)))] if span else []
+    stated = next((UNIT_PHRASES[pair] for pair in zip(after, after[1:]) if pair in UNIT_PHRASES), None)
+    words = [i for i in subject] + ([predicate] if predicate is not None else []) + clause_tokens
+    sold = [i for i in words if tokens[i].lemma in lex["sales_word"]]
+    if not sold:
+        return None
+    if stated and primary.kind in {"percent", "multiplier"}:
+        return stated
+    if primary.kind == "money":
+        # a sum for goods counted before it ("633 605 смартфонов за 15,8 млрд руб.", "на сумму 140 млрд"), or the
+        # sales themselves ("Продажи составили …"); one item "продаётся за $400" is a price, a deal "по покупке 51%
+        # компании за 2,7 млрд" an investment
+        first = view.token_at(primary.start)
+        goods_before = any(a.kind == "count" and (a.unit or "") in lex["goods"] and a.stop <= primary.start
+                           and view.token_at(a.start) is not None and first is not None
+                           and tokens[view.token_at(a.start)].sent == tokens[first].sent for a in view.amounts)
+        sum_of = first is not None and first > 0 and tokens[first - 1].lower == "сумму"
+        heads = [i for i in subject if tokens[i].head not in subject]
+        sales_subject = bool(heads) and tokens[heads[0]].lemma in lex["sales_word"] and tokens[heads[0]].pos == "NOUN"
+        return "revenue" if goods_before or sum_of or sales_subject else None
+    if primary.kind == "count":
+        return "supply" if (primary.unit or "") in lex["goods"] else None
+    if primary.kind in {"percent", "multiplier"}:
+        goods = [k for i in sold for k in view.children.get(i, []) if tokens[k].dep == "nmod"
+                 and tokens[k].lemma in lex["goods"]]
+        return "supply" if goods else None
+    return None
 
 
 def _share(view: ArticleView, primary: Amount, clause_tokens: list[int]) -> str | None:
