@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from pipeline.lexicon import Tok
 from pipeline.timex.calendar import (month_part, month_range, period_range, season_part, season_range, shift,
-                                     year_part)
+                                     units_before, year_part)
 from pipeline.timex.words import QUARTER_WORD, YEAR_NUMBER, YEAR_ORDINAL, YEAR_RANGE, YEAR_WORD, YEAR_ADJECTIVE
 
 NUMERIC_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})")
@@ -237,6 +237,10 @@ class PointPatterns:
             return None
         if self.anchor is None:
             return self.make(i, end, "date", None, period)
+        if self.low(i).startswith("предыдущ") and period in {"quarter", "month"}:
+            reported = self.reported_period(period)  # "в предыдущем квартале": before the quarter reported on
+            if reported is not None:
+                return self.make(i, end, "date", units_before(reported, period, 1), period)
         a = self.anchor
         if period == "year":
             return self.make(i, end, "date", period_range(a.year + offset, "year", 1), "year")

@@ -98,11 +98,16 @@ class ReferencePatterns:
             return None
         j = i + 1 if within else i
         nouns = ("период",) if within else ANAPHORIC_NOUNS
-        if not (self.low(j).startswith(ANAPHORIC_DETERMINERS) and self.low(j + 1).startswith(nouns)):
+        if within and self.low(j) == "период" and self.low(j + 1) not in {"с", "до", "от"}:
+            end = j + 1  # a bare "за период" in a report: the period the text named last
+        elif within and self.low(j) in {"тот", "то"} and self.low(j + 1) == "же" and self.low(j + 2).startswith("период"):
+            end = j + 3  # "за тот же период"
+        elif not (self.low(j).startswith(ANAPHORIC_DETERMINERS) and self.low(j + 1).startswith(nouns)):
             return None
-        if self.low(j).startswith("эт") and self.low(j) not in {"этот", "этого", "этому", "этом", "это", "этим"}:
+        elif self.low(j).startswith("эт") and self.low(j) not in {"этот", "этого", "этому", "этом", "это", "этим"}:
             return None
-        end = j + 2
+        else:
+            end = j + 2
         ref = next((t for t in reversed(self.found) if t.resolved and t.start_date and t.kind == "date"), None)
         kind = "interval" if within else "date"
         if ref is None:

@@ -20,7 +20,7 @@ from pipeline.timex.calendar import place
 from pipeline.timex.points import PointPatterns
 from pipeline.timex.references import ReferencePatterns
 from pipeline.timex.spans import SpanPatterns
-from pipeline.timex.words import CLAUSE_BREAKS, REPORTED, YEAR_ADJECTIVE, YEAR_NUMBER, YEAR_WORD
+from pipeline.timex.words import CLAUSE_BREAKS, REPORTED, YEAR_ADJECTIVE, YEAR_NUMBER, YEAR_ORDINAL, YEAR_WORD
 
 
 
@@ -106,6 +106,8 @@ class TimexScanner(PointPatterns, SpanPatterns, ReferencePatterns):
     def year_after(self, i: int) -> tuple[int, int] | None:
         """'2025 года', '2023 календарного года', '2025 г.' at token i -> (year, index after)."""
         tok = self.tok(i)
+        if tok is not None and YEAR_ORDINAL.fullmatch(tok.text):  # "в третьем квартале 2025-го"
+            return int(YEAR_ORDINAL.fullmatch(tok.text)[1]), i + 1
         if tok is None or not YEAR_NUMBER.fullmatch(tok.text):
             return None
         j = i + 1
