@@ -117,7 +117,9 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     pred_tok = tokens[predicate] if predicate is not None else None
     future = pred_tok is not None and (pred_tok.tense == "Fut" or (pred_tok.tense == "Pres" and pred_tok.aspect == "Perf"))
     forecast_words = hint == "forecast" or bool({tokens[i].lemma for i in sentence} & set(view.lex["modal"]))
-    modality = planned_money(modality, relation, future, forecast_words, subject_mention)
+    impersonal = pred_tok is not None and pred_tok.pos == "VERB" and not any(
+        tokens[c].dep in {"nsubj", "nsubj:pass"} for c in view.children.get(predicate, []))
+    modality = planned_money(modality, relation, future, forecast_words, subject_mention, impersonal)
     comparison_value = group.comparison[0].value_max if group.comparison else None
     claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"
     confidence_features = claim_features(

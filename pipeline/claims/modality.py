@@ -24,27 +24,50 @@ FUTURE_PLAN_VERBS = {"вложить", "потратить", "построить
                      "купить", "продать", "выпустить", "развернуть", "уволить", "ввести", "привлечь", "увеличить",
                      "сократить", "разместить", "вывести", "открыть", "удвоить", "расширить", "нарастить"}
 FUTURE_BE = {"буду", "будешь", "будет", "будем", "будете", "будут"}  # the tagger calls "будут" present
+GOAL_NOUNS = {"цель", "задача", "план", "намерение"}
 BEATING = {"превысить", "превзойти", "опередить", "побить", "обогнать", "превышать"}  # "превысило прогнозы" is a fact
 
 
-def governing(view: ArticleView, clause: int, predicate: int | None) -> list[int]:
-    """The claim's clause and the verbs from its predicate up to the root, with their clauses' words."""
+def governing(view: ArticleView, clause: int, predicate: int | None, qualifying: bool = False) -> list[int]:
+    """The claim's clause (with the verbless "Прогноз на квартал —" it gaps from) and the verbs from its predicate
+    up to the root, with their clauses' words; a noun that only qualifies another noun ("время ожидания", "целью
+    атак") governs nothing (unless `qualifying`)."""
     tokens = set(view.clause_tokens[clause])
+    before = view.clause_tokens.get(clause - 1, [])
+    if (before and view.tokens[before[-1]].text in {"—", "–"} and not view.has_verb(before)
+            and view.tokens[before[0]].sent == view.tokens[view.clause_tokens[clause][0]].sent):
+        tokens |= set(before)
     k, steps = predicate, 0
     while k is not None and k >= 0 and steps < 10:
         tokens |= set(view.clause_tokens[view.clause_of[k]])
         k, steps = view.tokens[k].head, steps + 1
-    return sorted(tokens)
+    return sorted(i for i in tokens if qualifying or not _qualifying_noun(view, i))
+
+
+def _qualifying_noun(view: ArticleView, i: int) -> bool:
+    """"время ожидания доставки", "Основной целью DDoS-атак стали …": a plan or forecast noun that is a genitive
+    dependent, or a goal noun without a verb of its own to aim at."""
+    tok = view.tokens[i]
+    if tok.pos != "NOUN":
+        return False
+    if tok.dep == "nmod" and tok.case == "Gen":
+        return True
+    if tok.lemma in GOAL_NOUNS:
+        children = view.children.get(i, [])
+        dashed = i + 1 < len(view.tokens) and view.tokens[i + 1].text in {"—", "–", ":"}
+        return not dashed and not any(view.tokens[c].pos == "VERB" for c in children)
+    return False
 
 
 def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, subject_mention: Mention | None,
                 hint: str, clause: int | None = None) -> str:
     words = governing(view, clause, predicate) if clause is not None else sentence
+    every = governing(view, clause, predicate, qualifying=True) if clause is not None else sentence
     lemmas = {view.tokens[i].lemma.lower() for i in words}
     lemmas |= {view.tokens[i].lower for i in words}
     lex = view.lex
-    if lemmas & set(lex["rumor"]):
-        return "rumor"
+    if {w for i in every for w in (view.tokens[i].lemma.lower(), view.tokens[i].lower)} & set(lex["rumor"]):
+        return "rumor"  # "По данным источника": a qualifying noun still says where it comes from
     pred = view.tokens[predicate] if predicate is not None else None
     future = pred is not None and (pred.tense == "Fut" or (pred.tense == "Pres" and pred.aspect == "Perf"))
     past = pred is not None and pred.tense == "Past"
@@ -83,12 +106,12 @@ def announced(view: ArticleView, predicate: int | None, words: list[int]) -> boo
 
 
 def planned_money(modality: str, relation: str, predicate_future: bool, words_say_forecast: bool,
-                  subject_mention: Mention | None) -> str:
+                  subject_mention: Mention | None, impersonal: bool = False) -> str:
     """A named party's own future spending or investment stated as a fact is a plan ("Samsung вложит в линию 60
-    трлн вон"); a market's ("расходы банков вырастут") or one with "может", "должен" or an expectation stays a
-    forecast."""
+    трлн вон"), and so is an allocation with no one named ("На нацпроект выделят полтриллиона рублей"); a
+    market's ("расходы банков вырастут") or one with "может", "должен" or an expectation stays a forecast."""
     if (modality == "forecast" and relation in {"spend", "invest"} and predicate_future and not words_say_forecast
-            and subject_mention is not None and subject_mention.type in {"ORG", "PER"}):
+            and (impersonal or subject_mention is not None and subject_mention.type in {"ORG", "PER"})):
         return "plan"
     return modality
 

@@ -18,6 +18,7 @@ The result carries the modality the attribution implies (estimate for "по оц
 from __future__ import annotations
 
 from pipeline.claims.article import ArticleView
+from pipeline.claims.coref import antecedent_of, is_pronoun
 from pipeline.claims.subject import syntactic_subject
 from pipeline.claims.words import PRONOUNS, RELATIVES
 from pipeline.records import Mention
@@ -107,11 +108,23 @@ def spoken(view: ArticleView, sentence: list[int], predicate: int | None, subjec
     for i in sorted(verbs, key=rank):
         if i == predicate and view.tokens[i].lemma not in view.lex["subject_role"] and not _reports(view, i, amount):
             continue
+        if view.clause_of[i] != view.clause_of[amount] and _comparison_clause(view, i):
+            continue  # "поставила 497 тыс. — больше, чем прогнозировал Bloomberg": the comparison's, not the claim's
         speaker = speaker_of(view, i, set(sentence))
         if speaker and not set(speaker[0]) & set(subject) and _names_someone(view, speaker[0]):
             tokens, mention = speaker
             return view.phrase(tokens), mention, view.lex["speech"][view.tokens[i].lemma]
     return None
+
+
+def _comparison_clause(view: ArticleView, i: int) -> bool:
+    """Verb i is inside a "чем …" comparison: "чем" before it with no break in between."""
+    k = i - 1
+    while k >= 0 and i - k <= 6 and view.tokens[k].text not in {",", ";", ":", "—", "–", "(", ")", "."}:
+        if view.tokens[k].lower in {"чем", "нежели"}:
+            return True
+        k -= 1
+    return False
 
 
 def _names_someone(view: ArticleView, tokens: list[int]) -> bool:
@@ -135,6 +148,8 @@ def speaker_of(view: ArticleView, verb: int, sentence: set[int]) -> tuple[list[i
     after it."""
     tokens = view.tokens
     subject = syntactic_subject(view, verb, sentence, set())
+    if len(subject) == 1 and is_pronoun(view, subject[0]):
+        subject = antecedent_of(view, subject[0]) or subject  # "Они оценивали затраты …": the operators
     if subject:
         mention = view.mention_in(subject, {"ORG", "PER"}, person_first=True) or _apposed_person(view, subject)
         return subject, mention
