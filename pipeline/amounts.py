@@ -249,6 +249,15 @@ class AmountScanner:
         value = float(numerator) / float(denominator)
         return NumberMatch(value, value, hit[1])
 
+    def unit_written_after(self, m: Measure) -> Measure | None:
+        """The measure of "B unit" in "A и B unit" (money, percent or a quantity written once, after the last)."""
+        if self.low(m.end) not in {"и", "или"}:
+            return None
+        target = self.measure(m.end + 1)
+        if target is None or target.kind not in {"money", "percent", "quantity"}:
+            return None
+        return target if bool(target.scale_word) == bool(m.scale_word) else None
+
     def months_after(self, m: Measure) -> tuple[float, int] | None:
         """The months of "2 года 3 месяца" ("1 год и 6 месяцев") after a whole number of years: (months, index after)."""
         if m.unit != "year" or m.low != m.high or m.low != int(m.low):
@@ -459,8 +468,8 @@ class AmountScanner:
             before = first - 1
             if before >= 0 and tokens[before].lower.startswith(INTERVAL_MODIFIERS):
                 before -= 1
-            if before >= 0 and tokens[before].lower in TIME_PREPOSITIONS:
-                return None  # "за два года", "через пять лет": a time expression, not an amount
+            if before >= 0 and tokens[before].lower in TIME_PREPOSITIONS or self.low(j - 1) in TIME_PREPOSITIONS:
+                return None  # "за два года", "менее чем за семь недель": a time expression, not an amount
             if is_age(tokens, first, m.end):
                 return None  # "в возрасте 60 лет": an age
             months = self.months_after(m)
@@ -484,8 +493,9 @@ class AmountScanner:
         if (previous and before == "до" and previous.unit and tokens[first - 1].start - previous.stop <= 2
                 and self.low(self.index_of(previous.start) - 1) == "с"):
             return done(previous.kind, previous.unit, m.end)
-        if zero or not tokens[j].text[:1].isdigit() or self.in_name(first, m.end):
-            return None  # "с нуля", "за пять летБлагодаря", "«Бюро 1440»"
+        spelled = not tokens[j].text[:1].isdigit()
+        if zero or (spelled and not m.scale_word) or self.in_name(first, m.end):
+            return None  # "с нуля", "за пять летБлагодаря", "«Бюро 1440»"; "восемь тысяч" may go on
         # "с 92,5 до 95,8 %": the unit is written once, after the second number
         if before == "с" and self.low(m.end) == "до" and not m.scale_word:
             target = self.measure(m.end + 1)
@@ -494,11 +504,23 @@ class AmountScanner:
         unit = measure_noun(tokens, j)
         if unit:
             return done("count", unit, m.end)
+        shared = self.unit_written_after(m)
+        if shared is not None:  # "за 11,7 млрд и 1,2 млрд руб. соответственно": written once, after the last
+            return done(shared.kind, shared.unit, m.end)
         if previous is None or not previous.unit or previous.kind in {"duration", "multiplier"}:
             return None
-        # "к 100 тыс. ускорителей добавлены ещё 50 тыс.": a scale word repeats the count before it
-        if m.scale_word and previous.kind == "count" and self.sentences_back(previous, j) == 0:
+        # "к 100 тыс. ускорителей добавлены ещё 50 тыс.", "составили 1,655 млн машин. … 1,636 миллиона": a scale
+        # word repeats the count before it (in its sentence or the one before)
+        if m.scale_word and previous.kind == "count" and self.sentences_back(previous, j) <= 1:
             return done("count", previous.unit, m.end)
+        # "«Вымпелком» прибавил 7,7% (до 334,7 млрд рублей), «МегаФон» – 8,15% (525,6 млрд)": a sum in brackets or
+        # in a list repeats the currency of the sum before it in the sentence
+        bracketed = before in {"(", "—", "–"} or self.low(m.end) == ")"
+        money = next((a for a in reversed(self.found) if a.kind == "money"), None)
+        if m.scale_word and money is not None and bracketed and self.sentences_back(money, j) == 0:
+            return done("money", money.unit, m.end)
+        if spelled:
+            return None
         # "у «джунов» — 18,6 резюме, у «мидлов» — 14,7": a bare number in a list after an amount
         listed = before in {"—", "–"} or self.low(m.end) in LIST_CONTINUATION
         decimal = "," in tokens[j].text or before in {"—", "–"}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.claims.article import ArticleView
-from pipeline.claims.words import CHANGE_KINDS, KIND_PRIORITY
+from pipeline.claims.words import CHANGE_KINDS, KIND_PRIORITY, is_change
 from pipeline.norm import parse_word
 from pipeline.records import Amount
 
@@ -37,7 +37,7 @@ def group_amounts(view: ArticleView, sentence_amounts: list[Amount]) -> list[Gro
         clause = view.clause_of[first] if first is not None else -1
         opener = view.tokens[view.clause_tokens[clause][0]].lower if first is not None else ""
         clause_words = {w for i in view.clause_tokens[clause] for w in (view.tokens[i].lemma, view.tokens[i].lower)}
-        if groups and amount.kind in CHANGE_KINDS and opener in {"что", "чем", "это"} and (
+        if groups and is_change(amount) and opener in {"что", "чем", "это"} and (
                 clause_words & set(view.lex["comparative"])):
             if _compares_in_time(view, clause) and _is_level_group(groups[-1]):
                 groups[-1].amounts.append(amount)  # "$112,4 млрд: это на 61,1 % больше, чем годом ранее"
@@ -45,7 +45,7 @@ def group_amounts(view: ArticleView, sentence_amounts: list[Amount]) -> list[Gro
                 groups[-1].comparison.append(amount)  # "что в десять раз меньше, чем у американских"
                 groups[-1].comparison_text = view.phrase(view.clause_tokens[clause])
             continue
-        if groups and _continues(view, groups[-1], amount, clause):
+        if groups and (_continues(view, groups[-1], amount, clause) or _conversion(view, groups[-1], amount)):
             groups[-1].amounts.append(amount)
             continue
         groups.append(Group(clause, [amount]))
@@ -67,6 +67,15 @@ def claims_anything(view: ArticleView, amount: Amount) -> bool:
     return not (before == "по" and after in {"каждый", "каждая", "каждое", "каждому", "на"})
 
 
+def _conversion(view: ArticleView, group: Group, amount: Amount) -> bool:
+    """"4,7 трлн вон (3,4 млрд долларов США)", "20,6 млрд юаней (около $2,87 млрд)": a sum in another currency in
+    brackets right after a sum is the same figure converted, not a claim of its own."""
+    previous = group.amounts[-1]
+    gap = view.text[previous.stop:amount.start].strip()
+    return (previous.kind == amount.kind == "money" and previous.currency != amount.currency
+            and gap in {"(", "(около", "(примерно", "(порядка", "(~", "(≈"})
+
+
 def _continues(view: ArticleView, group: Group, amount: Amount, clause: int) -> bool:
     """The amount belongs to the claim before it: in its clause, a change and a level ("выросла на 41% до 452
     млрд"); in the next clause, the level after a change ("увеличилась на 32,8 % — до $76,3 млрд", "на 45% …, до
@@ -76,15 +85,14 @@ def _continues(view: ArticleView, group: Group, amount: Amount, clause: int) -> 
     previous = group.amounts[-1]
     if group.clause == clause:
         return joins(view, group.amounts, amount)
-    if before == "до" and all(a.kind in CHANGE_KINDS for a in group.amounts) and amount.kind not in CHANGE_KINDS:
+    if before == "до" and all(is_change(a) for a in group.amounts) and not is_change(amount):
         return True
     gap = view.text[previous.stop:amount.start]
-    return amount.kind in CHANGE_KINDS and gap.strip() in {"(", "(+", "(−"} and _is_level_group(group)
+    return is_change(amount) and gap.strip() in {"(", "(+", "(−"} and _is_level_group(group)
 
 
 def _is_level_group(group: Group) -> bool:
-    return sum(a.kind not in CHANGE_KINDS for a in group.amounts) == 1 and not any(
-        a.kind in CHANGE_KINDS for a in group.amounts)
+    return sum(not is_change(a) for a in group.amounts) == 1 and not any(is_change(a) for a in group.amounts)
 
 
 def _compares_in_time(view: ArticleView, clause: int) -> bool:
@@ -125,14 +133,14 @@ def _own_times_differ(view: ArticleView, first: int, second: int) -> bool:
 
 
 def _is_change_group(group: Group) -> bool:
-    return all(a.kind in CHANGE_KINDS for a in group.amounts)
+    return all(is_change(a) for a in group.amounts)
 
 
 def joins(view: ArticleView, group: list[Amount], amount: Amount) -> bool:
     """In one clause, a change and a level belong to one claim ("выросла на 41% до 452 млрд"), and so do the two
     ends of "с 13% до 5%"; two levels do not, nor two changes ("на 66% в Москве и на 41,5% в регионах")."""
     kinds = [a.kind for a in group] + [amount.kind]
-    levels = [k for k in kinds if k not in CHANGE_KINDS]
+    levels = [a for a in [*group, amount] if not is_change(a)]
     if len(levels) == 1 and len(kinds) == 2:
         return True
     if len(levels) <= 1 and len(kinds) - len(levels) >= 1 and len(kinds) > 2:
