@@ -115,6 +115,9 @@ def entity_rules(doc: Doc) -> Doc:
     return doc
 
 
+GLUED = re.compile(r"[а-яё]{4,}[А-ЯЁ][а-яё]{2,}")
+
+
 @Language.component("entity_filter")
 def entity_filter(doc: Doc) -> Doc:
     """Drop mentions that are not names (pipeline.entities.non_entity_rule); cut a leading adjective before a
@@ -125,6 +128,13 @@ def entity_filter(doc: Doc) -> Doc:
     for span in doc.ents:
         if span.label_ != "PRODUCT" and non_entity_rule(span.text):
             continue
+        breaks = [t.i for t in span if t.is_space and "\n" in t.text]
+        if breaks:  # "МТС\n\n©", "ТАСС\n\nМОСКВА": a name never runs over a line break
+            if breaks[0] == span.start:
+                continue
+            span = _trim(doc, span, span.start, breaks[0])
+        if span.label_ == "PER" and GLUED.search(span.text):
+            continue  # "сентябряЭксперты": two words glued by a lost line break, no person
         if span.label_ != "PER" and _adjective_only(span[0]):
             if len(span) == 1 and (span.label_ != "LOC" or span[0].dep_ == "amod"):
                 continue  # "Тайваньская TSMC", "Кипрское правительство"; a place named by an adjective stays ("на Тверской")

@@ -179,11 +179,22 @@ def _place(ents: list[Ent], new: Ent, protected: set[str]) -> list[Ent]:
     return sorted([x for x in ents if x not in overlapping] + [new])
 
 
+NOUN_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах", "и", "ей", "ям", "ями", "ях")
+
+
+def _stem_class(text: str, classes: dict[str, str]) -> str:
+    """A class noun the lemmatizer does not know, by its stem ("маркетплейсах" -> "маркетплейс")."""
+    for ending in sorted(NOUN_ENDINGS, key=len, reverse=True):
+        if ending and text.endswith(ending) and text[:-len(ending)] in classes:
+            return text[:-len(ending)]
+    return text
+
+
 def product_class_names(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
     """A name right after a product class noun is a PRODUCT ("мессенджерах Telegram и WhatsApp")."""
     classes, org_words = product_classes(), descriptors()
     for i, word in enumerate(words):
-        need = classes.get(word.lemma.lower())
+        need = classes.get(word.lemma.lower()) or classes.get(_stem_class(word.text.lower(), classes))
         if need is None or (i > 0 and words[i - 1].lemma.lower() in org_words):
             continue  # "разработчик процессоров «Байкал Электроникс»": the name is the developer's
         k = i + 1
@@ -326,6 +337,7 @@ def bracketed_abbreviations(words: Sequence[Word], ents: list[Ent]) -> list[Ent]
     return ents
 
 
+COURTS_AND_GOVERNMENTS = {"правительство", "суд", "администрация", "мэрия", "парламент", "прокуратура", "полиция"}
 GOVERNMENT_BODIES = {"министерство", "ведомство", "департамент", "служба", "комитет", "управление", "агентство",
                      "бюро", "комиссия", "палата", "совет"}
 
@@ -335,13 +347,18 @@ def government_bodies(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
     lower-case words (NER stops at the comma). The country after it stays a place of its own; the body's
     canonical name takes it (`pipeline.entity_pipes.canonical_linker`)."""
     for start, end, label in list(ents):
-        if label != "ORG" or words[start].lemma.lower() not in GOVERNMENT_BODIES:
+        if label != "ORG" or not any(w.lemma.lower() in GOVERNMENT_BODIES | COURTS_AND_GOVERNMENTS
+                                     for w in words[start:end]):
             continue
         k = end
-        while k + 1 < len(words) and words[k].text in {",", "и"} and re.fullmatch(r"[а-яё-]+", words[k + 1].text):
-            k += 2
-            while k < len(words) and re.fullmatch(r"[а-яё-]+", words[k].text) and words[k].text != "и":
-                k += 1
+        if words[start].lemma.lower() in GOVERNMENT_BODIES:
+            while k + 1 < len(words) and words[k].text in {",", "и"} and re.fullmatch(r"[а-яё-]+", words[k + 1].text):
+                k += 2
+                while k < len(words) and re.fullmatch(r"[а-яё-]+", words[k].text) and words[k].text != "и":
+                    k += 1
+        place = next((x for x in ents if x[0] == k and x[2] == "LOC"), None)
+        if place is not None and words[k].text[:1].isupper() and (words[k].text.isupper() or words[k].lemma != words[k].text.lower()):
+            k = place[1]  # "Министерство энергетики США", "Правительство России", "районный суд Москвы": one body
         if k > end:
             ents = sorted([x for x in ents if not (start <= x[0] and x[1] <= k)] + [(start, k, "ORG")])
     return ents
