@@ -150,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     confidence.add_argument("--corpus", nargs=2, action="append", default=[], metavar=("KIND", "PATH"),
                             help="also train on a corpus of .ann sources: `news-real DIR` or `ann DIR` (repeatable)")
 
+    chooser = commands.add_parser("train-chooser", help="fit the subject chooser on development material (gold dev "
+                                  "and the dev split of .ann corpora), report it against the rules by document-level "
+                                  "cross-validation and write models/claims/subject.json")
+    chooser.add_argument("--corpus", nargs=2, action="append", default=[], metavar=("KIND", "PATH"),
+                         help="also train on the dev split of a corpus of .ann sources: `news-real DIR` (repeatable)")
+    chooser.add_argument("--dry-run", action="store_true", help="report the cross-validation only; write nothing")
+
     gold = commands.add_parser("gold", help="build or check the gold set from gold/src/*.ann")
     gold.add_argument("action", choices=["build", "check", "stats"])
 
@@ -318,8 +325,49 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def development_sources(corpora: list[list[str]]) -> dict:
+    """Gold dev and the dev split of each .ann corpus, by dataset name: what training may see (never a test
+    split: the gold test split and news-real-2's D are for reporting)."""
+    from pipeline.corpora import ANN_CORPORA, load_eval_documents
+    from pipeline.gold import load_gold
+
+    sources = {"gold dev": load_gold("dev")}
+    for kind, path in corpora:
+        if kind not in ANN_CORPORA:
+            raise ValueError(f"--corpus takes {' or '.join(ANN_CORPORA)} folders, not {kind!r}")
+        dataset, _, docs = load_eval_documents("dev", kind, path)
+        sources[dataset] = docs
+    return sources
+
+
+def run_train_chooser(args: argparse.Namespace) -> int:
+    from pipeline.corpora import CorpusError
+
+    try:
+        import sklearn  # noqa: F401  (a dev dependency: training only)
+    except ImportError:
+        print("pipeline: error: training needs scikit-learn: pip install -e '.[dev]'", file=sys.stderr)
+        return 2
+    try:
+        sources = development_sources(args.corpus)
+    except (CorpusError, ValueError) as exc:
+        print(f"pipeline: error: {exc}", file=sys.stderr)
+        return 2
+    from pipeline.chooser_training import claim_rows, cross_validate, train
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    if args.dry_run:
+        rows = [r for name, docs in sources.items() for r in claim_rows(name, docs, nlp)]
+        print(json.dumps(cross_validate(rows), ensure_ascii=False, indent=2))
+        return 0
+    written = train(sources, nlp)
+    print(json.dumps({k: v for k, v in written.items() if k != "weights"}, ensure_ascii=False, indent=2))
+    return 0
+
+
 def run_train_confidence(args: argparse.Namespace) -> int:
-    from pipeline.corpora import ANN_CORPORA, CorpusError, load_eval_documents
+    from pipeline.corpora import CorpusError
 
     try:
         import sklearn  # noqa: F401  (a dev dependency: training only)
@@ -327,20 +375,13 @@ def run_train_confidence(args: argparse.Namespace) -> int:
         print("pipeline: error: training needs scikit-learn: pip install -e '.[dev]'", file=sys.stderr)
         return 2
     from pipeline.confidence_training import train
-    from pipeline.gold import load_gold
     from pipeline.nlp import load_nlp
 
-    sources = {"gold dev": load_gold("dev")}
-    for kind, path in args.corpus:
-        if kind not in ANN_CORPORA:
-            print(f"pipeline: error: --corpus takes {' or '.join(ANN_CORPORA)} folders, not {kind!r}", file=sys.stderr)
-            return 2
-        try:
-            dataset, _, docs = load_eval_documents("all", kind, path)
-        except CorpusError as exc:
-            print(f"pipeline: error: {exc}", file=sys.stderr)
-            return 2
-        sources[dataset] = docs
+    try:
+        sources = development_sources(args.corpus)
+    except (CorpusError, ValueError) as exc:
+        print(f"pipeline: error: {exc}", file=sys.stderr)
+        return 2
     written = train(sources, load_nlp())
     print(json.dumps({k: v for k, v in written.items() if k != "weights"}, ensure_ascii=False, indent=2))
     return 0
@@ -400,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_gold(args.action)
     if args.command == "train-confidence":
         return run_train_confidence(args)
+    if args.command == "train-chooser":
+        return run_train_chooser(args)
     if args.command == "serve":
         from pipeline.headstart import PrefectHomeError, check_prefect_home
         from pipeline.serve import DEFAULT_CRON, DEFAULT_PORT, serve
