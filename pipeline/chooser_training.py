@@ -1,13 +1,14 @@
-"""Training the subject chooser (`python -m pipeline train-chooser`) and measuring it against the rules.
+"""Training the slot choosers (`python -m pipeline train-chooser`) and measuring them against the rules.
 
-Every claim the pipeline predicts that matches a gold claim contributes its subject candidates
-(`pipeline.claims.chooser`), each labelled right when the scorer would accept it as the subject (the same
-`same_party` test the evaluation uses). A logistic regression over the candidates' named features (scikit-learn,
+Every claim the pipeline predicts that matches a gold claim contributes its candidates for each slot
+(`pipeline.claims.chooser`): subject candidates labelled right when the scorer would accept them (the same
+`same_party` test the evaluation uses), relation classes right when they are the gold one. A logistic regression over the candidates' named features (scikit-learn,
 a dev dependency: inference needs only the stored weights) is fitted on development material only (gold dev,
 news-real A/B, news-real-2 C; never the gold test split nor news-real-2 D), and is judged the only way that counts:
 by document-level cross-validation, each fold's model choosing subjects in articles it was not trained on, side
-by side with the rules on the same claims. The file written (`models/claims/subject.json`) carries the weights,
-the training command, the data it saw and those held-out accuracies; the pipeline uses it when it is there.
+by side with the rules on the same claims. The files written (`models/claims/<slot>.json`) carry the weights, the
+training command, the data they saw and those held-out accuracies; the pipeline uses a slot's file when it is
+there.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from pipeline.claims.chooser import SUBJECT_MODEL_PATH, rules_only
+from pipeline.claims.chooser import model_path, rules_only
 from pipeline.evaluate import adapt_prediction, gold_article, match_claims, same_party
 from pipeline.gold import GoldDocument
 
@@ -29,12 +29,16 @@ COMMAND = ("python -m pipeline train-chooser --corpus news-real ../shared/corpor
            "--corpus news-real ../shared/corpora/news-real-2")
 
 
+SLOTS = ("subject", "relation")
+
+
 @dataclass(frozen=True)
 class ClaimRows:
-    """The candidates of one matched claim: features, whether each is right, which one the rules chose."""
+    """The candidates of one matched claim for one slot: features, whether each is right, which the rules chose."""
 
     source: str
     doc_id: str
+    slot: str
     features: tuple[dict[str, float], ...]
     right: tuple[bool, ...]
     rule: int | None
@@ -51,11 +55,15 @@ def claim_rows(source: str, docs: Sequence[GoldDocument], nlp) -> list[ClaimRows
             prediction = adapt_prediction(process_article(gold_article(doc), nlp, traces))
             for i, j in match_claims(doc, prediction):
                 gold, trace = doc.claims[i], traces[j]
-                if not trace.subject:
-                    continue
-                right = tuple(same_party(gold.subject, gold.subject_entity, c.text, c.entity) for c in trace.subject)
-                rows.append(ClaimRows(source, doc.doc_id, tuple(c.features for c in trace.subject), right,
-                                      trace.chosen))
+                if trace.subject:
+                    right = tuple(same_party(gold.subject, gold.subject_entity, c.text, c.entity)
+                                  for c in trace.subject)
+                    rows.append(ClaimRows(source, doc.doc_id, "subject", tuple(c.features for c in trace.subject),
+                                          right, trace.chosen))
+                if trace.relation:
+                    rule = next((k for k, c in enumerate(trace.relation) if c.features.get("rule")), None)
+                    rows.append(ClaimRows(source, doc.doc_id, "relation", tuple(c.features for c in trace.relation),
+                                          tuple(c.text == gold.relation for c in trace.relation), rule))
     return rows
 
 
@@ -117,25 +125,31 @@ def cross_validate(rows: Sequence[ClaimRows], folds: int = FOLDS, seed: int = 25
             for source, s in by_source.items()}
 
 
-def train(sources: dict[str, Sequence[GoldDocument]], nlp, path: Path = SUBJECT_MODEL_PATH) -> dict:
-    """Rows from every source, the cross-validated comparison, then the model fitted on all rows, written."""
+def train(sources: dict[str, Sequence[GoldDocument]], nlp, slots: Sequence[str] = SLOTS) -> dict[str, dict]:
+    """Rows from every source; per slot the cross-validated comparison, then the model fitted on all its rows,
+    written to `models/claims/<slot>.json`. Returns what was written, by slot."""
     rows = [r for name, docs in sources.items() for r in claim_rows(name, docs, nlp)]
-    held_out = cross_validate(rows)
-    vectorizer, model = fit(rows)
-    weights = {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}
-    written = {
-        "model": "pairwise ranking (logistic regression on the feature differences of a right and a wrong "
-                 "candidate of one claim); the candidate with the highest sum(weight * feature) is the subject",
-        "bias": 0.0,
-        "weights": dict(sorted(weights.items())),
-        "regularisation_C": REGULARISATION,
-        "trained_on": {name: {"documents": len(docs), "claims": sum(r.source == name for r in rows),
-                              "candidates": sum(len(r.right) for r in rows if r.source == name)}
-                       for name, docs in sources.items()},
-        "held_out_accuracy": held_out,
-        "folds": f"{FOLDS} folds of whole documents (shuffled with seed 25)",
-        "command": COMMAND,
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(written, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return written
+    written_all = {}
+    for slot in slots:
+        slot_rows = [r for r in rows if r.slot == slot]
+        held_out = cross_validate(slot_rows)
+        vectorizer, model = fit(slot_rows)
+        weights = {name: round(float(w), 6) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}
+        written = {
+            "model": f"pairwise ranking (logistic regression on the feature differences of a right and a wrong "
+                     f"candidate of one claim); the {slot} candidate with the highest sum(weight * feature) wins",
+            "bias": 0.0,
+            "weights": dict(sorted(weights.items())),
+            "regularisation_C": REGULARISATION,
+            "trained_on": {name: {"documents": len(docs), "claims": sum(r.source == name for r in slot_rows),
+                                  "candidates": sum(len(r.right) for r in slot_rows if r.source == name)}
+                           for name, docs in sources.items()},
+            "held_out_accuracy": held_out,
+            "folds": f"{FOLDS} folds of whole documents (shuffled with seed 25)",
+            "command": COMMAND,
+        }
+        path = model_path(slot)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(written, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written_all[slot] = written
+    return written_all

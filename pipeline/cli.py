@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     chooser.add_argument("--corpus", nargs=2, action="append", default=[], metavar=("KIND", "PATH"),
                          help="also train on the dev split of a corpus of .ann sources: `news-real DIR` (repeatable)")
     chooser.add_argument("--dry-run", action="store_true", help="report the cross-validation only; write nothing")
+    chooser.add_argument("--slot", action="append", choices=["subject", "relation"],
+                         help="train only this slot's chooser (repeatable; default both)")
 
     gold = commands.add_parser("gold", help="build or check the gold set from gold/src/*.ann")
     gold.add_argument("action", choices=["build", "check", "stats"])
@@ -353,16 +355,18 @@ def run_train_chooser(args: argparse.Namespace) -> int:
     except (CorpusError, ValueError) as exc:
         print(f"pipeline: error: {exc}", file=sys.stderr)
         return 2
-    from pipeline.chooser_training import claim_rows, cross_validate, train
+    from pipeline.chooser_training import SLOTS, claim_rows, cross_validate, train
     from pipeline.nlp import load_nlp
 
     nlp = load_nlp()
     if args.dry_run:
         rows = [r for name, docs in sources.items() for r in claim_rows(name, docs, nlp)]
-        print(json.dumps(cross_validate(rows), ensure_ascii=False, indent=2))
+        report = {slot: cross_validate([r for r in rows if r.slot == slot]) for slot in SLOTS}
+        print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
-    written = train(sources, nlp)
-    print(json.dumps({k: v for k, v in written.items() if k != "weights"}, ensure_ascii=False, indent=2))
+    written = train(sources, nlp, args.slot or SLOTS)
+    print(json.dumps({slot: {k: v for k, v in w.items() if k != "weights"} for slot, w in written.items()},
+                     ensure_ascii=False, indent=2))
     return 0
 
 

@@ -4,7 +4,7 @@ candidate, sentence by sentence."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.claims.article import ArticleView
 from pipeline.claims.candidates import (
@@ -19,6 +19,7 @@ from pipeline.claims.confidence import claim_features, score
 from pipeline.claims.coref import antecedent_of, is_pronoun
 from pipeline.claims.modality import modality_of, negated, planned_money
 from pipeline.claims.relation import relation_of
+from pipeline.claims.relation_choice import relation_candidates
 from pipeline.claims.source import source_of
 from pipeline.claims.subject import antecedent, entity_for, subject_tokens
 from pipeline.claims.time import time_of
@@ -34,6 +35,7 @@ class ClaimTrace:
     confidence: dict[str, float]
     subject: list[Candidate]
     chosen: int | None
+    relation: list[Candidate] = field(default_factory=list)
 
 
 def build_claims(view: ArticleView, features: list[ClaimTrace] | None = None
@@ -113,6 +115,14 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
         subject_for_relation = antecedent_of(view, subject_for_relation[0]) or subject_for_relation  # "они рухнули"
     relation, relation_how = relation_of(view, subject_for_relation, predicate, primary, modality, group.clause,
                                          carried, neighbour, group.amounts)
+    relation_model = chooser_model("relation")
+    relations = []
+    if relation_model is not None or features is not None:  # candidates cost time: only for a model or training
+        relations = relation_candidates(view, subject_for_relation, predicate, primary, group.clause, carried,
+                                        neighbour, group.amounts, modality, relation, relation_how)
+    picked = choose(relations, relation_model)
+    if picked is not None and picked.text != relation:
+        relation, relation_how = picked.text, "chooser"
     view.claim_relations.append((paragraph, sent, primary.kind, relation))
     pred_tok = tokens[predicate] if predicate is not None else None
     future = pred_tok is not None and (pred_tok.tense == "Fut" or (pred_tok.tense == "Pres" and pred_tok.aspect == "Perf"))
@@ -155,4 +165,4 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
              for rank, a in enumerate(ordered)]
     links += [ClaimAmount(claim_id, a.amount_id, view.article_id, len(ordered) + k, "comparison")
               for k, a in enumerate(group.comparison)]
-    return claim, links, ClaimTrace(confidence_features, candidates, chosen_index)
+    return claim, links, ClaimTrace(confidence_features, candidates, chosen_index, relations)

@@ -1,13 +1,16 @@
-"""A learned chooser for the subject slot: the parse proposes candidates, a small logistic model picks one.
+"""A learned chooser for a claim's slot: the rules and the parse propose candidates, a small ranking model picks one.
 
-Every noun, name or pronoun of the claim's sentence (outside its amounts and attribution phrases) is a candidate,
+Subject (here): 
+
+every noun, name or pronoun of the claim's sentence (outside its amounts and attribution phrases) is a candidate,
 with its phrase (its subtree in its clause) and named features: how it hangs in the parse (its arc, its case and
 preposition, the path to the predicate and to the amount), where it stands (before or after the amount and the
 predicate, its clause, brackets, a list), what it is (an entity and its type, a time, a pronoun, a generic actor
 noun, a measure word, the counted thing) and whether the rules of `pipeline.claims.subject` chose it and how.
-The model (`models/claims/subject.json`: weights per named feature, trained with `python -m pipeline
-train-chooser`, its data card and cross-validated accuracy beside them) scores each candidate; the best one wins.
-Without the file the rules decide alone. Pure: tokens in, indices out; no scikit-learn at run time.
+Relation: every relation class (`pipeline.claims.relation_choice`). A slot's model (`models/claims/<slot>.json`:
+weights per named feature, trained with `python -m pipeline train-chooser`, its data card and cross-validated
+accuracy beside them) scores each candidate; the best one wins. Without the file the rules decide alone. Pure:
+tokens in, indices out; no scikit-learn at run time.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from pipeline.claims.words import CLAUSE_BREAKS, ENTITY_TYPES, SCALE_LEMMAS
 from pipeline.config import MODELS_DIR
 from pipeline.records import Amount
 
-SUBJECT_MODEL_PATH = MODELS_DIR / "claims" / "subject.json"
 CANDIDATE_POS = {"NOUN", "PROPN", "X", "PRON"}
 DEPS = {"nsubj", "nsubj:pass", "obj", "iobj", "obl", "nmod", "conj", "appos", "root", "flat", "flat:foreign",
         "parataxis", "acl", "amod", "nummod", "det"}
@@ -154,8 +156,13 @@ def rules_only():
         _RULES_ONLY[0] = False
 
 
-def chooser_model() -> dict | None:
-    return None if _RULES_ONLY[0] else _load_model(str(SUBJECT_MODEL_PATH))
+def model_path(slot: str):
+    """Where a slot's chooser model lives: `models/claims/<slot>.json` (subject, relation)."""
+    return MODELS_DIR / "claims" / f"{slot}.json"
+
+
+def chooser_model(slot: str = "subject") -> dict | None:
+    return None if _RULES_ONLY[0] else _load_model(str(model_path(slot)))
 
 
 @cache
