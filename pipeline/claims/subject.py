@@ -195,6 +195,31 @@ def inherited_subject(view: ArticleView, clause: int, sentence: list[int]) -> li
     return list(tokens)
 
 
+def _compared_in_brackets(view: ArticleView, primary: Amount) -> bool:
+    """"(по сравнению с 37% в первом квартале)", "(против 20%)": an amount in brackets that is a comparison base."""
+    first = view.token_at(primary.start)
+    if first is None:
+        return False
+    words = []
+    k = first - 1
+    while k >= 0 and first - k <= 5 and view.tokens[k].text != "(":
+        words.append(view.tokens[k].lower)
+        k -= 1
+    return k >= 0 and view.tokens[k].text == "(" and bool(set(words) & {"сравнению", "против", "относительно"})
+
+
+def _framed_header(view: ArticleView, header: list[int], sentence: list[int]) -> list[int]:
+    """A gapped "на X —" whose preposition is the framed role of the verb before it ("приходится на …")."""
+    tokens = view.tokens
+    if tokens[header[0]].pos != "ADP":
+        return []
+    verbs = [i for i in sentence if i < header[0] and tokens[i].pos == "VERB"]
+    if not verbs:
+        return []
+    roles = set(view.lex["subject_role"].get(tokens[verbs[-1]].lemma, "").split("|"))
+    return header[1:] if tokens[header[0]].lower in roles else []
+
+
 def _opens_verbless_clause(view: ArticleView, primary: Amount, clause: int) -> bool:
     """"Почти 9% всего потока — это …": a share that opens a clause without a verb is its subject."""
     span = view.span_tokens(primary.start, primary.stop)
@@ -262,8 +287,10 @@ def bracketed_owner(view: ArticleView, primary: Amount, sentence: list[int]) -> 
     if any(tokens[i].pos == "ADV" or tokens[i].lemma in COMPARATIVES for i in owner):
         return []  # "немного ниже уровня 2025 года (10–12%)": a comparison, not an owner
     heads = [i for i in owner if tokens[i].head not in owner]
-    if heads and tokens[heads[0]].dep in {"obj", "iobj"}:
+    if heads and tokens[heads[0]].dep in {"obj", "iobj"} and view.mention_in(owner, set(ENTITY_TYPES)) is None:
         return []  # "демонстрирует относительную стабильность (13%)": the verb's subject owns the figure
+    if any(a.start <= tokens[i].start < a.stop for a in view.amounts for i in owner):
+        return []  # "пришлось 17% атак (по сравнению с 37% …)": an amount owns no other amount
     return owner if any(tokens[i].pos in {"NOUN", "PROPN", "X"} for i in owner) else []
 
 
@@ -441,9 +468,16 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
         counted = counted_thing(view, primary)
         if counted:
             return counted, "share"  # "… учитывают 44 % компаний" with the share as the grammatical subject
+    if _compared_in_brackets(view, primary):
+        inherited = inherited_subject(view, clause, sentence)
+        if inherited:  # "На ИТ-сектор пришлось 17% атак (по сравнению с 37% в первом квартале)"
+            return inherited, "compared"
     gapped = gapped_subject(view, clause)
     if gapped and not _nominal(view, gapped):
-        gapped = inherited_subject(view, clause, sentence)  # "на 2027 г. — 168,9 млрд руб.": the same subject
+        framed = _framed_header(view, gapped, sentence)
+        # "из них 406 585 приходится на Model 3 и Y, на остальные модели — 11 642": the verb's framed phrase;
+        # "на 2027 г. — 168,9 млрд руб.": the same subject as the claim before
+        gapped = framed or inherited_subject(view, clause, sentence)
     for how, found in (("change", changed_measure(view, primary, excluded)),
                        ("gapped", gapped),
                        ("framed", framed_subject(view, predicate, set(sentence), amount_tokens)),
