@@ -30,6 +30,15 @@ def _gapped_header(view: ArticleView, clause: int) -> int | None:
     return None
 
 
+def _after_event(view: ArticleView, k: int) -> bool:
+    """"снизился на 12% после выхода в конце октября релиза": the date of an event the change follows is not the
+    claim's time."""
+    for j in range(max(0, k - 3), k):
+        if view.tokens[j].lower in {"после", "перед"} and view.clause_of[j] == view.clause_of[k]:
+            return True
+    return False
+
+
 def _relative_clause(view: ArticleView, k: int) -> bool:
     """Token k is in a clause a relative word opens ("который завершится в марте")."""
     members = view.clause_tokens.get(view.clause_of[k], [])
@@ -56,9 +65,10 @@ def _compared_base(view: ArticleView, anchor: int) -> Timex | None:
     if before[-1:] in (["с"], ["против"]) and ("сравнению" in before or before[-1:] == ["против"]):
         for t in view.timexes:
             k = view.token_at(t.start)
-            if (t.kind != "duration" and t.start_date and k is not None and anchor < k <= anchor + 12
-                    and view.clause_of[k] == view.clause_of[anchor]):
-                return t
+            if (t.kind != "duration" and t.start_date and k is not None and anchor < k <= anchor + 14
+                    and tokens[k].sent == tokens[anchor].sent
+                    and not any(tokens[j].pos == "VERB" for j in range(anchor, k))):
+                return t  # "по сравнению с 10,4 трлн вон (7,5 млрд долларов США) годом ранее"
     if anchor >= 2 and tokens[anchor - 1].text == "(":
         for t in view.timexes:
             if t.kind != "duration" and t.start_date and t.stop <= tokens[anchor - 1].start and (
@@ -101,7 +111,8 @@ def time_of(view: ArticleView, clause: int, anchor_token: int, predicate: int | 
         if t.kind == "duration":
             continue
         k = view.token_at(t.start)
-        if k is None or view.tokens[k].sent != sentence or is_comparison_base(view, t, anchor_token):
+        if (k is None or view.tokens[k].sent != sentence or is_comparison_base(view, t, anchor_token)
+                or _after_event(view, k)):
             continue
         if view.clause_of[k] in own_clauses:
             rank = (0, abs(k - anchor_token))

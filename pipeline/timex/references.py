@@ -27,7 +27,10 @@ class ReferencePatterns:
         (with `paragraph`) in its paragraph. `sub_year`: a quarter, month, season, … only."""
         sent = self.tokens[i].sent
         par = self.paragraph_of(self.tokens[i].start)
-        candidates = [t for t in reversed(self.found) if t.resolved and t.start_date and t.kind == "date"
+        # a date, or a reported stretch of whole quarters or months ("за последний квартал … аналогичный период")
+        candidates = [t for t in reversed(self.found) if t.resolved and t.start_date
+                      and (t.kind == "date" or (t.kind == "interval" and t.granularity in {"quarter", "month", "half"}
+                                                and t.start_date.day == 1))
                       and (not sub_year or t.granularity in SUB_YEAR)]
         same_sentence = next((t for t in candidates if self.sent_of(t.start) == sent), None)
         if same_sentence is not None or not paragraph:

@@ -59,6 +59,16 @@ class SpanPatterns:
             period = {"г": "year", "м": "month", "к": "quarter"}[self.low(j)[0]]
             index = 0
             j += 1
+        months = self.month_numbers(j) if end_of else None
+        if months and len(months[0]) == 1 and self.anchor is not None:  # "до конца марта 2026 года"
+            month, after_month = months[0][0], months[1]
+            year, after = self.year_of(after_month)
+            span_end = (month_range(year, month)[1] if year is not None
+                        else self.placed(i, lambda y: month_range(y, month))[1])
+            if span_end < self.anchor:
+                return self.make(first, max(after, after_month), "interval", None, "month",
+                                 "the boundary is before the publication date")
+            return self.make(first, max(after, after_month), "interval", (self.anchor, span_end), "month")
         year, after = self.year_of(j)
         if year is None and period == "year" and index == 1 and not end_of:
             return None  # "до 40%" or "до конца" of something else
@@ -100,6 +110,10 @@ class SpanPatterns:
         if self.low(j) == "начала":
             start = self.period_at(j + 1, i)
             if start is None:
+                nxt = self.tok(j + 1)
+                if nxt is not None and nxt.text.isalpha() and nxt.text.islower() and nxt.pos in {"", "NOUN"}:
+                    # "С начала реализации проекта": since an event the calendar does not place
+                    return self.make(i, j + 2, "interval", None, None, "since an event, not a date")
                 return None
             span, end, granularity = start
             return self.until_anchor(i, end, span[0] if span else None, granularity)
@@ -372,6 +386,36 @@ class SpanPatterns:
         text = f"{value:g}".replace(".0", "")
         return self.make(first if first is not None else i, end, "duration", None, unit,
                          duration=f"P{text}{DURATION_CODE[unit]}")
+
+    def coming(self, i: int):
+        """'ближайшие три года' (from publication forward), 'ближайшие годы' (unresolved); 'в течение первого года'
+        (of something the text narrates: unresolved)."""
+        if self.low(i) == "в" and self.low(i + 1) == "течение" and self.low(i + 2).startswith(("перв", "последн")):
+            hit = amount_lexicon().match("duration_unit", self.tokens, i + 3)
+            if hit:
+                return self.make(i, hit[1], "interval", None, hit[0].value, "counted from an event")
+            return None
+        if not self.low(i).startswith(("ближайш", "следующ")):
+            return None
+        number = match_number(self.tokens, i + 1, self.text)
+        j = number.end if number else i + 1
+        plural = {"годы": "year", "годах": "year", "лет": "year", "месяцы": "month", "месяцах": "month"}
+        hit = amount_lexicon().match("duration_unit", self.tokens, j)
+        if number is None:
+            if self.low(j) not in plural:
+                return None
+            unit, end = plural[self.low(j)], j + 1
+        elif not hit:
+            return None
+        else:
+            unit, end = hit[0].value, hit[1]
+        if number is None or number.is_range or self.anchor is None:
+            return self.make(i, end, "date" if number is None else "interval", None, unit, "no bound is named")
+        n = int(number.low)
+        months = {"year": 12 * n, "half": 6 * n, "quarter": 3 * n, "month": n}.get(unit)
+        if months is None or n > 100:
+            return None
+        return self.make(i, end, "interval", (self.anchor, shift(self.anchor, months=months) - timedelta(days=1)), unit)
 
     def compound_length(self, j: int, unit: str, count: float) -> tuple[str, int] | None:
         """"2 года 3 месяца", "1 год и 6 месяцев": years then months as one ISO length (P2Y3M), index after."""
