@@ -121,12 +121,18 @@ class ArticleView:
             if tok.lemma == "следовать" and self.low(i + 1) == "из" and self.attribution_word(i + 2):
                 phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent, i + 2))
                 continue
+            if tok.lemma == "следовать" and self.low(i + 1) == "из" and self.low(i + 2) in {"него", "неё", "нее", "них"}:
+                phrases[i] = (self.low(i + 2), "данные", [i + 2])  # "Из него следует, что …": the document before
+                continue
             if tok.lemma in {"опираться", "ссылаться"} and self.low(i + 1) == "на" and self.attribution_word(i + 2):
                 # "если опираться на информацию TrendForce", "ссылаясь на данные ЦБ"
                 phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent, i + 2))
                 continue
             if tok.lower not in {"по", "со"}:
                 continue
+            if tok.head >= 0 and self.tokens[tok.head].head >= 0 and self.tokens[tok.head].dep == "nmod" and (
+                    self.tokens[self.tokens[tok.head].head].pos == "NOUN" and self.tokens[tok.head].head < i):
+                continue  # "специалистов по данным": a noun's own phrase, no attribution
             k = i + 1
             pronoun = self.tokens[k].lower if k < len(self.tokens) and self.tokens[k].lower in PRONOUNS else None
             word = self.attribution_word(k + 1 if pronoun else k)

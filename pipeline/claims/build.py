@@ -21,8 +21,8 @@ from pipeline.claims.modality import modality_of, negated, planned_money
 from pipeline.claims.relation import relation_of
 from pipeline.claims.relation_choice import relation_candidates
 from pipeline.claims.source import source_of
-from pipeline.claims.subject import antecedent, entity_for, subject_tokens
-from pipeline.claims.time import time_of
+from pipeline.claims.subject import antecedent, entity_for, subject_tokens, syntactic_subject
+from pipeline.claims.time import compared_base, time_of
 from pipeline.claims.words import SCALE_LEMMAS
 from pipeline.records import Amount, Claim, ClaimAmount
 
@@ -105,6 +105,9 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
                                                               view.token_at(primary.start))
     modality = modality_of(view, sentence, predicate, subject_mention, hint, group.clause)
     time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
+    if (modality == "forecast" and hint != "forecast" and view.published_at and time_end
+            and time_end < view.published_at and compared_base(view, view.token_at(primary.start)) is not None):
+        modality = "fact"  # "составит 8–10% — ниже уровня 2025 года (10–12%)": the base is a past figure
     paragraph, sent = view.paragraph_of(ev_start), tokens[sentence[0]].sent
     in_paragraph = [r for r in view.claim_relations if r[0] == paragraph]
     previous = in_paragraph[-1] if in_paragraph else None
@@ -127,8 +130,8 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     pred_tok = tokens[predicate] if predicate is not None else None
     future = pred_tok is not None and (pred_tok.tense == "Fut" or (pred_tok.tense == "Pres" and pred_tok.aspect == "Perf"))
     forecast_words = hint == "forecast" or bool({tokens[i].lemma for i in sentence} & set(view.lex["modal"]))
-    impersonal = pred_tok is not None and pred_tok.pos == "VERB" and not any(
-        tokens[c].dep in {"nsubj", "nsubj:pass"} for c in view.children.get(predicate, []))
+    impersonal = pred_tok is not None and pred_tok.pos == "VERB" and not syntactic_subject(
+        view, predicate, set(sentence), set())
     modality = planned_money(modality, relation, future, forecast_words, subject_mention, impersonal)
     comparison_value = group.comparison[0].value_max if group.comparison else None
     claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pipeline.claims.article import ArticleView
 from pipeline.claims.coref import antecedent_of, is_pronoun
 from pipeline.claims.subject import syntactic_subject
-from pipeline.claims.words import PRONOUNS, RELATIVES
+from pipeline.claims.words import CLAUSE_BREAKS, PRONOUNS, RELATIVES
 from pipeline.records import Mention
 
 Source = tuple[str | None, Mention | None, str]  # (text, entity, modality hint)
@@ -70,6 +70,11 @@ def _phrase_source(view: ArticleView, i: int) -> Source | None:
     pronoun, word, rest = view.attributions[i]
     start = view.tokens[i].start
     hint = view.lex["attribution"].get(word, "fact")
+    if pronoun in {"него", "неё", "нее", "них"}:  # "Из него следует": the document the sentence before named
+        referred = antecedent_of(view, rest[0])
+        if referred:
+            return view.phrase(referred), view.mention_in(referred, {"ORG", "PER"}, person_first=True), hint
+        return None
     if pronoun:  # "По его словам": the person (or organisation) the article last named
         return view.tokens[i + 1].text, view.latest_mention(start, PRONOUNS[pronoun]), hint
     if not rest:
@@ -100,10 +105,15 @@ def spoken(view: ArticleView, sentence: list[int], predicate: int | None, subjec
     verbs = [i for i in sentence if view.tokens[i].lemma in view.lex["speech"]
              and (clause_only is None or view.clause_of[i] == clause_only)]
 
+    last_clause = view.clause_of[sentence[-1]]
+
     def rank(i: int):
         if i == predicate:
             return 0, 0
-        return (1, amount - i) if i < amount else (2, i - amount)
+        clause_words = [k for k in view.clause_tokens[view.clause_of[i]] if view.tokens[k].text not in CLAUSE_BREAKS]
+        if view.clause_of[i] == last_clause and clause_words[:2].count(i) and i > amount:
+            return 1, 0  # "…, акции упали на 14%, пишет Bloomberg": a closing speech verb covers its sentence
+        return (2, amount - i) if i < amount else (3, i - amount)
 
     for i in sorted(verbs, key=rank):
         if i == predicate and view.tokens[i].lemma not in view.lex["subject_role"] and not _reports(view, i, amount):
