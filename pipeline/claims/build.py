@@ -17,7 +17,7 @@ from pipeline.claims.candidates import (
 from pipeline.claims.chooser import Candidate, choose, chooser_model, subject_candidates
 from pipeline.claims.confidence import claim_features, score
 from pipeline.claims.coref import antecedent_of, is_pronoun
-from pipeline.claims.modality import modality_of, negated, planned_money
+from pipeline.claims.modality import modality_in_time, modality_of, negated, planned_money
 from pipeline.claims.relation import relation_of
 from pipeline.claims.relation_choice import relation_candidates
 from pipeline.claims.source import source_of
@@ -133,6 +133,7 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     impersonal = pred_tok is not None and pred_tok.pos == "VERB" and not syntactic_subject(
         view, predicate, set(sentence), set())
     modality = planned_money(modality, relation, future, forecast_words, subject_mention, impersonal)
+    modality = modality_in_time(modality, time_start, time_end, time_source, view.published_at, forecast_words)
     comparison_value = group.comparison[0].value_max if group.comparison else None
     claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"
     confidence_features = claim_features(

@@ -116,6 +116,18 @@ def planned_money(modality: str, relation: str, predicate_future: bool, words_sa
     return modality
 
 
+def modality_in_time(modality: str, start, end, time_source: str, published, forecast_words: bool) -> str:
+    """The claim's own time and its modality agree: a figure about a period wholly before publication is no
+    forecast (an expectation about it is an estimate), one about a period wholly after it is no fact."""
+    if time_source != "sentence" or published is None or start is None or end is None:
+        return modality
+    if modality == "forecast" and end < published:
+        return "estimate" if forecast_words else "fact"
+    if modality == "fact" and start > published:
+        return "forecast"
+    return modality
+
+
 def _beaten(view: ArticleView, words: list[int]) -> set[str]:
     """Forecast words that are the object of a verb of exceeding ("превысило прогнозы аналитиков")."""
     beaten = set()
