@@ -40,6 +40,7 @@ ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл", "коп"}  # "млрд
 INTERVAL_MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
 TIME_PREPOSITIONS = {"за", "через", "спустя"}
 HALF_YEAR = re.compile(r"пол(?:года|году|угода|угоду|угодом)", re.IGNORECASE)  # "за два года", "через пять лет": time expressions, not amounts
+SMALL_GROUP_PREPOSITIONS = {"у", "из", "среди", "для", "о", "об", "при", "между"}
 PLUS, MINUS = {"+"}, {"−", "минус"}
 DASH_SIGNS = {"–", "-"}  # an en dash or hyphen glued to a number after a space or bracket is its minus: "(–12%)"
 LIST_CONTINUATION = {",", "и", "у", "в", ")", ";", "."}
@@ -477,6 +478,9 @@ class AmountScanner:
                 low = high = low * 12 + months[0]
                 return done("duration", "month", months[1])
             return done("duration", m.unit, m.end)
+        if (not zero and m.kind == "count" and not tokens[j].text[:1].isdigit() and high < 10
+                and self.low(first - 1) in SMALL_GROUP_PREPOSITIONS):
+            return None  # "упала у трёх компаний", "одна из двух": a small group named in passing, no figure
         if not zero and m.kind == "count" and not (low == high == 1 and not tokens[j].text[:1].isdigit()):
             return done("count", m.unit, m.end)
         if m.kind is not None and not zero:

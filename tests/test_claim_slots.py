@@ -229,3 +229,149 @@ def test_confidence_is_a_probability_and_ranks_a_clear_claim_above_a_vague_one(n
                      "около 12 тысяч заявок")
     assert 0.0 <= vague.confidence <= 1.0 and 0.0 <= clear.confidence <= 1.0
     assert clear.confidence > vague.confidence
+
+
+# --- issue 25: mechanisms that carry beyond the sentences they were found on (our own sentences) ---------------
+
+
+@pytest.mark.parametrize(
+    "text, amount, subject_word",
+    [
+        # "на которые пришлось": the relative stands for the noun before it
+        ("Главной мишенью стали банки, на которые пришлось 41% всех атак.", "41%", "банки"),
+        # "на них приходится": a pronoun in the framed phrase is its antecedent
+        ("Ядро клиентов — студенты вузов, на них приходится 28% заказов.", "28%", "студенты"),
+        # "у X" right before the amount, list by list
+        ("Прибыль снизилась у трёх банков: у «Альфы» на 6%, у «Беты» на 14%.", "14%", "Беты"),
+        # "на долю X приходится": the party whose share it is
+        ("На долю «Зетты» приходится до 38% всех заказов.", "до 38%", "Зетты"),
+        # a gapped clause that names a time inherits the subject before it
+        ("На 2026 г. запланированы расходы в размере 12 млрд руб., на 2027 г. — 14 млрд руб.", "14 млрд руб.",
+         "расходы"),
+        # an in-clause "X — N" names its subject
+        ("Взнос за участие составит 3%, а залог для участия - 15%.", "15%", "залог"),
+        # a sum after a count is about the counted thing
+        ("В октябре продали 4,1 млн планшетов на сумму 90 млрд рублей.", "90 млрд рублей", "планшетов"),
+        # a share opening a verbless clause is about its group
+        ("Почти 12% всех обращений — это жалобы на связь.", "Почти 12%", "обращений"),
+        # an amount compared in brackets is about the claim before it
+        ("На банки пришлось 21% атак (по сравнению с 30% годом ранее).", "30%", "банки"),
+        # a fine is about the party fined
+        ("Суд оштрафовал компанию «Зетта» на 2 млн руб.", "2 млн руб.", "Зетта"),
+        # an allocation with no subject is about its recipient
+        ("Заводу было выделено 5 млрд руб. на модернизацию.", "5 млрд руб.", "Заводу"),
+    ],
+)
+def test_subject_beyond_the_sentence(nlp, text, amount, subject_word):
+    assert subject_word in (claim_at(nlp, text, amount).subject or ""), claim_at(nlp, text, amount)
+
+
+@pytest.mark.parametrize(
+    "text, amount, source_word",
+    [
+        # a document after an impersonal speech verb
+        ("Расходы составят 40 млрд руб., говорится в пояснительной записке к бюджету.", "40 млрд руб.", "записке"),
+        ("Число атак выросло на 15%, стало известно из отчёта компании «Зетта».", "15%", "Зетта"),
+        # a closing speech verb covers its sentence, whoever spoke before
+        ("Директор предупредил о рисках: акции упали на 9%, пишет «Бета».", "9%", "Бета"),
+        # the next sentence that points back names the source; "со ссылкой на X" first
+        ("Продажи упали на 11%. Об этом сообщила газета со ссылкой на ретейлеров.", "11%", "ретейлеров"),
+        ("Выручка выросла на 8%. Такими данными поделился аналитик Олег Смирнов.", "8%", "Смирнов"),
+        ("Доля расходов составила 26%. Такие оценки содержатся в обзоре агентства «Зетта».", "26%", "Зетта"),
+        # "Из него следует": the document the sentence before named
+        ("Журнал изучил доклад «Беты». Из него следует, что зарплаты выросли на 7%.", "7%", "Беты"),
+        # inside a quotation the speaker named after it closes
+        ("«Продажи выросли на 12%. Спрос остаётся высоким», — говорится в сообщении компании.", "12%",
+         "сообщении"),
+    ],
+)
+def test_source_beyond_the_phrase(nlp, text, amount, source_word):
+    assert source_word in (claim_at(nlp, text, amount).source or ""), claim_at(nlp, text, amount)
+
+
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        # a noun's own "по данным" is no attribution
+        ("Спрос на специалистов по данным вырос на 40%.", "40%"),
+        # a speech verb inside a comparison speaks for the comparison, not for the claim
+        ("Компания продала 120 тыс. машин — больше, чем прогнозировали аналитики.", "120 тыс. машин"),
+        # "время ожидания" holds nobody's view
+        ("Время ожидания доставки достигает 30 недель.", "30 недель"),
+    ],
+)
+def test_no_source(nlp, text, amount):
+    assert claim_at(nlp, text, amount).source is None, claim_at(nlp, text, amount)
+
+
+@pytest.mark.parametrize(
+    "text, amount, relation",
+    [
+        # sales: revenue in money, supply in units; the words after the amount decide first
+        ("В июле продали 2 млн смартфонов на сумму 40 млрд рублей.", "40 млрд рублей", "revenue"),
+        ("Падение продаж составило 20% в штуках и 15% в деньгах.", "15%", "revenue"),
+        ("Падение продаж составило 20% в штуках и 15% в деньгах.", "20%", "supply"),
+        ("Продажи ноутбуков сократились на 12%.", "12%", "supply"),
+        # one item sold for a price is a price, a deal for a stake an investment
+        ("Терминал продаётся за $300.", "$300", "price"),
+        # a share of a group of people or organisations is other
+        ("Повысить тарифы планируют 64% операторов.", "64%", "other"),
+        # a share of spending is spending
+        ("Доля расходов на ИТ достигнет 30% от всех затрат.", "30%", "spend"),
+        # shares bought back are an investment
+        ("Компания выкупила 300 тысяч акций.", "300 тысяч акций", "invest"),
+        # salaries are prices
+        ("Медианная зарплата программистов составила 190 тыс. руб.", "190 тыс. руб.", "price"),
+        # a multiplier against a named party
+        ("Zento продала в два раза больше роутеров, чем Samsung.", "в два раза", "other"),
+        # a level with its change and no measure: the direction
+        ("Число пользователей достигло 40 млн, что на 6% больше, чем год назад.", "40 млн", "growth"),
+        # a share of blocked calls is no ban's extent
+        ("Более трети заблокированных звонков пришлось на пенсионеров.", "Более трети", "other"),
+    ],
+)
+def test_relation_beyond_the_word(nlp, text, amount, relation):
+    assert claim_at(nlp, text, amount).relation == relation
+
+
+@pytest.mark.parametrize(
+    "text, amount, start, end",
+    [
+        # a gapped clause's own year
+        ("На 2026 г. запланированы расходы в размере 12 млрд руб., на 2027 г. — 14 млрд руб.", "14 млрд руб.",
+         "2027-01-01", "2027-12-31"),
+        # the base a compared amount stands for
+        ("Во втором квартале прибыль упала до 4 млрд руб. по сравнению с 9 млрд руб. годом ранее.", "9 млрд руб.",
+         "2024-04-01", "2024-06-30"),
+        # a "когда" clause takes the date before it
+        ("Расходы вырастут по сравнению с 2025-м, когда планируется до 70 млрд руб.", "70 млрд руб.",
+         "2025-01-01", "2025-12-31"),
+        # never the date of an event after "после"
+        ("Трафик снизился на 12% после выхода в конце октября новой версии.", "12%", "2025-11-20", "2025-11-20"),
+        # never the date of a later clause with figures of its own
+        ("Доля составила 34%, тогда как в предыдущем квартале эта доля составляла 13%.", "34%",
+         "2025-11-20", "2025-11-20"),
+    ],
+)
+def test_time_beyond_the_nearest(nlp, text, amount, start, end):
+    claim = claim_at(nlp, text, amount)
+    assert (str(claim.time_start), str(claim.time_end)) == (start, end), claim
+
+
+@pytest.mark.parametrize(
+    "text, amount, modality",
+    [
+        # "хотят повысить" plans
+        ("Почти половина операторов хотят повысить цены на 7%.", "7%", "plan"),
+        # an allocation with no one named is a plan
+        ("На проект выделят 20 млрд рублей.", "20 млрд рублей", "plan"),
+        # a buyback approved is a plan
+        ("Совет директоров одобрил buyback до 2 млн акций.", "до 2 млн акций", "plan"),
+        # a goal noun that only qualifies another noun plans nothing
+        ("Основной целью атак стали банки, на которые пришлось 34% инцидентов.", "34%", "fact"),
+        # a forecast about a period wholly past is no forecast
+        ("Рост составит 8% — ниже уровня 2024 года (11%).", "11%", "fact"),
+    ],
+)
+def test_modality_beyond_the_word(nlp, text, amount, modality):
+    assert claim_at(nlp, text, amount).modality == modality, claim_at(nlp, text, amount)

@@ -122,7 +122,15 @@ class ArticleView:
                 phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent, i + 2))
                 continue
             if tok.lemma == "следовать" and self.low(i + 1) == "из" and self.low(i + 2) in {"него", "неё", "нее", "них"}:
-                phrases[i] = (self.low(i + 2), "данные", [i + 2])  # "Из него следует, что …": the document before
+                phrases[i] = (self.low(i + 2), "данные", [i + 2])  # "следует из него": the document before
+                continue
+            if tok.lower == "из" and self.low(i + 1) in {"него", "неё", "нее", "них"} and i + 2 < len(self.tokens) and (
+                    self.tokens[i + 2].lemma == "следовать"):
+                phrases[i] = (self.low(i + 1), "данные", [i + 1])  # "Из него следует, что …"
+                continue
+            if tok.lower == "известно" and self.low(i + 1) == "из" and self.attribution_word(i + 2):
+                # "стало известно из отчёта компании X"
+                phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent, i + 2))
                 continue
             if tok.lemma in {"опираться", "ссылаться"} and self.low(i + 1) == "на" and self.attribution_word(i + 2):
                 # "если опираться на информацию TrendForce", "ссылаясь на данные ЦБ"

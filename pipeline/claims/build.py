@@ -117,7 +117,7 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     if subject_for_relation and is_pronoun(view, subject_for_relation[0]) and len(subject_for_relation) == 1:
         subject_for_relation = antecedent_of(view, subject_for_relation[0]) or subject_for_relation  # "они рухнули"
     relation, relation_how = relation_of(view, subject_for_relation, predicate, primary, modality, group.clause,
-                                         carried, neighbour, group.amounts)
+                                         carried, neighbour, group.amounts + group.comparison)
     relation_model = chooser_model("relation")
     relations = []
     if relation_model is not None or features is not None:  # candidates cost time: only for a model or training

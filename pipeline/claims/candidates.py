@@ -98,7 +98,11 @@ def _is_level_group(group: Group) -> bool:
 def _compares_in_time(view: ArticleView, clause: int) -> bool:
     """The clause compares with an earlier time ("чем годом ранее", "по сравнению с аналогичным периодом", "год к
     году"), not with another party."""
-    tokens = [view.tokens[i] for i in view.clause_tokens[clause]]
+    members = list(view.clause_tokens[clause])
+    following = view.clause_tokens.get(clause + 1, [])
+    if following and view.tokens[following[0]].lower == "чем" and view.tokens[following[0]].sent == view.tokens[members[0]].sent:
+        members += following  # "что на 6% больше, чем год назад": the base is in the next segment
+    tokens = [view.tokens[i] for i in members]
     words = {t.lower for t in tokens}
     has_time = any(view.timex_at(t.start) is not None for t in tokens)
     return has_time or bool(words & {"ранее", "назад"}) or ("год" in words and "к" in words)

@@ -66,11 +66,23 @@ def antecedent_of(view: ArticleView, i: int) -> list[int] | None:
             break  # "компании, на которые": the nearest agreeing noun
     if not candidates:
         return None
-    # the nearest nominative (a subject) first, else the nearest agreeing noun
-    best = next((k for k in candidates if tokens[k].case == "Nom"), candidates[0])
+    # a subject pronoun ("она", "они") stands for the nearest nominative (a subject); an oblique one ("из него",
+    # "на них") for the nearest agreeing noun
+    subject_form = tokens[i].lower in {"она", "он", "оно", "они"}
+    best = next((k for k in candidates if tokens[k].case == "Nom"), candidates[0]) if subject_form else candidates[0]
+    head = tokens[best].head
+    if (tokens[best].dep == "nmod" and 0 <= head < best and tokens[head].pos == "NOUN"
+            and _agreement(tokens[head].text) & wanted):
+        best = head  # "студенты вузов, на них": the phrase's head, not its genitive
     while tokens[best].head >= 0 and tokens[best].dep in {"flat", "flat:foreign", "appos"} and tokens[best].head < best:
         best = tokens[best].head
-    clause = {k for k in view.sent_tokens[tokens[best].sent] if view.clause_of[k] == view.clause_of[best]}
-    phrase = [k for k in view.subtree(best, clause) if abs(k - best) <= MAX_WORDS and k < i
-              and tokens[k].text not in CLAUSE_BREAKS and not is_pronoun(view, k)]
-    return phrase or [best]
+    # the noun's phrase inside its own segment (between punctuation): "Ядро клиентов — студенты вузов, на них"
+    lo, hi = best, best
+    while lo - 1 >= 0 and tokens[lo - 1].text not in CLAUSE_BREAKS and tokens[lo - 1].sent == tokens[best].sent:
+        lo -= 1
+    while hi + 1 < i and tokens[hi + 1].text not in CLAUSE_BREAKS:
+        hi += 1
+    segment = set(range(lo, hi + 1))
+    phrase = [k for k in view.subtree(best, segment) if abs(k - best) <= MAX_WORDS and not is_pronoun(view, k)
+              and tokens[k].pos not in {"ADP", "CCONJ"} or k == best]
+    return sorted(set(phrase) & segment) or [best]

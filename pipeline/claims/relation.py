@@ -253,7 +253,10 @@ def _sales(view: ArticleView, subject: list[int], predicate: int | None, primary
         sum_of = first is not None and first > 0 and tokens[first - 1].lower == "сумму"
         heads = [i for i in subject if tokens[i].head not in subject]
         sales_subject = bool(heads) and tokens[heads[0]].lemma in lex["sales_word"] and tokens[heads[0]].pos == "NOUN"
-        return "revenue" if goods_before or sum_of or sales_subject else None
+        if goods_before or sum_of or sales_subject:
+            return "revenue"
+        # "Терминал продаётся за $300": one thing sold for a sum is its price
+        return "price" if first is not None and first > 0 and tokens[first - 1].lower == "за" else None
     if primary.kind == "count":
         return "supply" if (primary.unit or "") in lex["goods"] else None
     if primary.kind in {"percent", "multiplier"}:

@@ -278,13 +278,26 @@ def reported_next(view: ArticleView, sentence: list[int]) -> Source | None:
     reference = _reference_to(view, following)
     if reference:
         return reference
+    pointers = {i for i in following if tokens[i].lemma in BACK_NOUNS}
     for verb in (i for i in following if tokens[i].lemma in view.lex["speech"] | view.lex["report_verb"]):
         hint = view.lex["speech"].get(tokens[verb].lemma, "fact")
         found = speaker_of(view, verb, set(view.sent_tokens[tokens[verb].sent]))
-        if found and _names_someone(view, found[0]) and not set(found[0]) & {i for i in following
-                                                                             if tokens[i].lemma in BACK_NOUNS}:
+        if found and set(found[0]) & pointers:  # "Такие оценки содержатся в обзоре X": the document, not the data
+            found = document_of(view, verb, set(view.sent_tokens[tokens[verb].sent]))
+        if found and _names_someone(view, found[0]):
             mention = found[1] or _apposed_person(view, found[0])
             return view.phrase(found[0]), mention, hint
+    return None
+
+
+def document_of(view: ArticleView, verb: int, sentence: set[int]) -> tuple[list[int], Mention | None] | None:
+    """The document or office in the verb's "в/из X" phrase ("содержатся в обзоре агентства X")."""
+    tokens = view.tokens
+    for c in sorted(view.children.get(verb, [])):
+        marker = {tokens[m].lower for m in view.children.get(c, []) if tokens[m].dep == "case"}
+        if marker & {"в", "во", "из"} and tokens[c].lemma in view.lex["document"]:
+            words = [k for k in view.subtree(c, sentence) if abs(k - c) <= 8 and tokens[k].lower not in {"в", "во", "из"}]
+            return words, _publisher(view, words)
     return None
 
 

@@ -126,21 +126,23 @@ def framed_subject(view: ArticleView, predicate: int | None, sentence: set[int],
     рынок в 205 млрд" (obj), "обойдётся Constellation в $1,6 млрд" (dative), "на X пришлось 70%" (на)."""
     if predicate is None:
         return []
-    roles = set(view.lex["subject_role"].get(view.tokens[predicate].lemma, "").split("|")) - {""}
-    if not roles:
+    written = set(view.lex["subject_role"].get(view.tokens[predicate].lemma, "").split("|")) - {""}
+    if not written:
         return []
-    # a dative or prepositional role only when the verb has no subject of its own ("компании было выделено $7,9
-    # млрд", "на X пришлось 70%"), never against one ("правительство выделит на поддержку 20 млрд")
+    optional = {r.rstrip("?") for r in written if r.endswith("?")}
+    # a role written with "?" holds only when the verb has no subject of its own ("компании было выделено $7,9
+    # млрд"), never against one ("правительство выделит на поддержку 20 млрд")
     own_subject = any(view.tokens[c].dep in SUBJECT_DEPS and c not in excluded
                       and not any(a.start <= view.tokens[c].start < a.stop for a in view.amounts)
                       for c in view.children.get(predicate, []))
+    roles = {r.rstrip("?") for r in written} - (optional if own_subject else set())
     for c in sorted(view.children.get(predicate, [])):
         if c in excluded or view.tokens[c].pos not in {"NOUN", "PROPN", "X", "PRON"}:
             continue
         tok = view.tokens[c]
         markers = {view.tokens[m].lower for m in view.children.get(c, []) if view.tokens[m].dep == "case"}
-        if (("obj" in roles and tok.dep == "obj") or (not own_subject and (
-                ("dat" in roles and tok.case == "Dat" and not markers) or (roles & markers)))):
+        if (("obj" in roles and tok.dep == "obj") or ("dat" in roles and tok.case == "Dat" and not markers)
+                or (roles & markers)):
             if tok.pos == "PRON":  # "на которые пришлось 34%", "на них приходится 83%"
                 return antecedent_of(view, c) or [] if is_pronoun(view, c) else []
             if tok.lemma == "доля":  # "на долю «Алисы AI» приходится до 45%": the party whose share it is
@@ -180,7 +182,10 @@ def _nominal(view: ArticleView, phrase: list[int]) -> bool:
     if tokens[phrase[0]].pos == "ADP" or any(view.timex_covering(tokens[i].start) for i in phrase):
         return False
     heads = [i for i in phrase if tokens[i].head not in phrase]
-    return not heads or tokens[heads[0]].case in {"Nom", ""} or tokens[heads[0]].pos in {"PROPN", "X"}
+    if not heads or tokens[heads[0]].case in {"Nom", ""} or tokens[heads[0]].pos in {"PROPN", "X"}:
+        return True
+    # the tagger's case is one guess: "залог" (nominative or accusative) can still be a subject
+    return any(p.tag.case == "nomn" for p in parse_word(tokens[heads[0]].lower))
 
 
 def inherited_subject(view: ArticleView, clause: int, sentence: list[int]) -> list[int]:
@@ -343,8 +348,8 @@ def _possessor_phrase(view: ArticleView, i: int, amount_starts: set[int]) -> lis
     for j in range(i + 1, min(i + 8, len(tokens))):
         tok = tokens[j]
         if (tok.text in {",", "—", "–", ";", ".", "(", ")"} or tok.start in amount_starts or tok.sent != tokens[i].sent
-                or tok.pos in {"VERB", "AUX", "CCONJ"}):
-            break
+                or tok.pos in {"VERB", "AUX", "CCONJ", "ADP"}):
+            break  # "у «Беты» на 14%": the amount's own preposition ends the name
         phrase.append(j)
     return phrase if any(tokens[j].pos in {"NOUN", "PROPN", "X"} for j in phrase) else []
 

@@ -104,8 +104,8 @@ class SpanPatterns:
     def since(self, i: int):
         """'с прошлого года', 'с 2020 года', 'с начала августа', 'С января по август 2025 года', 'с 2026 по 2028 год'
         -> from then to the publication date, or to the second bound. "с прошлым годом" compares: not here."""
-        if self.low(i) != "с":
-            return None
+        if self.low(i) != "с" or self.low(i - 1) in {"сравнению", "сравнении"}:
+            return None  # "по сравнению с 2025-м" compares, it does not start anything
         j = i + 1
         if self.low(j) == "начала":
             start = self.period_at(j + 1, i)
