@@ -40,6 +40,7 @@ ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл", "коп"}  # "млрд
 INTERVAL_MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
 TIME_PREPOSITIONS = {"за", "через", "спустя"}
 HALF_YEAR = re.compile(r"пол(?:года|году|угода|угоду|угодом)", re.IGNORECASE)  # "за два года", "через пять лет": time expressions, not amounts
+LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z]+")
 SMALL_GROUP_PREPOSITIONS = {"у", "из", "среди", "для", "о", "об", "при", "между"}
 PLUS, MINUS = {"+"}, {"−", "минус"}
 DASH_SIGNS = {"–", "-"}  # an en dash or hyphen glued to a number after a space or bracket is its minus: "(–12%)"
@@ -419,6 +420,9 @@ class AmountScanner:
         noun = counted_noun(tokens, k)
         if noun:
             return Measure(number.low, number.high, noun[1], "count", noun[0], scale, scale_word)
+        if scale_word and k < len(tokens) and LATIN_NAME.fullmatch(tokens[k].text) and tokens[k].start == tokens[k - 1].stop + 1:
+            # "58 млн iPhone": a Latin product name after a scale word is what is counted
+            return Measure(number.low, number.high, k + 1, "count", tokens[k].text, scale, scale_word)
         return Measure(number.low, number.high, k, None, None, scale, scale_word)
 
     def plain(self, first: int, j: int, qualifier: str):

@@ -82,7 +82,7 @@ def counted_noun(tokens: Sequence[Tok], i: int) -> tuple[str, int] | None:
             named = _noun_after_classifier(tokens, j + 1)
             if named:  # "1,2 млн единиц техники": the noun after the classifier is what is counted
                 return named
-            return measure_noun(tokens, i) or lemma, j + 1
+            return measure_noun(tokens, i) or measure_noun(tokens, i, "classifier_measure") or lemma, j + 1
         return lemma, j + 1
     return None
 
@@ -103,15 +103,16 @@ def _noun_after_classifier(tokens: Sequence[Tok], j: int) -> tuple[str, int] | N
     return None
 
 
-def measure_noun(tokens: Sequence[Tok], i: int) -> str | None:
+def measure_noun(tokens: Sequence[Tok], i: int, category: str = "measure_noun") -> str | None:
     """The noun a measure word governs earlier in token i's sentence ("число атак … до 158" -> 'атака'):
     the first noun with a genitive reading after "число"/"количество", skipping its modifiers and any
-    prepositional phrase ("количество обработанных за квартал кремниевых пластин")."""
+    prepositional phrase ("количество обработанных за квартал кремниевых пластин"). With `category`
+    "classifier_measure", the words that name goods only for a classifier ("Поставки смартфонов … 322 млн штук")."""
     lex = amount_lexicon()
     sent = tokens[i].sent if i < len(tokens) else -1
     k = min(i, len(tokens)) - 1
     while k >= 0 and tokens[k].sent == sent:
-        if lex.match("measure_noun", tokens, k):
+        if lex.match(category, tokens, k):
             return _governed_noun(tokens, k + 1, i)
         k -= 1
     return None

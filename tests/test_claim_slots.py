@@ -375,3 +375,47 @@ def test_time_beyond_the_nearest(nlp, text, amount, start, end):
 )
 def test_modality_beyond_the_word(nlp, text, amount, modality):
     assert claim_at(nlp, text, amount).modality == modality, claim_at(nlp, text, amount)
+
+
+@pytest.mark.parametrize(
+    "text, amount, expected",
+    [
+        # (subject word, relation, source word or None, modality)
+        ("Выручка TSMC в третьем квартале выросла на 41% и достигла $33,1 млрд, сообщила компания.", "$33,1 млрд",
+         ("TSMC", "revenue", "компания", "fact")),
+        ("По данным TrendForce, доля Samsung сократилась до 7,3%, тогда как у TSMC она выросла до 71%.", "71%",
+         ("TSMC", "market_share", "TrendForce", "fact")),
+        ("Еврокомиссия оштрафовала Apple на €500 млн за нарушение правил конкуренции.", "€500 млн",
+         ("Apple", "other", None, "fact")),
+        ("Регулятор выписал Meta штраф в размере €200 млн.", "€200 млн", ("Meta", "other", None, "fact")),
+        ("Стартап Mistral AI привлёк €1,7 млрд в раунде, который возглавила ASML.", "€1,7 млрд",
+         ("Mistral", "invest", None, "fact")),
+        ("Xiaomi отгрузила 43 млн смартфонов, заняв третье место с долей 14%.", "14%",
+         ("Xiaomi", "market_share", None, "fact")),
+        ("Alphabet намерена потратить в 2025 году около $75 млрд на капитальные вложения.", "около $75 млрд",
+         ("Alphabet", "spend", None, "plan")),
+        ("Nvidia вложит в OpenAI до $100 млрд, говорится в совместном заявлении компаний.", "до $100 млрд",
+         ("Nvidia", "invest", "заявлении", "plan")),
+        ("Компания выпустит в следующем году 600 тыс. ускорителей, сообщает Reuters со ссылкой на источники.",
+         "600 тыс. ускорителей", ("Компания", "supply", "Reuters", "rumor")),
+        ("По данным Counterpoint, Apple поставила 58 млн iPhone, Samsung — 61 млн смартфонов.", "58 млн iPhone",
+         ("Apple", "supply", "Counterpoint", "fact")),
+        ("Инвестиции Oracle в дата-центры в Техасе оцениваются в $40 млрд.", "$40 млрд",
+         ("Oracle", "invest", None, "estimate")),
+        ("Поставки смартфонов за квартал выросли на 2,6% до 322 млн штук, подсчитали в IDC.", "322 млн штук",
+         ("смартфонов", "supply", "IDC", None)),
+    ],
+)
+def test_industry_news_claims(nlp, text, amount, expected):
+    claim = claim_at(nlp, text, amount)
+    subject_word, relation, source_word, modality = expected
+    assert subject_word in (claim.subject or ""), claim
+    assert claim.relation == relation, claim
+    assert (source_word in (claim.source or "")) if source_word else claim.source is None, claim
+    if modality:
+        assert claim.modality == modality, claim
+
+
+def test_classifier_takes_the_goods_a_sales_word_names(nlp):
+    claim = claim_at(nlp, "Поставки смартфонов за квартал выросли на 2,6% до 322 млн штук.", "322 млн штук")
+    assert claim.unit == "смартфон"

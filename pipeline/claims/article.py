@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from pipeline.claims.words import CLAUSE_BREAKS, PRONOUNS, RELATIVES, lexicon
+from pipeline.claims.words import CLAUSE_BREAKS, PRONOUNS, RELATIVES, is_change, lexicon
 from pipeline.lexicon import Tok, paragraph_breaks, paragraph_index
 from pipeline.norm import parse_word
 from pipeline.records import Amount, Mention, Timex
@@ -38,11 +38,28 @@ class ArticleView:
         # (paragraph, sentence, primary kind, relation) of each claim so far
         self.claim_relations: list[tuple[int, int, str, str]] = []
         self.starts = [t.start for t in tokens]
+        self.share_levels = self._share_levels()
         self.clause_tokens: dict[int, list[int]] = defaultdict(list)
         self.sent_tokens: dict[int, list[int]] = defaultdict(list)
         for i, tok in enumerate(tokens):
             self.clause_tokens[self.clause_of[i]].append(i)
             self.sent_tokens[tok.sent].append(i)
+
+    def _share_levels(self) -> set[str]:
+        """Percents written as a share level ("с долей 14%", "доля в 18%"): levels, not changes."""
+        levels = set()
+        for a in self.amounts:
+            if a.kind != "percent":
+                continue
+            k = bisect.bisect_right(self.starts, a.start) - 1
+            before = [self.tokens[j] for j in range(max(0, k - 2), k)]
+            if any(t.lemma == "доля" for t in before):
+                levels.add(a.amount_id)
+        return levels
+
+    def is_change(self, amount: Amount) -> bool:
+        """A change rather than a level (`words.is_change`), unless a share level."""
+        return amount.amount_id not in self.share_levels and is_change(amount)
 
     # --- clauses -------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.claims.article import ArticleView
-from pipeline.claims.words import CHANGE_KINDS, KIND_PRIORITY, is_change
+from pipeline.claims.words import KIND_PRIORITY
 from pipeline.norm import parse_word
 from pipeline.records import Amount
 
@@ -37,9 +37,9 @@ def group_amounts(view: ArticleView, sentence_amounts: list[Amount]) -> list[Gro
         clause = view.clause_of[first] if first is not None else -1
         opener = view.tokens[view.clause_tokens[clause][0]].lower if first is not None else ""
         clause_words = {w for i in view.clause_tokens[clause] for w in (view.tokens[i].lemma, view.tokens[i].lower)}
-        if groups and is_change(amount) and opener in {"что", "чем", "это"} and (
+        if groups and view.is_change(amount) and opener in {"что", "чем", "это"} and (
                 clause_words & set(view.lex["comparative"])):
-            if _compares_in_time(view, clause) and _is_level_group(groups[-1]):
+            if _compares_in_time(view, clause) and _is_level_group(view, groups[-1]):
                 groups[-1].amounts.append(amount)  # "$112,4 млрд: это на 61,1 % больше, чем годом ранее"
             else:
                 groups[-1].comparison.append(amount)  # "что в десять раз меньше, чем у американских"
@@ -85,14 +85,14 @@ def _continues(view: ArticleView, group: Group, amount: Amount, clause: int) -> 
     previous = group.amounts[-1]
     if group.clause == clause:
         return joins(view, group.amounts, amount)
-    if before == "до" and all(is_change(a) for a in group.amounts) and not is_change(amount):
+    if before == "до" and all(view.is_change(a) for a in group.amounts) and not view.is_change(amount):
         return True
     gap = view.text[previous.stop:amount.start]
-    return is_change(amount) and gap.strip() in {"(", "(+", "(−"} and _is_level_group(group)
+    return view.is_change(amount) and gap.strip() in {"(", "(+", "(−"} and _is_level_group(view, group)
 
 
-def _is_level_group(group: Group) -> bool:
-    return sum(not is_change(a) for a in group.amounts) == 1 and not any(is_change(a) for a in group.amounts)
+def _is_level_group(view: ArticleView, group: Group) -> bool:
+    return sum(not view.is_change(a) for a in group.amounts) == 1 and not any(view.is_change(a) for a in group.amounts)
 
 
 def _compares_in_time(view: ArticleView, clause: int) -> bool:
@@ -119,8 +119,8 @@ def _merge_change_and_level(view: ArticleView, groups: list[Group]) -> list[Grou
                 and not group.comparison and not view.has_own_subject(group.clause)
                 and view.tokens[view.clause_tokens[group.clause][0]].lower not in {"а", "но", "однако"}
                 and not _own_times_differ(view, previous.clause, group.clause)
-                and ((_is_change_group(previous) and _is_level_group(group))
-                     or (_is_level_group(previous) and _is_change_group(group)))):
+                and ((_is_change_group(view, previous) and _is_level_group(view, group))
+                     or (_is_level_group(view, previous) and _is_change_group(view, group)))):
             previous.amounts += group.amounts
             continue
         merged.append(group)
@@ -136,15 +136,15 @@ def _own_times_differ(view: ArticleView, first: int, second: int) -> bool:
     return bool(a) and bool(b) and not a & b
 
 
-def _is_change_group(group: Group) -> bool:
-    return all(is_change(a) for a in group.amounts)
+def _is_change_group(view: ArticleView, group: Group) -> bool:
+    return all(view.is_change(a) for a in group.amounts)
 
 
 def joins(view: ArticleView, group: list[Amount], amount: Amount) -> bool:
     """In one clause, a change and a level belong to one claim ("выросла на 41% до 452 млрд"), and so do the two
     ends of "с 13% до 5%"; two levels do not, nor two changes ("на 66% в Москве и на 41,5% в регионах")."""
     kinds = [a.kind for a in group] + [amount.kind]
-    levels = [a for a in [*group, amount] if not is_change(a)]
+    levels = [a for a in [*group, amount] if not view.is_change(a)]
     if len(levels) == 1 and len(kinds) == 2:
         return True
     if len(levels) <= 1 and len(kinds) - len(levels) >= 1 and len(kinds) > 2:

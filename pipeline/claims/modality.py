@@ -24,6 +24,7 @@ FUTURE_PLAN_VERBS = {"вложить", "потратить", "построить
                      "купить", "продать", "выпустить", "развернуть", "уволить", "ввести", "привлечь", "увеличить",
                      "сократить", "разместить", "вывести", "открыть", "удвоить", "расширить", "нарастить"}
 FUTURE_BE = {"буду", "будешь", "будет", "будем", "будете", "будут"}  # the tagger calls "будут" present
+ESTIMATING = {"оцениваться", "оценить", "оценивать"}  # a predicate that estimates
 GOAL_NOUNS = {"цель", "задача", "план", "намерение"}
 BEATING = {"превысить", "превзойти", "опередить", "побить", "обогнать", "превышать"}  # "превысило прогнозы" is a fact
 
@@ -68,6 +69,8 @@ def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, s
     lex = view.lex
     if {w for i in every for w in (view.tokens[i].lemma.lower(), view.tokens[i].lower)} & set(lex["rumor"]):
         return "rumor"  # "По данным источника": a qualifying noun still says where it comes from
+    if _cites_sources(view, sentence):
+        return "rumor"  # "…, сообщает Reuters со ссылкой на источники"
     pred = view.tokens[predicate] if predicate is not None else None
     future = pred is not None and (pred.tense == "Fut" or (pred.tense == "Pres" and pred.aspect == "Perf"))
     past = pred is not None and pred.tense == "Past"
@@ -85,9 +88,21 @@ def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, s
         return "estimate"  # an expectation about a period now past
     if future or modal or hint == "forecast":
         return "forecast"
-    if hint == "estimate":
-        return "estimate"
+    if hint == "estimate" or (pred is not None and pred.lemma in ESTIMATING):
+        return "estimate"  # "оценивается в $40 млрд"
     return "fact"
+
+
+def _cites_sources(view: ArticleView, sentence: list[int]) -> bool:
+    """The sentence's attribution rests on unnamed sources: "со ссылкой на (свои) источники", "ссылаясь на
+    источники"."""
+    tokens = view.tokens
+    for i in sentence:
+        if tokens[i].lower in {"ссылкой", "ссылаясь"} and i + 1 < len(tokens) and tokens[i + 1].lower == "на":
+            for k in range(i + 2, min(i + 5, len(tokens))):
+                if tokens[k].lemma in view.lex["rumor"]:
+                    return True
+    return False
 
 
 def _passive(view: ArticleView, predicate: int) -> bool:

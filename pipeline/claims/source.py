@@ -157,11 +157,19 @@ def speaker_of(view: ArticleView, verb: int, sentence: set[int]) -> tuple[list[i
     stands for; else the person named after the verb ("Как заявил … Дженсен Хуанг, …"); else the first noun
     after it."""
     tokens = view.tokens
-    subject = syntactic_subject(view, verb, sentence, set())
+    own = any(tokens[c].dep in {"nsubj", "nsubj:pass"} for c in view.children.get(verb, []))
+    head = tokens[verb].head
+    chained = head >= 0 and tokens[head].lemma in view.lex["speech"]
+    # a speech verb's subject is its own, or a coordinated speech verb's ("отметил и добавил"); never the subject
+    # of the claim's verb it was hung on ("Nvidia вложит $100 млрд, говорится в заявлении")
+    subject = syntactic_subject(view, verb, sentence, set()) if own or chained or tokens[verb].dep not in {
+        "root", "parataxis", "conj"} else []
     if len(subject) == 1 and is_pronoun(view, subject[0]):
         subject = antecedent_of(view, subject[0]) or subject  # "Они оценивали затраты …": the operators
     if subject:
         mention = view.mention_in(subject, {"ORG", "PER"}, person_first=True) or _apposed_person(view, subject)
+        if mention is None and any(tokens[k].lemma in view.lex["actor_noun"] for k in subject):
+            mention = view.salient_mention(tokens[min(subject)].start, {"ORG"})  # "сообщила компания"
         return subject, mention
     for c in sorted(view.children.get(verb, [])):
         marker = {tokens[m].lower for m in view.children.get(c, []) if tokens[m].dep == "case"}

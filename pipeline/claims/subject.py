@@ -141,8 +141,8 @@ def framed_subject(view: ArticleView, predicate: int | None, sentence: set[int],
             continue
         tok = view.tokens[c]
         markers = {view.tokens[m].lower for m in view.children.get(c, []) if view.tokens[m].dep == "case"}
-        if (("obj" in roles and tok.dep == "obj") or ("dat" in roles and tok.case == "Dat" and not markers)
-                or (roles & markers)):
+        if (("obj" in roles and tok.dep == "obj") or ("dat" in roles and (tok.case == "Dat" or tok.dep == "iobj")
+                                                          and not markers) or (roles & markers)):
             if tok.pos == "PRON":  # "на которые пришлось 34%", "на них приходится 83%"
                 return antecedent_of(view, c) or [] if is_pronoun(view, c) else []
             if tok.lemma == "доля":  # "на долю «Алисы AI» приходится до 45%": the party whose share it is
@@ -328,6 +328,22 @@ def possessor(view: ArticleView, primary: Amount, clause: int) -> list[int]:
     return []
 
 
+def clause_possessor(view: ArticleView, primary: Amount, clause: int) -> list[int]:
+    """"тогда как у TSMC она выросла до 71%": an "у X" opening the amount's clause, whose own subject is only a
+    pronoun or a measure word, names whose figure it is."""
+    tokens = view.tokens
+    first = view.token_at(primary.start)
+    members = [i for i in view.clause_tokens.get(clause, []) if first is not None and i < first]
+    at = next((i for i in members if tokens[i].lower in {"у", "среди"}), None)
+    if at is None or any(a.start < primary.start and tokens[at].start < a.start for a in view.amounts):
+        return []
+    phrase = _possessor_phrase(view, at, {a.start for a in view.amounts})
+    rest = [i for i in members if i > max(phrase, default=at) and tokens[i].pos in {"NOUN", "PROPN", "PRON"}]
+    if not phrase or any(tokens[i].pos != "PRON" and tokens[i].lemma not in view.lex["relation"] for i in rest):
+        return []
+    return phrase
+
+
 def _possessor_before(view: ArticleView, k: int, starts: set[int]) -> list[int]:
     """An "у X" that ends right before token k+1 (the amount), inside one segment: X."""
     tokens = view.tokens
@@ -348,8 +364,8 @@ def _possessor_phrase(view: ArticleView, i: int, amount_starts: set[int]) -> lis
     for j in range(i + 1, min(i + 8, len(tokens))):
         tok = tokens[j]
         if (tok.text in {",", "—", "–", ";", ".", "(", ")"} or tok.start in amount_starts or tok.sent != tokens[i].sent
-                or tok.pos in {"VERB", "AUX", "CCONJ", "ADP"}):
-            break  # "у «Беты» на 14%": the amount's own preposition ends the name
+                or tok.pos in {"VERB", "AUX", "CCONJ", "ADP", "PRON"}):
+            break  # "у «Беты» на 14%", "у TSMC она": the amount's own preposition or a pronoun ends the name
         phrase.append(j)
     return phrase if any(tokens[j].pos in {"NOUN", "PROPN", "X"} for j in phrase) else []
 
@@ -463,9 +479,20 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
     """The subject phrase of a claim and how it was found: a bracketed owner, a possessor next to the amount, the
     object of a speech verb, a share that is the subject, gapped, framed, syntactic; the counted thing or the
     group of a share; else an entity of the clause, else the nearest one earlier in the sentence."""
+    found, how = _subject_tokens(view, clause, predicate, sentence, primary, amount_tokens)
+    timed = {i for i in found if view.timex_covering(view.tokens[i].start) is not None}
+    if timed and len(timed) < len(found):  # "Выручка Micron за квартал" -> "Выручка Micron"
+        found = [i for i in found if i not in timed]
+        while found and view.tokens[found[-1]].pos == "ADP":
+            found = found[:-1]
+    return found, how
+
+
+def _subject_tokens(view: ArticleView, clause: int, predicate: int | None, sentence: list[int], primary: Amount,
+                    amount_tokens: set[int]) -> tuple[list[int], str]:
     excluded = amount_tokens | view.attribution
     for how, found in (("bracketed", bracketed_owner(view, primary, sentence)),
-                       ("possessor", possessor(view, primary, clause)),
+                       ("possessor", possessor(view, primary, clause) or clause_possessor(view, primary, clause)),
                        ("reported", reported_subject(view, predicate, primary, set(sentence), excluded))):
         if found:
             return found, how
