@@ -419,3 +419,45 @@ def test_industry_news_claims(nlp, text, amount, expected):
 def test_classifier_takes_the_goods_a_sales_word_names(nlp):
     claim = claim_at(nlp, "Поставки смартфонов за квартал выросли на 2,6% до 322 млн штук.", "322 млн штук")
     assert claim.unit == "смартфон"
+
+
+@pytest.mark.parametrize(
+    "text, amount, expected",
+    [
+        # (subject word, source word or None, modality)
+        ("Инвесторы ожидали выручку в $30 млрд, но компания заработала $33 млрд.", "$30 млрд",
+         ("выручку", "Инвесторы", "estimate")),
+        ("Инвесторы ожидали выручку в $30 млрд, но компания заработала $33 млрд.", "$33 млрд",
+         ("компания", None, "fact")),
+        ("Компания прогнозирует выручку в четвёртом квартале на уровне $54 млрд.", "$54 млрд",
+         ("выручку", "Компания", "forecast")),
+        ("Стоимость сделки может составить $5 млрд, пишет Bloomberg со ссылкой на собеседников.", "$5 млрд",
+         ("сделки", "Bloomberg", "rumor")),
+        ("Правительство выделит 10 млрд рублей на поддержку отрасли.", "10 млрд рублей",
+         ("Правительство", None, "plan")),
+        ("«Мы увеличим выпуск на 30%», — заявил генеральный директор Иван Петров.", "30%",
+         ("Мы", "Петров", "plan")),
+    ],
+)
+def test_expectations_and_commitments(nlp, text, amount, expected):
+    claim = claim_at(nlp, text, amount)
+    subject_word, source_word, modality = expected
+    assert subject_word in (claim.subject or ""), claim
+    assert (source_word in (claim.source or "")) if source_word else claim.source is None, claim
+    assert claim.modality == modality, claim
+
+
+@pytest.mark.parametrize(
+    "text, amount, relation",
+    [
+        ("По слухам, Apple купит стартап за $1 млрд.", "$1 млрд", "invest"),  # a company bought: a deal
+        ("Стоимость сделки может составить $5 млрд.", "$5 млрд", "invest"),   # the value of a deal
+    ],
+)
+def test_deals_are_investments(nlp, text, amount, relation):
+    assert claim_at(nlp, text, amount).relation == relation
+
+
+def test_an_elided_period_takes_the_period_named_before(nlp):
+    claim = claim_at(nlp, "В первом полугодии выручка выросла на 10%, а во втором — на 15%.", "15%")
+    assert (str(claim.time_start), str(claim.time_end)) == ("2025-07-01", "2025-12-31")

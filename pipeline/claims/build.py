@@ -27,6 +27,9 @@ from pipeline.claims.words import SCALE_LEMMAS
 from pipeline.records import Amount, Claim, ClaimAmount
 
 
+INSTITUTIONS = {"правительство", "министерство", "власть", "государство", "ведомство", "регулятор", "администрация"}
+
+
 @dataclass
 class ClaimTrace:
     """How one claim was decided, for training: its confidence features and its subject candidates (`chosen`: the
@@ -132,7 +135,9 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     forecast_words = hint == "forecast" or bool({tokens[i].lemma for i in sentence} & set(view.lex["modal"]))
     impersonal = pred_tok is not None and pred_tok.pos == "VERB" and not syntactic_subject(
         view, predicate, set(sentence), set())
-    modality = planned_money(modality, relation, future, forecast_words, subject_mention, impersonal)
+    heads = [i for i in subject if tokens[i].head not in subject]
+    institution = bool(heads) and tokens[heads[0]].lemma in INSTITUTIONS | set(view.lex["actor_noun"]) - {"он", "она", "они"}
+    modality = planned_money(modality, relation, future, forecast_words, subject_mention, impersonal, institution)
     modality = modality_in_time(modality, time_start, time_end, time_source, view.published_at, forecast_words)
     comparison_value = group.comparison[0].value_max if group.comparison else None
     claim_id = f"{view.article_id}:c{primary.start}-{primary.stop}"

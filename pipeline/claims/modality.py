@@ -72,6 +72,8 @@ def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, s
     if _cites_sources(view, sentence):
         return "rumor"  # "…, сообщает Reuters со ссылкой на источники"
     pred = view.tokens[predicate] if predicate is not None else None
+    if pred is not None and hint == "fact" and lex["speech"].get(pred.lemma) in {"forecast", "estimate"}:
+        hint = lex["speech"][pred.lemma]  # "Компания прогнозирует выручку …", "ожидали выручку в $30 млрд"
     future = pred is not None and (pred.tense == "Fut" or (pred.tense == "Pres" and pred.aspect == "Perf"))
     past = pred is not None and pred.tense == "Past"
     if clause is not None and "бы" in {view.tokens[i].lower for i in view.clause_tokens[clause]}:
@@ -79,7 +81,9 @@ def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, s
     plan = lemmas & set(lex["plan"])
     passive_future = predicate is not None and _passive(view, predicate)
     future = future or passive_future
-    if plan or (future and pred.lemma in FUTURE_PLAN_VERBS and (subject_mention is not None or passive_future)):
+    first_person = any(view.tokens[i].lower in {"мы", "я"} for i in words if view.tokens[i].dep.startswith("nsubj"))
+    if plan or (future and pred.lemma in FUTURE_PLAN_VERBS and (subject_mention is not None or passive_future
+                                                                 or first_person)):
         return "plan"  # "Сбербанк вложит", "будут построены ещё три кампуса"
     if announced(view, predicate, words):
         return "plan"  # "объявила о строительстве фабрики стоимостью $10–12 млрд"
@@ -121,12 +125,12 @@ def announced(view: ArticleView, predicate: int | None, words: list[int]) -> boo
 
 
 def planned_money(modality: str, relation: str, predicate_future: bool, words_say_forecast: bool,
-                  subject_mention: Mention | None, impersonal: bool = False) -> str:
+                  subject_mention: Mention | None, impersonal: bool = False, institution: bool = False) -> str:
     """A named party's own future spending or investment stated as a fact is a plan ("Samsung вложит в линию 60
     трлн вон"), and so is an allocation with no one named ("На нацпроект выделят полтриллиона рублей"); a
     market's ("расходы банков вырастут") or one with "может", "должен" or an expectation stays a forecast."""
     if (modality == "forecast" and relation in {"spend", "invest"} and predicate_future and not words_say_forecast
-            and (impersonal or subject_mention is not None and subject_mention.type in {"ORG", "PER"})):
+            and (impersonal or institution or subject_mention is not None and subject_mention.type in {"ORG", "PER"})):
         return "plan"
     return modality
 

@@ -24,6 +24,7 @@ from pipeline.claims.article import ArticleView
 from pipeline.records import Amount
 
 DIRECTIONS = {"growth", "decline"}
+DEALS = {"сделка", "покупка", "приобретение", "слияние", "поглощение"}
 SPEC_UNITS = {"GHz", "MHz", "Gbit/s", "Mbit/s", "Tbit/s", "nm", "hour", "km", "TB", "GB", "t"}
 
 
@@ -136,6 +137,9 @@ def _measured(view: ArticleView, i: int, clause_tokens: list[int]) -> str | None
     """The relation token i names; a change names the measure in its genitive ("росте стоимости" → price)."""
     lemma = view.tokens[i].lemma.lower()
     relation = view.lex["relation"].get(lemma)
+    if relation == "price" and any(view.tokens[c].dep == "nmod" and view.tokens[c].lemma in DEALS
+                                   for c in view.children.get(i, [])):
+        return "invest"  # "стоимость сделки", "сумма покупки": the value of a deal is an investment
     if relation == "market_share" and lemma == "приходиться" and not _na_phrase(view, clause_tokens):
         return None  # "говорить не приходится": no "на долю X приходится"
     if relation in DIRECTIONS:
@@ -255,8 +259,9 @@ def _sales(view: ArticleView, subject: list[int], predicate: int | None, primary
         sales_subject = bool(heads) and tokens[heads[0]].lemma in lex["sales_word"] and tokens[heads[0]].pos == "NOUN"
         if goods_before or sum_of or sales_subject:
             return "revenue"
-        # "Терминал продаётся за $300": one thing sold for a sum is its price
-        return "price" if first is not None and first > 0 and tokens[first - 1].lower == "за" else None
+        # "Терминал продаётся за $300": one thing sold for a sum is its price ("купит стартап за $1 млрд" is a deal)
+        selling = any(tokens[i].lemma in {"продать", "продаваться", "продавать", "реализовать"} for i in sold)
+        return "price" if selling and first is not None and first > 0 and tokens[first - 1].lower == "за" else None
     if primary.kind == "count":
         return "supply" if (primary.unit or "") in lex["goods"] else None
     if primary.kind in {"percent", "multiplier"}:

@@ -120,11 +120,20 @@ def spoken(view: ArticleView, sentence: list[int], predicate: int | None, subjec
             continue
         if view.clause_of[i] != view.clause_of[amount] and _comparison_clause(view, i):
             continue  # "поставила 497 тыс. — больше, чем прогнозировал Bloomberg": the comparison's, not the claim's
+        if i < amount and view.clause_of[i] != view.clause_of[amount] and _contrasts(view, view.clause_of[amount]):
+            continue  # "Инвесторы ожидали $30 млрд, но компания заработала $33 млрд": the expectation is not the fact
         speaker = speaker_of(view, i, set(sentence))
         if speaker and not set(speaker[0]) & set(subject) and _names_someone(view, speaker[0]):
             tokens, mention = speaker
             return view.phrase(tokens), mention, view.lex["speech"][view.tokens[i].lemma]
     return None
+
+
+def _contrasts(view: ArticleView, clause: int) -> bool:
+    """The clause opens with a contrast and has a verb of its own ("…, но компания заработала …")."""
+    members = view.clause_tokens.get(clause, [])
+    words = [k for k in members if view.tokens[k].text not in CLAUSE_BREAKS]
+    return bool(words) and view.tokens[words[0]].lower in {"но", "однако", "зато"} and view.has_verb(words)
 
 
 def _comparison_clause(view: ArticleView, i: int) -> bool:

@@ -483,8 +483,8 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
     timed = {i for i in found if view.timex_covering(view.tokens[i].start) is not None}
     if timed and len(timed) < len(found):  # "Выручка Micron за квартал" -> "Выручка Micron"
         found = [i for i in found if i not in timed]
-        while found and view.tokens[found[-1]].pos == "ADP":
-            found = found[:-1]
+    while len(found) > 1 and view.tokens[found[-1]].pos in {"ADP", "CCONJ"}:
+        found = found[:-1]  # "выручку в [$30 млрд]": a preposition left by the amount
     return found, how
 
 

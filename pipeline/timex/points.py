@@ -190,7 +190,9 @@ class PointPatterns:
     def ordinal_period(self, i: int):
         """'четвёртом квартале 2023 года', 'III квартале уходящего года', 'первое полугодие', 'III четвертью 2024 года'."""
         hit = self.lex.match("ordinal", self.tokens, i)
-        if not hit or not self.low(hit[1]).startswith((*QUARTER_WORD, "полугод")):
+        if hit and not self.low(hit[1]).startswith((*QUARTER_WORD, "полугод")):
+            return self.elided_period(i, hit)
+        if not hit:
             return None
         period = "half" if self.low(hit[1]).startswith("полугод") else "quarter"
         index, j = int(hit[0].value), hit[1] + 1
@@ -207,6 +209,22 @@ class PointPatterns:
         if index == -1:
             return self.make(i, j, "date", None, period)
         return self.make(i, j, "date", self.placed(i, lambda y: period_range(y, period, index)), period)
+
+    def elided_period(self, i: int, hit):
+        """"В первом полугодии выручка выросла на 10%, а во втором — на 15%": an ordinal after "в/во" whose period
+        word is left out takes the period (and year) of the ordinal period named before it in the sentence."""
+        if self.low(i - 1) not in {"в", "во"} or int(hit[0].value) < 1:
+            return None
+        sent = self.tokens[i].sent
+        before = next((t for t in reversed(self.found) if self.sent_of(t.start) == sent and t.kind == "date"
+                       and t.granularity in {"quarter", "half"} and t.start_date is not None), None)
+        if before is None or self.tok(hit[1]) is not None and self.tokens[hit[1]].pos in {"NOUN", "PROPN"}:
+            return None
+        index = int(hit[0].value)
+        if index > (2 if before.granularity == "half" else 4):
+            return None
+        return self.make(i, hit[1], "date", period_range(before.start_date.year, before.granularity, index),
+                         before.granularity)
 
     def season(self, i: int):
         """'осенью 2024 года', 'осени 2026 года', 'летом', 'летнего периода' (without a year: placed by tense)."""
