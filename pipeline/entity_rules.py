@@ -30,7 +30,7 @@ Ent = tuple[int, int, str]  # token start, token end (exclusive), label
 QUOTES_OPEN = {"«", "„", "“", '"'}
 QUOTES_CLOSE = {"»", "“", "”", '"'}
 LIST_JOINERS = {",", "и", "или", "а", "также"}
-EDITIONS = {"Pro", "Max", "MAX", "Ultra", "Plus", "Lite", "Mini", "SE", "Play", "Air", "Neo", "Edge", "Fold", "Flip",
+EDITIONS = {"Pro", "Max", "MAX", "Ultra", "Plus", "Lite", "Mini", "SE", "Play", "Air", "Neo", "Edge", "Fold", "Flip", "Elite",
             "Turbo", "Flash", "Nano", "Prime", "FE", "XL", "Slim"}
 ORG_SUFFIXES = {"Electronics", "Corporation", "Corp", "Inc", "Group", "Holding", "Holdings", "Technologies",
                 "Technology", "Labs", "Lab", "Research", "Capital", "Ventures", "Partners", "Semiconductor",
@@ -364,8 +364,20 @@ def government_bodies(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
     return ents
 
 
+def editions_after(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
+    """"Blackwell Ultra", "A19 Pro", "Snapdragon 8 Elite": edition words right after a product are part of it."""
+    out = []
+    for start, end, label in ents:
+        k = end
+        while label == "PRODUCT" and k < len(words) and words[k].text in EDITIONS and words[k - 1].space:
+            k += 1
+        out.append((start, k, label) if _free([e for e in ents if e != (start, end, label)], start, k) else
+                   (start, end, label))
+    return out
+
+
 RULES = (product_class_names, versioned_names, maker_names, known_names, organisation_names, listed_codes,
-         bracketed_abbreviations, government_bodies)
+         bracketed_abbreviations, government_bodies, editions_after)
 
 
 def apply_rules(words: Sequence[Word], ents: Sequence[Ent]) -> list[Ent]:

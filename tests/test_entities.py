@@ -139,6 +139,13 @@ def test_label_propagator_skips_a_surface_with_two_labels_and_inflecting_words(n
         ("ракета Falcon 9 и ракета Starship 2 стартуют", [("Falcon 9", "PRODUCT"), ("Starship 2", "PRODUCT")]),
         # a maker followed by a Latin name
         ("антивирус Kaspersky Endpoint Security купили", [("Kaspersky Endpoint Security", "PRODUCT")]),
+        # an edition word after a product or a chip code is part of it
+        ("ускорители Blackwell Ultra и чип A19 Pro", [("Blackwell Ultra", "PRODUCT"), ("A19 Pro", "PRODUCT")]),
+        ("процессор Snapdragon 8 Elite", [("Snapdragon 8 Elite", "PRODUCT")]),
+        ("продали 50 млн iPhone 17 Pro", [("iPhone 17 Pro", "PRODUCT")]),
+        # a class noun the lemmatizer does not know is found by its stem; the list after it shares its label
+        ("на маркетплейсах «Озон», «Лента Маркет» и Wildberries", [("Озон", "PRODUCT"), ("Лента Маркет", "PRODUCT"),
+                                                                  ("Wildberries", "PRODUCT")]),
     ],
 )
 def test_products_beyond_the_lexicon(nlp, text, expected):
@@ -173,6 +180,23 @@ def test_not_products(nlp, text, name):
 def test_organisations_beyond_the_ner(nlp, text, expected):
     doc = nlp(text)
     assert expected in [(e.text, e.label_) for e in doc.ents]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a body or a court takes the country or city right after it (flat, outermost)
+        ("Министерство энергетики США опубликовало прогноз.", [("Министерство энергетики США", "ORG")]),
+        ("Районный суд Москвы оштрафовал сервис.", [("Районный суд Москвы", "ORG")]),
+        # a name never runs over a line break
+        ("Об этом сообщил ТАСС\n\nМОСКВА, 5 мая.", [("ТАСС", "ORG"), ("МОСКВА", "LOC")]),
+        # two words glued by a lost line break are no person
+        ("Продажи падают даже перед началом учёбыЭксперты полагают иначе.", []),
+    ],
+)
+def test_entity_spans(nlp, text, expected):
+    doc = nlp(text)
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ != "PRODUCT"] == expected
 
 
 def test_an_abbreviation_in_brackets_is_a_mention_of_its_own(nlp):
