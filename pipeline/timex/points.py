@@ -190,17 +190,23 @@ class PointPatterns:
     def ordinal_period(self, i: int):
         """'четвёртом квартале 2023 года', 'III квартале уходящего года', 'первое полугодие', 'III четвертью 2024 года'."""
         hit = self.lex.match("ordinal", self.tokens, i)
-        if hit and not self.low(hit[1]).startswith((*QUARTER_WORD, "полугод")):
-            return self.elided_period(i, hit)
         if not hit:
             return None
-        period = "half" if self.low(hit[1]).startswith("полугод") else "quarter"
-        index, j = int(hit[0].value), hit[1] + 1
+        word = hit[1] + 1 if YEAR_ADJECTIVE.fullmatch(self.low(hit[1])) else hit[1]  # "четвёртом календарном квартале"
+        if not self.low(word).startswith((*QUARTER_WORD, "полугод", "половин")):
+            return self.elided_period(i, hit)
+        period = "quarter" if self.low(word).startswith(QUARTER_WORD) else "half"  # "первой половине года"
+        if period == "half" and self.low(word).startswith("половин") and not (
+                self.year_of(word + 1)[1] > word + 1 or self.bare_year_word(word + 1)):
+            return None  # "во второй половине дня": only a half of a year
+        index, j = int(hit[0].value), word + 1
         if index > (2 if period == "half" else 4):
             return None
         year, after = self.year_of(j)
+        if year is None and after == j and self.bare_year_word(j):
+            after = j + 1  # "во второй половине года": the year its tense points to
         j = max(j, after)
-        if self.low(hit[1]).startswith("четверт") and after == hit[1] + 1:
+        if self.low(word).startswith("четверт") and after == word + 1:
             return None  # "первой четверти" without a year is not a quarter of the calendar
         if year is not None and index == -1:
             index = 4 if period == "quarter" else 2

@@ -56,7 +56,7 @@ class TimexScanner(PointPatterns, SpanPatterns, ReferencePatterns):
         return scan_tokens(len(self.tokens), self.match_at, self.found)
 
     def patterns(self):
-        return (self.anaphora, self.comparison_base, self.coming, self.boundary, self.since, self.within, self.through,
+        return (self.anaphora, self.comparison_base, self.decade_end, self.reported_months, self.coming, self.boundary, self.since, self.within, self.through,
                 self.during, self.day_words, self.numeric_date, self.day_month, self.part_of, self.months, self.years,
                 self.ordinal_period, self.season, self.relative_period, self.year_adjective, self.year_ago,
                 self.vague_ago, self.unit_ago, self.half_length, self.duration)

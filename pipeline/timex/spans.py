@@ -261,9 +261,9 @@ class SpanPatterns:
                 return self.make(i, end, "interval", period_range(self.anchor.year, "quarter", quarter), "quarter")
             year_q, quarter = (self.anchor.year, quarter - 1) if quarter > 1 else (self.anchor.year - 1, 4)
             return self.make(i, end, "interval", period_range(year_q, "quarter", quarter), "quarter")
-        if unit == "month" and not modifier and not future and 1 < n < 12:
-            # "за девять месяцев" in a report: year to date, not a rolling window
-            return self.make(i, end, "interval", self.year_to_date("month", n), "month")
+        if unit in {"month", "quarter"} and not modifier and not future and 1 < n < (12 if unit == "month" else 4):
+            # "за девять месяцев", "за три квартала" in a report: year to date, not a rolling window
+            return self.make(i, end, "interval", self.year_to_date(unit, n), unit)
         return self.rolling(i, end, unit, n, future)
 
     def year_to_date(self, unit: str, n: int) -> tuple[date, date] | None:
@@ -386,6 +386,43 @@ class SpanPatterns:
         text = f"{value:g}".replace(".0", "")
         return self.make(first if first is not None else i, end, "duration", None, unit,
                          duration=f"P{text}{DURATION_CODE[unit]}")
+
+    def reported_months(self, i: int):
+        """"по итогам девяти месяцев (2025 года)", "в первые девять месяцев года": the year to date, as after "за"."""
+        if (self.low(i - 2), self.low(i - 1)) == ("по", "итогам"):
+            j = i + 1 if self.low(i).startswith("перв") else i
+        elif self.low(i - 1) == "в" and self.low(i).startswith("перв"):
+            j = i + 1
+        else:
+            return None
+        number = match_number(self.tokens, j, self.text)
+        if number is None or number.is_range or number.low != int(number.low):
+            return None
+        hit = amount_lexicon().match("duration_unit", self.tokens, number.end)
+        if not hit or hit[0].value not in {"month", "quarter"}:
+            return None
+        unit, end, n = hit[0].value, hit[1], int(number.low)
+        year, after = self.year_of(end)
+        if year is None and self.bare_year_word(end):
+            after = end + 1
+        months = n * (3 if unit == "quarter" else 1)
+        if months > 12 or months < 2:
+            return None
+        if year is not None:
+            return self.make(i, after, "interval", (date(year, 1, 1), month_range(year, months)[1]), unit)
+        if self.anchor is None:
+            return self.make(i, max(end, after), "interval", None, unit)
+        return self.make(i, max(end, after), "interval", self.year_to_date(unit, n), unit)
+
+    def decade_end(self, i: int):
+        """"к концу десятилетия", "до конца десятилетия": from publication to the last day of its decade."""
+        if self.low(i) not in {"к", "до"} or self.low(i + 1) not in {"концу", "конца"} or not self.low(i + 2).startswith(
+                "десятилет"):
+            return None
+        if self.anchor is None:
+            return self.make(i, i + 3, "interval", None, "year")
+        end = date(self.anchor.year // 10 * 10 + 9, 12, 31)
+        return self.make(i, i + 3, "interval", (self.anchor, end), "year")
 
     def coming(self, i: int):
         """'ближайшие три года' (from publication forward), 'ближайшие годы' (unresolved); 'в течение первого года'
