@@ -104,7 +104,7 @@ def _cites_sources(view: ArticleView, sentence: list[int]) -> bool:
     for i in sentence:
         if tokens[i].lower in {"ссылкой", "ссылаясь"} and i + 1 < len(tokens) and tokens[i + 1].lower == "на":
             for k in range(i + 2, min(i + 5, len(tokens))):
-                if tokens[k].lemma in view.lex["rumor"]:
+                if tokens[k].lemma in view.lex["rumor"] or tokens[k].lemma in {"собеседник", "инсайдер"}:
                     return True
     return False
 

@@ -339,7 +339,8 @@ def clause_possessor(view: ArticleView, primary: Amount, clause: int) -> list[in
         return []
     phrase = _possessor_phrase(view, at, {a.start for a in view.amounts})
     rest = [i for i in members if i > max(phrase, default=at) and tokens[i].pos in {"NOUN", "PROPN", "PRON"}]
-    if not phrase or any(tokens[i].pos != "PRON" and tokens[i].lemma not in view.lex["relation"] for i in rest):
+    if not phrase or not rest or any(tokens[i].pos != "PRON" and tokens[i].lemma not in view.lex["relation"]
+                                     for i in rest):
         return []
     return phrase
 
