@@ -92,7 +92,7 @@ def train(sources: dict[str, Sequence[GoldDocument]], nlp, path: Path = MODEL_PA
         "trained_on": counts,
         "held_out_auc": round(held_out_auc(rows) or 0.0, 4),
         "heuristic_auc": round(roc_auc([(heuristic(r.features), r.right) for r in rows]) or 0.0, 4),
-        "command": "python -m pipeline train-confidence [--corpus news-real ../shared/corpora/news-real]",
+        "command": "python -m pipeline train-confidence --corpus news-real ../shared/corpora/news-real --corpus news-real ../shared/corpora/news-real-2",
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(written, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pipeline.lexicon import Tok, amount_lexicon, time_lexicon
 from pipeline.norm import parse_word
 
+MAKERS = {"компания", "группа", "холдинг", "производитель", "бренд", "оператор", "корпорация", "концерн", "завод"}
 NOT_COUNTED = {"год", "процент", "тысяча", "миллион", "миллиард", "триллион", "ноль", "нуль"}
 MODIFIER_POS = {"ADJF", "PRTF", "NPRO"}
 GLUED_WORDS = re.compile(r"[а-яё][А-ЯЁ]")  # "летБлагодаря": a title glued to the next line, not a word
@@ -113,7 +114,10 @@ def measure_noun(tokens: Sequence[Tok], i: int, category: str = "measure_noun") 
     k = min(i, len(tokens)) - 1
     while k >= 0 and tokens[k].sent == sent:
         if lex.match(category, tokens, k):
-            return _governed_noun(tokens, k + 1, i)
+            noun = _governed_noun(tokens, k + 1, i)
+            if category == "classifier_measure" and noun in MAKERS:
+                return None  # "объём продаж компании BYD … 5,3 млн единиц": the seller is not what is counted
+            return noun
         k -= 1
     return None
 

@@ -326,6 +326,8 @@ def test_no_source(nlp, text, amount):
         ("Zento продала в два раза больше роутеров, чем Samsung.", "в два раза", "other"),
         # a level with its change and no measure: the direction
         ("Число пользователей достигло 40 млн, что на 6% больше, чем год назад.", "40 млн", "growth"),
+        # the value of goods sold is revenue
+        ("Общая стоимость проданных наушников составила 82 млрд рублей.", "82 млрд рублей", "revenue"),
         # a share of blocked calls is no ban's extent
         ("Более трети заблокированных звонков пришлось на пенсионеров.", "Более трети", "other"),
     ],

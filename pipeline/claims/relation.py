@@ -257,7 +257,9 @@ def _sales(view: ArticleView, subject: list[int], predicate: int | None, primary
         sum_of = first is not None and first > 0 and tokens[first - 1].lower == "сумму"
         heads = [i for i in subject if tokens[i].head not in subject]
         sales_subject = bool(heads) and tokens[heads[0]].lemma in lex["sales_word"] and tokens[heads[0]].pos == "NOUN"
-        if goods_before or sum_of or sales_subject:
+        goods_sold = any(tokens[i].lemma in lex["goods"] for i in subject) and any(
+            tokens[i].lemma in lex["sales_word"] for i in subject)  # "стоимость проданных наушников"
+        if goods_before or sum_of or sales_subject or goods_sold:
             return "revenue"
         # "Терминал продаётся за $300": one thing sold for a sum is its price ("купит стартап за $1 млрд" is a deal)
         selling = any(tokens[i].lemma in {"продать", "продаваться", "продавать", "реализовать"} for i in sold)
