@@ -344,8 +344,7 @@ GOVERNMENT_BODIES = {"министерство", "ведомство", "депа
 
 def government_bodies(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
     """'Министерство торговли, промышленности и энергетики': a government body's name runs on over a list of
-    lower-case words (NER stops at the comma). The country after it stays a place of its own; the body's
-    canonical name takes it (`pipeline.entity_pipes.canonical_linker`)."""
+    lower-case words (NER stops at the comma), and takes the country abbreviation right after it.""" 
     for start, end, label in list(ents):
         if label != "ORG" or not any(w.lemma.lower() in GOVERNMENT_BODIES | COURTS_AND_GOVERNMENTS
                                      for w in words[start:end]):
@@ -357,8 +356,10 @@ def government_bodies(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
                 while k < len(words) and re.fullmatch(r"[а-яё-]+", words[k].text) and words[k].text != "и":
                     k += 1
         place = next((x for x in ents if x[0] == k and x[2] == "LOC"), None)
-        if place is not None and words[k].text[:1].isupper() and (words[k].text.isupper() or words[k].lemma != words[k].text.lower()):
-            k = place[1]  # "Министерство энергетики США", "Правительство России", "районный суд Москвы": one body
+        if place is not None and words[k].text.isupper() and len(words[k].text) > 1:
+            # "Министерство энергетики США", "Совет безопасности РФ": one body, flat and outermost as the guideline
+            # says (factRuEval annotates the country apart: its ORG strict F1 loses 0.002 to this)
+            k = place[1]
         if k > end:
             ents = sorted([x for x in ents if not (start <= x[0] and x[1] <= k)] + [(start, k, "ORG")])
     return ents

@@ -185,9 +185,9 @@ def test_organisations_beyond_the_ner(nlp, text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # a body or a court takes the country or city right after it (flat, outermost)
+        # a body or a court takes the country abbreviation right after it (flat, outermost)
         ("Министерство энергетики США опубликовало прогноз.", [("Министерство энергетики США", "ORG")]),
-        ("Районный суд Москвы оштрафовал сервис.", [("Районный суд Москвы", "ORG")]),
+        ("Верховный суд РФ отменил решение.", [("Верховный суд РФ", "ORG")]),
         # a name never runs over a line break
         ("Об этом сообщил ТАСС\n\nМОСКВА, 5 мая.", [("ТАСС", "ORG")]),
         # two words glued by a lost line break are no person

@@ -90,3 +90,43 @@ def test_real_news_stays_above_its_floor(corpus_metrics, corpus, split):
         f"a {corpus}/{split} metric fell below {path.name}; if intended, rewrite it with " \
         f"`python -m pipeline eval --corpus news-real ../shared/corpora/{corpus} --split {split} --write-floor`"
     assert set(floor_values(metrics)) <= set(floor["metrics"]), f"new metrics are not in {path.name}"
+
+
+def test_news_real_meets_the_real_text_targets(corpus_metrics):
+    """A/B keep the bar for span extraction on the real news the rules were first developed on."""
+    m = {x.key: x for x in corpus_metrics("news-real", "dev")}
+    assert m["amounts/ALL/value"].f1 >= 0.95 and m["amounts/money/strict"].f1 >= 0.90
+    assert m["timex/ALL/resolved"].f1 >= 0.90
+    assert m["entities/ALL/strict"].f1 >= 0.92 and m["entities/PRODUCT/strict"].recall >= 0.80
+
+
+def test_news_real_claims_meet_their_targets(corpus_metrics):
+    """A/B keep the bar for claims: found, every slot right on most of them, few false rows."""
+    m = {x.key: x for x in corpus_metrics("news-real", "dev")}
+    claims = m["claims/ALL/evidence+amount"]
+    assert claims.f1 >= 0.90 and 1 - claims.precision <= 0.10
+    slots = {"subject": 0.85, "relation": 0.80, "time": 0.90, "source": 0.90, "modality": 0.90}
+    for slot, bar in slots.items():
+        assert m[f"claims/ALL/slot:{slot}"].accuracy >= bar, slot
+    assert m["claims/ALL/all-slots"].recall >= 0.70
+
+
+# The hard targets live on D, the check set nobody tunes to (issue 25). They are not reached yet: the test is an
+# expected failure that turns into a failure the day they are, so that it is made a plain assertion then.
+D_TARGETS = {"claims/ALL/evidence+amount": ("f1", 0.95), "claims/ALL/slot:subject": ("accuracy", 0.90),
+             "claims/ALL/slot:relation": ("accuracy", 0.90), "claims/ALL/slot:source": ("accuracy", 0.92),
+             "claims/ALL/slot:time": ("accuracy", 0.95), "claims/ALL/slot:modality": ("accuracy", 0.93),
+             "claims/ALL/all-slots": ("recall", 0.70), "amounts/ALL/value": ("f1", 0.97),
+             "amounts/count/strict": ("f1", 0.90), "timex/ALL/resolved": ("f1", 0.95),
+             "entities/ALL/strict": ("f1", 0.95), "entities/PRODUCT/strict": ("f1", 0.90)}
+
+
+@pytest.mark.xfail(strict=True, reason="issue 25's targets on news-real-2 D are not all reached yet (see the README)")
+def test_check_set_meets_the_targets(corpus_metrics):
+    m = {x.key: x for x in corpus_metrics("news-real-2", "test")}
+    missed = {key: round(getattr(m[key], attr), 3) for key, (attr, bar) in D_TARGETS.items()
+              if getattr(m[key], attr) < bar}
+    claims = m["claims/ALL/evidence+amount"]
+    if 1 - claims.precision > 0.05:
+        missed["false rows"] = round(1 - claims.precision, 3)
+    assert missed == {}
