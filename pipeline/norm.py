@@ -19,7 +19,7 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import pymorphy3
 
@@ -68,11 +68,17 @@ def known_word(word: str) -> bool:
 
 def parse_word(word: str) -> list:
     """pymorphy3's analyses of a word; empty when pymorphy3 cannot handle it (it raises on characters that
-    have no Unicode name, e.g. '𗀀': one such character must not sink an article)."""
+    have no Unicode name, e.g. '𗀀': one such character must not sink an article). Cached: the rules ask about
+    the same words again and again."""
+    return list(_parses(word))
+
+
+@lru_cache(maxsize=200_000)
+def _parses(word: str) -> tuple:
     try:
-        return morph_analyzer().parse(word)
+        return tuple(morph_analyzer().parse(word))
     except (ValueError, KeyError):
-        return []
+        return ()
 
 
 def is_protected(word: str) -> bool:

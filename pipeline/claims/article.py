@@ -237,11 +237,11 @@ class ArticleView:
         return out
 
     def subtree(self, i: int, limit: set[int]) -> list[int]:
-        out, stack = [], [i]
+        out, stack = set(), [i]
         while stack:
             k = stack.pop()
             if k in limit and k not in out:
-                out.append(k)
+                out.add(k)
                 stack.extend(self.children.get(k, []))
         return sorted(out)
 

@@ -133,8 +133,8 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     pred_tok = tokens[predicate] if predicate is not None else None
     future = pred_tok is not None and (pred_tok.tense == "Fut" or (pred_tok.tense == "Pres" and pred_tok.aspect == "Perf"))
     forecast_words = hint == "forecast" or bool({tokens[i].lemma for i in sentence} & set(view.lex["modal"]))
-    impersonal = pred_tok is not None and pred_tok.pos == "VERB" and not syntactic_subject(
-        view, predicate, set(sentence), set())
+    impersonal = (modality == "forecast" and relation in {"spend", "invest"} and pred_tok is not None
+                  and pred_tok.pos == "VERB" and not syntactic_subject(view, predicate, set(sentence), set()))
     heads = [i for i in subject if tokens[i].head not in subject]
     institution = bool(heads) and tokens[heads[0]].lemma in INSTITUTIONS | set(view.lex["actor_noun"]) - {"он", "она", "они"}
     modality = planned_money(modality, relation, future, forecast_words, subject_mention, impersonal, institution)

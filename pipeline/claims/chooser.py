@@ -55,16 +55,6 @@ def _path_up(view: ArticleView, i: int, limit: int = 12) -> list[int]:
     return path
 
 
-def tree_distance(view: ArticleView, a: int, b: int) -> int:
-    """Arcs between two tokens through their lowest common head (99 when they are not connected)."""
-    up_a, up_b = _path_up(view, a), _path_up(view, b)
-    where = {k: n for n, k in enumerate(up_a)}
-    for n, k in enumerate(up_b):
-        if k in where:
-            return where[k] + n
-    return 99
-
-
 def subject_candidates(view: ArticleView, sentence: list[int], clause: int, predicate: int | None,
                        primary: Amount, amount_tokens: set[int], rule_tokens: list[int], rule_how: str
                        ) -> list[Candidate]:
@@ -80,24 +70,69 @@ def subject_candidates(view: ArticleView, sentence: list[int], clause: int, pred
              and tokens[i].text not in CLAUSE_BREAKS]
     if rule_head is not None and rule_head not in heads:
         heads.append(rule_head)
+    context = _Context(view, sentence, predicate, top if top is not None else (span[0] if span else None))
     candidates = []
     for i in sorted(set(heads)):
         if i == rule_head:
             phrase = list(rule_tokens)
         else:
-            same = {k for k in sentence if view.clause_of[k] == view.clause_of[i]}
-            phrase = [k for k in view.subtree(i, same) if (k not in excluded or k in counted)
+            phrase = [k for k in view.subtree(i, context.clause_members(i)) if (k not in excluded or k in counted)
                       and abs(k - i) <= MAX_PHRASE and tokens[k].text not in CLAUSE_BREAKS]
         if not phrase:
             continue
-        candidates.append(Candidate(i, phrase, _features(view, i, phrase, sentence, clause, predicate, primary, top,
-                                                         span, counted, rule_head, rule_how)))
+        candidates.append(Candidate(i, phrase, _features(view, context, i, phrase, clause, predicate, counted,
+                                                         rule_head, rule_how)))
     return candidates
 
 
-def _features(view: ArticleView, i: int, phrase: list[int], sentence: list[int], clause: int, predicate: int | None,
-              primary: Amount, top: int | None, span: list[int], counted: set[int], rule_head: int | None,
-              rule_how: str) -> dict[str, float]:
+class _Context:
+    """What every candidate of one claim is measured against, computed once: the paths up from the predicate and
+    the amount, each clause's members and first candidate, the sentence's mentions and dated tokens."""
+
+    def __init__(self, view: ArticleView, sentence: list[int], predicate: int | None, anchor: int | None):
+        self.view, self.sentence = view, sentence
+        self._paths: dict[int, dict[int, int]] = {}
+        self.predicate, self.anchor = predicate, anchor
+        self.anchor_path = set(_path_up(view, anchor)) if anchor is not None else set()
+        self._clauses: dict[int, set[int]] = {}
+        self.first: dict[int, int] = {}
+        for k in sentence:
+            c = view.clause_of[k]
+            self._clauses.setdefault(c, set()).add(k)
+            if view.tokens[k].pos in CANDIDATE_POS and c not in self.first:
+                self.first[c] = k
+        lo, hi = view.tokens[sentence[0]].start, view.tokens[sentence[-1]].stop
+        self.mentions = [m for m in view.mentions if lo <= m.start and m.stop <= hi and m.type in ENTITY_TYPES]
+        self.dated = {k for k in sentence if view.timex_covering(view.tokens[k].start) is not None}
+
+    def clause_members(self, i: int) -> set[int]:
+        return self._clauses.get(self.view.clause_of[i], {i})
+
+    def distance(self, a: int, b: int | None) -> int:
+        """Arcs between a and b through their lowest common head (99 when not connected)."""
+        if b is None:
+            return 99
+        if b not in self._paths:
+            self._paths[b] = {k: n for n, k in enumerate(_path_up(self.view, b))}
+        where = self._paths[b]
+        for n, k in enumerate(_path_up(self.view, a)):
+            if k in where:
+                return where[k] + n
+        return 99
+
+    def mention(self, phrase: list[int]):
+        """The phrase's mention, as `ArticleView.mention_in` picks it (organisation, product or person first)."""
+        tokens = self.view.tokens
+        start, stop = tokens[min(phrase)].start, tokens[max(phrase)].stop
+        allowed = set(phrase)
+        inside = [m for m in self.mentions if start <= m.start and m.stop <= stop
+                  and self.view.token_at(m.start) in allowed]
+        inside.sort(key=lambda m: (m.type == "LOC", m.start))
+        return inside[0] if inside else None
+
+
+def _features(view: ArticleView, context: _Context, i: int, phrase: list[int], clause: int, predicate: int | None,
+              counted: set[int], rule_head: int | None, rule_how: str) -> dict[str, float]:
     tokens, lex = view.tokens, view.lex
     tok = tokens[i]
     f: dict[str, float] = {"bias": 1.0}
@@ -111,24 +146,23 @@ def _features(view: ArticleView, i: int, phrase: list[int], sentence: list[int],
     if predicate is not None:
         f["child_of_predicate"] = float(tok.head == predicate)
         f[f"child_of_predicate&dep={dep}"] = float(tok.head == predicate)
-        f["to_predicate"] = min(tree_distance(view, i, predicate), 8) / 8
+        f["to_predicate"] = min(context.distance(i, predicate), 8) / 8
         f["before_predicate"] = float(i < predicate)
         f["predicate_clause"] = float(view.clause_of[i] == view.clause_of[predicate])
     else:
         f["no_predicate"] = 1.0
-    anchor = top if top is not None else (span[0] if span else i)
-    f["to_amount"] = min(tree_distance(view, i, anchor), 8) / 8
+    anchor = context.anchor if context.anchor is not None else i
+    f["to_amount"] = min(context.distance(i, anchor), 8) / 8
     f["before_amount"] = float(i < anchor)
     f["words_to_amount"] = min(abs(i - anchor), 20) / 20
     f["amount_clause"] = float(view.clause_of[i] == clause)
-    f["amount_below"] = float(i in _path_up(view, anchor))  # the amount hangs on this word ("выручка … в 5 млрд")
+    f["amount_below"] = float(i in context.anchor_path)  # the amount hangs on this word ("выручка … в 5 млрд")
     f["counted"] = float(i in counted)
-    f["first_in_clause"] = float(i == min((k for k in sentence if view.clause_of[k] == view.clause_of[i]
-                                           and tokens[k].pos in CANDIDATE_POS), default=-1))
-    mention = view.mention_in(phrase, set(ENTITY_TYPES))
+    f["first_in_clause"] = float(context.first.get(view.clause_of[i]) == i)
+    mention = context.mention(phrase)
     f[f"entity={mention.type if mention else 'none'}"] = 1.0
     f["entity_is_head"] = float(mention is not None and view.token_at(mention.start) == i)
-    f["time"] = float(view.timex_covering(tok.start) is not None)
+    f["time"] = float(i in context.dated)
     lemma = tok.lemma.lower()
     f["pronoun"] = float(lemma in PRONOUN_LEMMAS or lemma.startswith("котор"))
     f["actor_noun"] = float(lemma in lex["actor_noun"])
@@ -162,7 +196,12 @@ def model_path(slot: str):
 
 
 def chooser_model(slot: str = "subject") -> dict | None:
-    return None if _RULES_ONLY[0] else _load_model(str(model_path(slot)))
+    return None if _RULES_ONLY[0] else _slot_model(slot)
+
+
+@cache
+def _slot_model(slot: str) -> dict | None:
+    return _load_model(str(model_path(slot)))
 
 
 @cache
