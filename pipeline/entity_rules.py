@@ -179,14 +179,14 @@ def _place(ents: list[Ent], new: Ent, protected: set[str]) -> list[Ent]:
     return sorted([x for x in ents if x not in overlapping] + [new])
 
 
-NOUN_ENDINGS = ("", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах", "и", "ей", "ям", "ями", "ях")
+NOUN_ENDINGS = frozenset({"а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах", "и", "ей", "ям", "ями", "ях"})
 
 
 def _stem_class(text: str, classes: dict[str, str]) -> str:
     """A class noun the lemmatizer does not know, by its stem ("маркетплейсах" -> "маркетплейс")."""
-    for ending in sorted(NOUN_ENDINGS, key=len, reverse=True):
-        if ending and text.endswith(ending) and text[:-len(ending)] in classes:
-            return text[:-len(ending)]
+    for cut in (3, 2, 1):
+        if len(text) > cut + 2 and text[-cut:] in NOUN_ENDINGS and text[:-cut] in classes:
+            return text[:-cut]
     return text
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -40,10 +40,10 @@ class Tok:
     sent: int = 0
     dep: str = ""  # dependency relation to the head (UD), from Natasha's parser
     case: str = ""  # grammatical case (UD: Nom, Gen, ...), from Natasha's morph tagger
+    lower: str = field(default="", compare=False, repr=False)  # text.lower(), computed once (the rules ask often)
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lower", self.text.lower())
 
 
 OC_TENSE = {"past": "Past", "pres": "Pres", "futr": "Fut"}

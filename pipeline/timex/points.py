@@ -90,6 +90,8 @@ class PointPatterns:
             return None
         if re.fullmatch(r"[0-9]{1,2}", tok.text):
             return (int(tok.text), i + 1) if 1 <= int(tok.text) <= 31 else None
+        if tok.text[:1].isdigit() or not tok.text.isalpha():
+            return None
         tens = {"двадцать": 20, "тридцать": 30}.get(tok.lower, 0)
         k = i + 1 if tens else i
         hit = self.lex.match("day_ordinal", self.tokens, k)
@@ -103,7 +105,7 @@ class PointPatterns:
     def numeric_date(self, i: int):
         """'03.02.2025', '3.02.25', '2025-02-03' (with an optional "г."): one day."""
         tok = self.tok(i)
-        if tok is None:
+        if tok is None or not tok.text[:1].isdigit() or len(tok.text) < 6:
             return None
         found = NUMERIC_DMY.fullmatch(tok.text)
         if found:

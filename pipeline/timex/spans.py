@@ -33,6 +33,9 @@ WITHIN_QUALIFIERS = (("менее", "чем"), ("меньше", "чем"), ("н�
                      ("не", "более", "чем"), ("в", "пределах"))
 
 
+QUALIFIER_STARTS = {words[0] for words in WITHIN_QUALIFIERS}
+
+
 class SpanPatterns:
     # --- up to a boundary ----------------------------------------------------------
 
@@ -303,6 +306,8 @@ class SpanPatterns:
     def through(self, i: int):
         """'через месяц', 'через два года', 'менее чем через пять лет' (an interval up to then)."""
         k, within = i, False
+        if self.low(i) not in QUALIFIER_STARTS and self.low(i) not in {"через", "спустя"}:
+            return None
         for words in WITHIN_QUALIFIERS:
             if tuple(self.low(i + n) for n in range(len(words))) == words:
                 k, within = i + len(words), True
@@ -483,6 +488,8 @@ class SpanPatterns:
 
     def unit_ago(self, i: int):
         """'неделю назад', 'месяц назад', 'день назад' (one unit, no number): that long before publication."""
+        if self.low(i + 1) != "назад":
+            return None
         hit = amount_lexicon().match("duration_unit", self.tokens, i)
         if not hit or self.low(hit[1]) != "назад" or hit[0].value == "year" or match_number(self.tokens, i - 1, self.text):
             return None
