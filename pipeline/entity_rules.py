@@ -194,7 +194,9 @@ def product_class_names(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
     """A name right after a product class noun is a PRODUCT ("мессенджерах Telegram и WhatsApp")."""
     classes, org_words = product_classes(), descriptors()
     for i, word in enumerate(words):
-        need = classes.get(word.lemma.lower()) or classes.get(_stem_class(word.text.lower(), classes))
+        need = classes.get(word.lemma.lower())
+        if need is None and word.lemma.lower() == word.text.lower() and len(word.text) > 5:
+            need = classes.get(_stem_class(word.text.lower(), classes))  # a form the lemmatizer does not know
         if need is None or (i > 0 and words[i - 1].lemma.lower() in org_words):
             continue  # "разработчик процессоров «Байкал Электроникс»": the name is the developer's
         k = i + 1
@@ -368,12 +370,12 @@ def government_bodies(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
 def editions_after(words: Sequence[Word], ents: list[Ent]) -> list[Ent]:
     """"Blackwell Ultra", "A19 Pro", "Snapdragon 8 Elite": edition words right after a product are part of it."""
     out = []
-    for start, end, label in ents:
+    for n, (start, end, label) in enumerate(ents):
         k = end
         while label == "PRODUCT" and k < len(words) and words[k].text in EDITIONS and words[k - 1].space:
             k += 1
-        out.append((start, k, label) if _free([e for e in ents if e != (start, end, label)], start, k) else
-                   (start, end, label))
+        free = k == end or (n + 1 >= len(ents) or ents[n + 1][0] >= k)  # entities are sorted
+        out.append((start, k, label) if free else (start, end, label))
     return out
 
 
