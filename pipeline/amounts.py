@@ -30,7 +30,7 @@ from functools import cache
 
 from pipeline.counted import counted_noun, is_age, measure_noun
 from pipeline.lexicon import Tok, amount_lexicon, scan_tokens, time_lexicon, tokens_from_text
-from pipeline.numbers import NumberMatch, match_number, word_reading
+from pipeline.numbers import HALF_YEAR, NumberMatch, match_number, word_reading
 
 PREPOSITIONS_AFTER_QUALIFIER = {"на", "за", "до"}
 GOVERNING = {"на", "за", "до", "от", "с", "из", "около", "более", "менее", "свыше", "порядка", "почти", "больше",
@@ -38,8 +38,7 @@ GOVERNING = {"на", "за", "до", "от", "с", "из", "около", "бол
 HYPHEN_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)-(нм|летн\w*|месячн\w*|дневн\w*|процентн\w*)", re.IGNORECASE)
 ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл", "коп"}  # "млрд." at a sentence end is the sentence's period
 INTERVAL_MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
-TIME_PREPOSITIONS = {"за", "через", "спустя"}
-HALF_YEAR = re.compile(r"пол(?:года|году|угода|угоду|угодом)", re.IGNORECASE)  # "за два года", "через пять лет": time expressions, not amounts
+TIME_PREPOSITIONS = {"за", "через", "спустя"}  # "за два года", "через пять лет": time expressions, not amounts
 LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z]+")
 SMALL_GROUP_PREPOSITIONS = {"у", "из", "среди", "для", "о", "об", "при", "между"}
 PLUS, MINUS = {"+"}, {"−", "минус"}

@@ -342,7 +342,8 @@ def development_sources(corpora: list[list[str]]) -> dict:
     return sources
 
 
-def run_train_chooser(args: argparse.Namespace) -> int:
+def training_sources(args: argparse.Namespace) -> dict | int:
+    """The development sources a training command reads, or the exit code of why it cannot train."""
     from pipeline.corpora import CorpusError
 
     try:
@@ -351,10 +352,16 @@ def run_train_chooser(args: argparse.Namespace) -> int:
         print("pipeline: error: training needs scikit-learn: pip install -e '.[dev]'", file=sys.stderr)
         return 2
     try:
-        sources = development_sources(args.corpus)
+        return development_sources(args.corpus)
     except (CorpusError, ValueError) as exc:
         print(f"pipeline: error: {exc}", file=sys.stderr)
         return 2
+
+
+def run_train_chooser(args: argparse.Namespace) -> int:
+    sources = training_sources(args)
+    if isinstance(sources, int):
+        return sources
     from pipeline.chooser_training import SLOTS, claim_rows, cross_validate, train
     from pipeline.nlp import load_nlp
 
@@ -371,21 +378,12 @@ def run_train_chooser(args: argparse.Namespace) -> int:
 
 
 def run_train_confidence(args: argparse.Namespace) -> int:
-    from pipeline.corpora import CorpusError
-
-    try:
-        import sklearn  # noqa: F401  (a dev dependency: training only)
-    except ImportError:
-        print("pipeline: error: training needs scikit-learn: pip install -e '.[dev]'", file=sys.stderr)
-        return 2
+    sources = training_sources(args)
+    if isinstance(sources, int):
+        return sources
     from pipeline.confidence_training import train
     from pipeline.nlp import load_nlp
 
-    try:
-        sources = development_sources(args.corpus)
-    except (CorpusError, ValueError) as exc:
-        print(f"pipeline: error: {exc}", file=sys.stderr)
-        return 2
     written = train(sources, load_nlp())
     print(json.dumps({k: v for k, v in written.items() if k != "weights"}, ensure_ascii=False, indent=2))
     return 0

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pipeline.lexicon import Tok, amount_lexicon, time_lexicon
 from pipeline.norm import parse_word
 
-MAKERS = {"компания", "группа", "холдинг", "производитель", "бренд", "оператор", "корпорация", "концерн", "завод"}
+SELLERS = {"компания", "группа", "холдинг", "производитель", "бренд", "оператор", "корпорация", "концерн", "завод"}
 NOT_COUNTED = {"год", "процент", "тысяча", "миллион", "миллиард", "триллион", "ноль", "нуль"}
 MODIFIER_POS = {"ADJF", "PRTF", "NPRO"}
 GLUED_WORDS = re.compile(r"[а-яё][А-ЯЁ]")  # "летБлагодаря": a title glued to the next line, not a word
@@ -115,7 +115,7 @@ def measure_noun(tokens: Sequence[Tok], i: int, category: str = "measure_noun") 
     while k >= 0 and tokens[k].sent == sent:
         if lex.match(category, tokens, k):
             noun = _governed_noun(tokens, k + 1, i)
-            if category == "classifier_measure" and noun in MAKERS:
+            if category == "classifier_measure" and noun in SELLERS:
                 return None  # "объём продаж компании BYD … 5,3 млн единиц": the seller is not what is counted
             return noun
         k -= 1

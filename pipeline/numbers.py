@@ -24,6 +24,7 @@ DIGIT_RANGE = re.compile(rf"(\d+(?:[.,]\d+)?){DASH_CLASS}(\d+(?:[.,]\d+)?)")
 GROUP = re.compile(r"\d{3}")
 LAST_GROUP = re.compile(r"\d{3}[.,]\d+")  # "3 250 118,50": the last group may carry the decimal part
 HALF_OF = re.compile(r"пол(тысяч|миллион|миллиард|триллион)\w*", re.IGNORECASE)  # "полтриллиона" = 0.5 × 10¹²
+HALF_YEAR = re.compile(r"пол(?:года|году|угода|угоду|угодом)", re.IGNORECASE)  # half a year, in one word
 HALF_SCALES = {"тысяч": 1e3, "миллион": 1e6, "миллиард": 1e9, "триллион": 1e12}
 NOUN_NUMERALS = {"тысяча", "миллион", "миллиард", "триллион", "ноль", "нуль"}  # number words pymorphy3 tags as nouns
 

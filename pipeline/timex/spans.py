@@ -16,18 +16,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from pipeline.counted import is_age
 from pipeline.lexicon import amount_lexicon
-from pipeline.numbers import match_number
+from pipeline.numbers import HALF_YEAR, match_number
 from pipeline.timex.calendar import month_range, period_range, season_range, shift, units_before, year_part
 from pipeline.timex.words import DURATION_ADJECTIVE, DURATION_CODE, DURATION_FACTOR, YEAR_NUMBER
 
 MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
 CALENDAR_UNITS = {"month", "quarter", "half", "year"}
-HALF_YEAR = re.compile(r"пол(?:года|году|угода|угоду|угодом)")
 VAGUE_COUNTS = ("нескольк", "пар", "много", "считанн")
 WITHIN_QUALIFIERS = (("менее", "чем"), ("меньше", "чем"), ("не", "позднее", "чем"), ("не", "позже", "чем"),
                      ("не", "более", "чем"), ("в", "пределах"))
