@@ -22,7 +22,7 @@ from pipeline.claims.relation import relation_of
 from pipeline.claims.relation_choice import relation_candidates
 from pipeline.claims.source import source_of
 from pipeline.claims.subject import antecedent, entity_for, subject_tokens, syntactic_subject
-from pipeline.claims.time import compared_base, time_of
+from pipeline.claims.time import time_of
 from pipeline.claims.words import SCALE_LEMMAS
 from pipeline.records import Amount, Claim, ClaimAmount
 
@@ -89,13 +89,11 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     if chosen is not None and chosen.tokens != subject:
         subject, subject_how = chosen.tokens, "chooser"
     chosen_index = next((k for k, c in enumerate(candidates) if c.tokens == subject), None)
-    if features is not None:  # training: how each candidate would be scored
+    if features is not None:  # training: the text and entity each candidate would be scored with
         for c in candidates:
-            mention = entity_for(view, c.tokens)
             referred_to = antecedent(view, c.tokens)
-            c.text = (referred_to[0] if referred_to and referred_to[0] else view.phrase(c.tokens))
-            c.entity = (referred_to[1] if referred_to else mention).canonical if (
-                referred_to[1] if referred_to else mention) else None
+            text, mention = (referred_to[0], referred_to[1]) if referred_to else (None, entity_for(view, c.tokens))
+            c.text, c.entity = text or view.phrase(c.tokens), mention.canonical if mention else None
     subject_text, subject_mention = view.phrase(subject) or None, entity_for(view, subject)
     referred = antecedent(view, subject)
     subject_for_relation = subject
@@ -108,9 +106,6 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
                                                               view.token_at(primary.start))
     modality = modality_of(view, sentence, predicate, subject_mention, hint, group.clause)
     time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
-    if (modality == "forecast" and hint != "forecast" and view.published_at and time_end
-            and time_end < view.published_at and compared_base(view, view.token_at(primary.start)) is not None):
-        modality = "fact"  # "составит 8–10% — ниже уровня 2025 года (10–12%)": the base is a past figure
     paragraph, sent = view.paragraph_of(ev_start), tokens[sentence[0]].sent
     in_paragraph = [r for r in view.claim_relations if r[0] == paragraph]
     previous = in_paragraph[-1] if in_paragraph else None
@@ -125,7 +120,7 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     relations = []
     if relation_model is not None or features is not None:  # candidates cost time: only for a model or training
         relations = relation_candidates(view, subject_for_relation, predicate, primary, group.clause, carried,
-                                        neighbour, group.amounts, modality, relation, relation_how)
+                                        neighbour, group.amounts + group.comparison, modality, relation, relation_how)
     picked = choose(relations, relation_model)
     if picked is not None and picked.text != relation:
         relation, relation_how = picked.text, "chooser"
@@ -136,7 +131,8 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     impersonal = (modality == "forecast" and relation in {"spend", "invest"} and pred_tok is not None
                   and pred_tok.pos == "VERB" and not syntactic_subject(view, predicate, set(sentence), set()))
     heads = [i for i in subject if tokens[i].head not in subject]
-    institution = bool(heads) and tokens[heads[0]].lemma in INSTITUTIONS | set(view.lex["actor_noun"]) - {"он", "она", "они"}
+    institution = bool(heads) and (tokens[heads[0]].lemma in INSTITUTIONS or (
+        tokens[heads[0]].lemma in view.lex["actor_noun"] and tokens[heads[0]].pos == "NOUN"))
     modality = planned_money(modality, relation, future, forecast_words, subject_mention, impersonal, institution)
     modality = modality_in_time(modality, time_start, time_end, time_source, view.published_at, forecast_words)
     comparison_value = group.comparison[0].value_max if group.comparison else None

@@ -56,7 +56,7 @@ def _when_clause(view: ArticleView, clause: int) -> Timex | None:
     return dated[-1] if dated else None
 
 
-def compared_base(view: ArticleView, anchor: int) -> Timex | None:
+def _compared_base(view: ArticleView, anchor: int) -> Timex | None:
     """The period an amount that is itself the comparison stands for: "по сравнению с 10,4 трлн вон (…) годом
     ранее" (the base after it), "выше результата за аналогичный период прошлого года (2,4 млн)" (the base right
     before its bracket), "немного ниже уровня 2025 года (10–12%)"."""
@@ -101,7 +101,7 @@ def time_of(view: ArticleView, clause: int, anchor_token: int, predicate: int | 
     header = _gapped_header(view, clause)
     if header is not None:
         own_clauses = {clause, header}  # "на 2027 г. — 168,9 млрд руб.": the gapped clause's own year
-    base = compared_base(view, anchor_token)
+    base = _compared_base(view, anchor_token)
     if base is not None:  # "по сравнению с 10,4 трлн вон годом ранее", "(2,4 млн)" after "аналогичный период"
         return base.start_date, base.end_date, "sentence"
     amount_clauses = {view.clause_of[view.token_at(a.start)] for a in view.amounts
