@@ -155,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   "cross-validation and write models/claims/subject.json")
     chooser.add_argument("--corpus", nargs=2, action="append", default=[], metavar=("KIND", "PATH"),
                          help="also train on the dev split of a corpus of .ann sources: `news-real DIR` (repeatable)")
+    chooser.add_argument("--check", nargs=2, action="append", default=[], metavar=("KIND", "PATH"),
+                         help="also score the fitted model against the rules on the test split of a corpus "
+                              "(totals only, never trained on): `news-real DIR` (repeatable)")
     chooser.add_argument("--dry-run", action="store_true", help="report the cross-validation only; write nothing")
     chooser.add_argument("--slot", action="append", choices=["subject", "relation"],
                          help="train only this slot's chooser (repeatable; default both)")
@@ -371,7 +374,13 @@ def run_train_chooser(args: argparse.Namespace) -> int:
         report = {slot: cross_validate([r for r in rows if r.slot == slot]) for slot in SLOTS}
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
-    written = train(sources, nlp, args.slot or SLOTS)
+    from pipeline.corpora import load_eval_documents
+
+    checks = {}
+    for kind, path in args.check:
+        dataset, _, docs = load_eval_documents("test", kind, path)
+        checks[f"{dataset} test"] = docs
+    written = train(sources, nlp, args.slot or SLOTS, checks)
     print(json.dumps({slot: {k: v for k, v in w.items() if k != "weights"} for slot, w in written.items()},
                      ensure_ascii=False, indent=2))
     return 0
