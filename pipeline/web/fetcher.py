@@ -7,7 +7,7 @@ the whole request — every attempt, redirect and slow read included. Polite: on
 pause between two requests to one host, retries with backoff on timeouts, connection errors and 5xx answers, a
 user agent naming the project.
 
-Each limit has a default here and a `PIPELINE_FETCH_*` environment variable (`Limits.from_env`); the README's
+Each limit has a default here and a `PIPELINE_FETCH_*` environment variable (`Limits.from_env`); docs/operations.md's
 "Safe inputs" section lists them. A refusal or a breach raises `FetchError` with the reject reason to store.
 """
 
