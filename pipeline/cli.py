@@ -59,17 +59,7 @@ def version_text() -> str:
     return f"pipeline {__version__} (pipeline_version {pipeline_version()}: code + models fingerprint)"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__.splitlines()[0], epilog=EXIT_CODES)
-    parser.add_argument("--version", action="version", version="%(prog)s", help="show the version and exit")
-    commands = parser.add_subparsers(dest="command", required=True)
-    _add = commands.add_parser
-
-    def add_parser(name: str, **kwargs) -> argparse.ArgumentParser:  # every subcommand lists the exit codes too
-        return _add(name, epilog=EXIT_CODES, **kwargs)
-
-    commands.add_parser = add_parser  # type: ignore[method-assign]
-
+def _add_run(commands) -> None:
     run = commands.add_parser("run", help="process articles into Parquet tables through the Prefect flow")
     run.add_argument("inputs", nargs="*", default=[str(RAW_DIR)], metavar="INPUT",
                      help=f".txt files, folders of them, or .jsonl files (default: {RAW_DIR})")
@@ -79,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="reprocess articles already stored by this version")
     run.add_argument("--quiet", "-q", action="store_true", help="no log lines or progress bar: the summary only")
 
+
+def _add_ingest(commands) -> None:
     ingest = commands.add_parser("ingest", help="pick up new and changed articles from the inbox (the scheduled "
                                  "`ingest` flow, run once now)")
     ingest.add_argument("--inbox", default=None, help="folder to read (default inbox/, or PIPELINE_INBOX)")
@@ -91,11 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--sources", default=None, metavar="FILE",
                         help="TOML file of [[feed]] entries (default sources.toml, or PIPELINE_SOURCES); '' for none")
 
+
+def _add_report(commands) -> None:
     report = commands.add_parser("report", help="write (or bring up to date) the review site of a store")
     report.add_argument("store", nargs="?", default=str(PROCESSED_DIR), metavar="OUT",
                         help=f"output folder of a run (default: {PROCESSED_DIR})")
     report.add_argument("--to", default=None, metavar="DIR", help="site folder (default: OUT/review)")
 
+
+def _add_export(commands) -> None:
     export = commands.add_parser("export", help="write the analysts' bundle of a store: Parquet tables, a DuckDB file "
                                  "with views, datapackage.json and a dataset card")
     export.add_argument("store", nargs="?", default=str(PROCESSED_DIR), metavar="OUT",
@@ -103,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", required=True, metavar="DIR", help="bundle folder to write")
     export.add_argument("--zip", action="store_true", help="also write DIR.zip")
 
+
+def _add_eval(commands) -> None:
     evaluate = commands.add_parser("eval", help="score the pipeline on the gold set or a public corpus")
     evaluate.add_argument("--split", default="dev", choices=["dev", "test", "all"], help="gold split (default dev)")
     evaluate.add_argument("--corpus", nargs=2, metavar=("KIND", "PATH"),
@@ -120,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also list where the pipeline and the annotation disagree for TASK "
                                f"({', '.join(ERROR_TASKS)}); for error analysis on dev material only")
 
+
+def _add_reprocess(commands) -> None:
     reprocess = commands.add_parser("reprocess", help="re-run extraction over stored articles (the `reprocess` flow)")
     reprocess.add_argument("--ids", nargs="+", metavar="ARTICLE_ID", help="articles to reprocess (default: all)")
     reprocess.add_argument("--from", dest="published_from", type=iso_date, metavar="YYYY-MM-DD",
@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help=f"articles per Prefect task (default: {DEFAULT_BATCH_SIZE})")
     reprocess.add_argument("--quiet", "-q", action="store_true", help="no log lines or progress bar: the summary only")
 
+
+def _add_serve(commands) -> None:
     serve = commands.add_parser("serve", help="serve the ingest/reprocess/evaluate deployments (starts a local "
                                 "Prefect server when none is reachable)")
     serve.add_argument("--host", default="127.0.0.1", help="address of the local server (default 127.0.0.1)")
@@ -145,11 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--timezone", default="UTC", help="time zone of the cron schedule (default UTC)")
     serve.add_argument("--limit", type=int, default=2, help="flow runs executed at once (default 2)")
 
+
+def _add_train_confidence(commands) -> None:
     confidence = commands.add_parser("train-confidence", help="fit the claim confidence model on the gold dev split "
                                      "(and .ann corpora) and write models/claims/confidence.json")
     confidence.add_argument("--corpus", nargs=2, action="append", default=[], metavar=("KIND", "PATH"),
                             help="also train on a corpus of .ann sources: `news-real DIR` or `ann DIR` (repeatable)")
 
+
+def _add_train_chooser(commands) -> None:
     chooser = commands.add_parser("train-chooser", help="fit the subject chooser on development material (gold dev "
                                   "and the dev split of .ann corpora), report it against the rules by document-level "
                                   "cross-validation and write models/claims/subject.json")
@@ -162,11 +168,30 @@ def build_parser() -> argparse.ArgumentParser:
     chooser.add_argument("--slot", action="append", choices=["subject", "relation"],
                          help="train only this slot's chooser (repeatable; default both)")
 
+
+def _add_gold(commands) -> None:
     gold = commands.add_parser("gold", help="build or check the gold set from gold/src/*.ann")
     gold.add_argument("action", choices=["build", "check", "stats"])
 
+
+def _add_schema(commands) -> None:
     schema = commands.add_parser("schema", help="write the data dictionary generated from the table schemas")
     schema.add_argument("--out", default="-", help="file to write (default: stdout)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__.splitlines()[0], epilog=EXIT_CODES)
+    parser.add_argument("--version", action="version", version="%(prog)s", help="show the version and exit")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add = commands.add_parser
+
+    def add_parser(name: str, **kwargs) -> argparse.ArgumentParser:  # every subcommand lists the exit codes too
+        return _add(name, epilog=EXIT_CODES, **kwargs)
+
+    commands.add_parser = add_parser  # type: ignore[method-assign]
+    for add in (_add_run, _add_ingest, _add_report, _add_export, _add_eval, _add_reprocess, _add_serve,
+                _add_train_confidence, _add_train_chooser, _add_gold, _add_schema):
+        add(commands)  # one function per subcommand: its arguments, help and defaults
     return parser
 
 
@@ -434,84 +459,78 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse(argv)
-    if getattr(args, "quiet", False):  # before Prefect is imported: its console handler reads this once
-        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
-    if args.command == "schema":
-        from pipeline.schema import render_data_dictionary
+def run_schema(args: argparse.Namespace) -> int:
+    from pipeline.schema import render_data_dictionary
 
-        text = render_data_dictionary() + "\n"
-        if args.out == "-":
-            sys.stdout.write(text)
-        else:
-            Path(args.out).write_text(text, encoding="utf-8")
-        return 0
+    text = render_data_dictionary() + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+    return 0
 
-    if args.command == "gold":
-        return run_gold(args.action)
-    if args.command == "train-confidence":
-        return run_train_confidence(args)
-    if args.command == "train-chooser":
-        return run_train_chooser(args)
-    if args.command == "serve":
-        from pipeline.headstart import PrefectHomeError, check_prefect_home
-        from pipeline.serve import DEFAULT_CRON, DEFAULT_PORT, serve
 
-        try:
-            check_prefect_home()
-        except PrefectHomeError as exc:
-            print(f"pipeline: error: {exc}", file=sys.stderr)
-            return 1
+def run_serve(args: argparse.Namespace) -> int:
+    from pipeline.headstart import PrefectHomeError, check_prefect_home
+    from pipeline.serve import DEFAULT_CRON, DEFAULT_PORT, serve
 
-        return serve(host=args.host, port=args.port or DEFAULT_PORT, inbox=args.inbox, out_dir=args.out,
-                     cron=args.cron or DEFAULT_CRON, timezone_name=args.timezone, limit=args.limit)
-    if args.command == "reprocess":
-        from pipeline.headstart import flow_environment
+    try:
+        check_prefect_home()
+    except PrefectHomeError as exc:
+        print(f"pipeline: error: {exc}", file=sys.stderr)
+        return 1
+    return serve(host=args.host, port=args.port or DEFAULT_PORT, inbox=args.inbox, out_dir=args.out,
+                 cron=args.cron or DEFAULT_CRON, timezone_name=args.timezone, limit=args.limit)
 
-        try:
-            with flow_environment(load_models=not args.dry_run), progress_bar() as stop_bar:
-                from pipeline.flows import reprocess
 
-                summary = call_flow(lambda: reprocess(article_ids=args.ids, published_from=args.published_from,
-                                                      published_to=args.published_to, stages=args.stages,
-                                                      force=args.force, dry_run=args.dry_run, out_dir=args.out,
-                                                      batch_size=args.batch_size), print_reprocess, stop_bar)
-        except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
-            print(f"pipeline: reprocess failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return 1
-        print_reprocess(summary)
-        return 0
-    if args.command == "eval":
-        return run_eval(args)
-    if args.command == "ingest":
-        return run_ingest(args)
-    if args.command == "report":
-        from pipeline.review import SiteError, write_review
+def run_reprocess(args: argparse.Namespace) -> int:
+    from pipeline.headstart import flow_environment
 
-        if not (Path(args.store) / "articles").is_dir():
-            print(f"pipeline: error: {args.store} holds no tables (run the pipeline first)", file=sys.stderr)
-            return 2
-        try:
-            site = write_review(args.store, args.to)
-        except SiteError as exc:
-            print(f"pipeline: error: {exc}", file=sys.stderr)
-            return 2
-        print(f"review site: {site['index']} ({site['articles']} article pages, {site['files']} files, "
-              f"{site['bytes'] / 1e6:.1f} MB; {site['written']} written)")
-        return 0
-    if args.command == "export":
-        from pipeline.handoff.bundle import ExportError, export_bundle
+    try:
+        with flow_environment(load_models=not args.dry_run), progress_bar() as stop_bar:
+            from pipeline.flows import reprocess
 
-        try:
-            written = export_bundle(args.store, args.to, args.zip)
-        except ExportError as exc:
-            print(f"pipeline: error: {exc}", file=sys.stderr)
-            return 2
-        print(f"bundle written to {written['bundle']}" + (f" and {written['zip']}" if written["zip"] else "") + ": "
-              + ", ".join(f"{name} ({rows} rows)" for name, rows in written["rows"].items()))
-        return 0
+            summary = call_flow(lambda: reprocess(article_ids=args.ids, published_from=args.published_from,
+                                                  published_to=args.published_to, stages=args.stages,
+                                                  force=args.force, dry_run=args.dry_run, out_dir=args.out,
+                                                  batch_size=args.batch_size), print_reprocess, stop_bar)
+    except Exception as exc:  # noqa: BLE001 - say why the run could not proceed
+        print(f"pipeline: reprocess failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print_reprocess(summary)
+    return 0
 
+
+def run_report(args: argparse.Namespace) -> int:
+    from pipeline.review import SiteError, write_review
+
+    if not (Path(args.store) / "articles").is_dir():
+        print(f"pipeline: error: {args.store} holds no tables (run the pipeline first)", file=sys.stderr)
+        return 2
+    try:
+        site = write_review(args.store, args.to)
+    except SiteError as exc:
+        print(f"pipeline: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"review site: {site['index']} ({site['articles']} article pages, {site['files']} files, "
+          f"{site['bytes'] / 1e6:.1f} MB; {site['written']} written)")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from pipeline.handoff.bundle import ExportError, export_bundle
+
+    try:
+        written = export_bundle(args.store, args.to, args.zip)
+    except ExportError as exc:
+        print(f"pipeline: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"bundle written to {written['bundle']}" + (f" and {written['zip']}" if written["zip"] else "") + ": "
+          + ", ".join(f"{name} ({rows} rows)" for name, rows in written["rows"].items()))
+    return 0
+
+
+def run_run(args: argparse.Namespace) -> int:
     missing = [item for item in args.inputs if not Path(item).exists() and not Path(item).is_symlink()]
     if missing:
         print(f"pipeline: error: input path does not exist: {', '.join(missing)}", file=sys.stderr)
@@ -531,3 +550,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print_summary(summary)
     return 0
+
+
+COMMANDS = {
+    "run": run_run, "ingest": run_ingest, "reprocess": run_reprocess, "report": run_report, "export": run_export,
+    "eval": run_eval, "serve": run_serve, "schema": run_schema, "gold": lambda args: run_gold(args.action),
+    "train-confidence": run_train_confidence, "train-chooser": run_train_chooser,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    if getattr(args, "quiet", False):  # before Prefect is imported: its console handler reads this once
+        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+    return COMMANDS[args.command](args)

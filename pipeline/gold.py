@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -215,8 +216,31 @@ def _entity_ref(value: str | None) -> tuple[str | None, str | None]:
 
 def compile_source(source: Path, root: Path = ROOT) -> GoldDocument:
     """One annotation source -> one gold document with offsets (see gold/GUIDELINES.md for the format)."""
-    from pipeline.nlp import sentence_starts  # razdel only; imported late to keep this module light
+    header, lines = _read_source(source)
+    for key in ("article", "split"):
+        if key not in header:
+            raise GoldError(f"{source}: missing '{key}:' header")
+    article = load_article(root / header["article"])
+    doc = GoldDocument(doc_id=source.stem, split=header["split"], path=header["article"],
+                       published_at=article.published_at.isoformat() if article.published_at else None,
+                       text=article.text)
+    _place_entities(doc, [(n, line) for n, line in lines if line.startswith("E ")], source.name)
+    for number, line in lines:
+        where, parts = f"{source.name}:{number}", [p.strip() for p in line[2:].split("|")]
+        if line.startswith("A "):
+            doc.amounts.extend(_amounts(doc.text, parts, where))
+        elif line.startswith("T "):
+            doc.timexes.extend(_timexes(doc.text, parts, where))
+    _place_claims(doc, [(n, line) for n, line in lines if line.startswith("C ")], source.name)
+    doc.entities.sort(key=lambda e: (e.start, e.stop))
+    doc.amounts.sort(key=lambda a: (a.start, a.stop))
+    doc.timexes.sort(key=lambda t: (t.start, t.stop))
+    doc.claims.sort(key=lambda c: (c.evidence_start, c.amounts[0][0]))
+    return doc
 
+
+def _read_source(source: Path) -> tuple[dict[str, str], list[tuple[int, str]]]:
+    """The header fields (`article:`, `split:`) and the numbered annotation lines of a source."""
     header: dict[str, str] = {}
     lines: list[tuple[int, str]] = []
     for number, raw_line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
@@ -228,20 +252,16 @@ def compile_source(source: Path, root: Path = ROOT) -> GoldDocument:
             header[key.strip()] = value.strip()
         else:
             lines.append((number, line))
-    for key in ("article", "split"):
-        if key not in header:
-            raise GoldError(f"{source}: missing '{key}:' header")
-    article = load_article(root / header["article"])
-    text = article.text
-    doc = GoldDocument(doc_id=source.stem, split=header["split"], path=header["article"],
-                       published_at=article.published_at.isoformat() if article.published_at else None, text=text)
+    return header, lines
 
-    entity_lines = [(n, l) for n, l in lines if l.startswith("E ")]
-    # longest surfaces first, so "Samsung Electronics" is placed before "Samsung" and never overlapped
-    entity_lines.sort(key=lambda item: -len(parse_ref(item[1][2:].split("|")[1])[0]))
+
+def _place_entities(doc: GoldDocument, entity_lines: list[tuple[int, str]], name: str) -> None:
+    """Every occurrence of each `E` line's surface, longest surfaces first, so "Samsung Electronics" is placed
+    before "Samsung" and never overlapped."""
+    entity_lines = sorted(entity_lines, key=lambda item: -len(parse_ref(item[1][2:].split("|")[1])[0]))
     taken: list[tuple[int, int]] = []
     for number, line in entity_lines:
-        where = f"{source.name}:{number}"
+        where = f"{name}:{number}"
         parts = [p.strip() for p in line[2:].split("|")]
         if len(parts) < 2:
             raise GoldError(f"{where}: expected 'E TYPE | surface [| normal [| canonical]]'")
@@ -250,7 +270,7 @@ def compile_source(source: Path, root: Path = ROOT) -> GoldDocument:
         normal = parts[2] if len(parts) > 2 and parts[2] else surface
         canonical = parts[3] if len(parts) > 3 and parts[3] else normal
         placed = 0
-        for loc in locate(text, ref, where, unique=False):
+        for loc in locate(doc.text, ref, where, unique=False):
             if any(loc.start < stop and start < loc.stop for start, stop in taken):
                 continue
             taken.append((loc.start, loc.stop))
@@ -259,39 +279,45 @@ def compile_source(source: Path, root: Path = ROOT) -> GoldDocument:
         if not placed:
             raise GoldError(f"{where}: every occurrence of {surface!r} is inside a longer entity")
 
-    for number, line in lines:
-        where = f"{source.name}:{number}"
-        parts = [p.strip() for p in line[2:].split("|")]
-        if line.startswith("A "):
-            if len(parts) < 4:
-                raise GoldError(f"{where}: expected 'A kind | surface | value or min..max | unit [| qualifier]'")
-            low, sep, high = parts[2].partition("..")
-            value_min = _number(low, where)
-            value_max = _number(high, where) if sep else value_min
-            for loc in locate(text, parts[1], where):
-                doc.amounts.append(GoldAmount(loc.start, loc.stop, loc.text, parts[0], None if sep else value_min,
-                                              value_min, value_max, parts[3], parts[4] if len(parts) > 4 else "none"))
-        elif line.startswith("T "):
-            kind = parts[0]
-            for loc in locate(text, parts[1], where):
-                if kind == "duration":
-                    if len(parts) < 4:
-                        raise GoldError(f"{where}: expected 'T duration | surface | P4M | granularity'")
-                    timex = GoldTimex(loc.start, loc.stop, loc.text, kind, None, None, parts[3], True, parts[2])
-                elif len(parts) >= 3 and parts[2] == "unresolved":
-                    timex = GoldTimex(loc.start, loc.stop, loc.text, kind, None, None,
-                                      parts[3] if len(parts) > 3 else None, False)
-                elif len(parts) >= 5:
-                    timex = GoldTimex(loc.start, loc.stop, loc.text, kind, parts[2], parts[3], parts[4], True)
-                else:
-                    raise GoldError(f"{where}: expected 'T kind | surface | start | end | granularity'")
-                doc.timexes.append(timex)
 
+def _amounts(text: str, parts: list[str], where: str) -> list[GoldAmount]:
+    """`A kind | surface | value or min..max | unit [| qualifier]`."""
+    if len(parts) < 4:
+        raise GoldError(f"{where}: expected 'A kind | surface | value or min..max | unit [| qualifier]'")
+    low, sep, high = parts[2].partition("..")
+    value_min = _number(low, where)
+    value_max = _number(high, where) if sep else value_min
+    return [GoldAmount(loc.start, loc.stop, loc.text, parts[0], None if sep else value_min, value_min, value_max,
+                       parts[3], parts[4] if len(parts) > 4 else "none") for loc in locate(text, parts[1], where)]
+
+
+def _timexes(text: str, parts: list[str], where: str) -> list[GoldTimex]:
+    """`T kind | surface | start | end | granularity`, `T duration | surface | P4M | granularity` or
+    `T kind | surface | unresolved [| granularity]`."""
+    kind, found = parts[0], []
+    for loc in locate(text, parts[1], where):
+        if kind == "duration":
+            if len(parts) < 4:
+                raise GoldError(f"{where}: expected 'T duration | surface | P4M | granularity'")
+            found.append(GoldTimex(loc.start, loc.stop, loc.text, kind, None, None, parts[3], True, parts[2]))
+        elif len(parts) >= 3 and parts[2] == "unresolved":
+            found.append(GoldTimex(loc.start, loc.stop, loc.text, kind, None, None,
+                                   parts[3] if len(parts) > 3 else None, False))
+        elif len(parts) >= 5:
+            found.append(GoldTimex(loc.start, loc.stop, loc.text, kind, parts[2], parts[3], parts[4], True))
+        else:
+            raise GoldError(f"{where}: expected 'T kind | surface | start | end | granularity'")
+    return found
+
+
+def _place_claims(doc: GoldDocument, claim_lines: list[tuple[int, str]], name: str) -> None:
+    """`C relation | amount [+ amount …] | field=value …`: the evidence is the sentence of the first amount."""
+    from pipeline.nlp import sentence_starts  # razdel only; imported late to keep this module light
+
+    text = doc.text
     starts = sorted(sentence_starts(text))
-    for number, line in lines:
-        if not line.startswith("C "):
-            continue
-        where = f"{source.name}:{number}"
+    for number, line in claim_lines:
+        where = f"{name}:{number}"
         parts = [p.strip() for p in line[2:].split("|")]
         relation, amount_refs, fields = parts[0], parts[1], _fields(parts[2:])
         amounts = []
@@ -306,19 +332,7 @@ def compile_source(source: Path, root: Path = ROOT) -> GoldDocument:
         sent_stop = (later[0] if later else len(text))
         while sent_stop > sent_start and text[sent_stop - 1].isspace():
             sent_stop -= 1
-        time = fields.get("time", "article")
-        if time == "article":
-            time_start = time_end = doc.published_at
-            time_source = "article" if doc.published_at else "none"
-        elif time == "none":
-            time_start = time_end = None
-            time_source = "none"
-        else:
-            [loc] = locate(text, time, where)
-            timex = next((t for t in doc.timexes if (t.start, t.stop) == (loc.start, loc.stop)), None)
-            if timex is None:
-                raise GoldError(f"{where}: time {time!r} is not an annotated time expression (add a 'T' line)")
-            time_start, time_end, time_source = timex.start_date, timex.end_date, "sentence"
+        time_start, time_end, time_source = _claim_time(doc, fields.get("time", "article"), where)
         subject, subject_entity = _entity_ref(fields.get("subject"))
         source_text, source_entity = _entity_ref(fields.get("source"))
         if not subject:
@@ -331,11 +345,18 @@ def compile_source(source: Path, root: Path = ROOT) -> GoldDocument:
             negated=fields.get("negated") == "true",
         ))
 
-    doc.entities.sort(key=lambda e: (e.start, e.stop))
-    doc.amounts.sort(key=lambda a: (a.start, a.stop))
-    doc.timexes.sort(key=lambda t: (t.start, t.stop))
-    doc.claims.sort(key=lambda c: (c.evidence_start, c.amounts[0][0]))
-    return doc
+
+def _claim_time(doc: GoldDocument, time: str, where: str) -> tuple[str | None, str | None, str]:
+    """A claim's `time=`: `article` (the publication date), `none`, or an annotated time expression."""
+    if time == "article":
+        return doc.published_at, doc.published_at, "article" if doc.published_at else "none"
+    if time == "none":
+        return None, None, "none"
+    [loc] = locate(doc.text, time, where)
+    timex = next((t for t in doc.timexes if (t.start, t.stop) == (loc.start, loc.stop)), None)
+    if timex is None:
+        raise GoldError(f"{where}: time {time!r} is not an annotated time expression (add a 'T' line)")
+    return timex.start_date, timex.end_date, "sentence"
 
 
 def build_gold(gold_dir: Path = GOLD_DIR, root: Path = ROOT) -> dict[str, list[GoldDocument]]:
@@ -380,74 +401,87 @@ def _iso(value: str | None) -> bool:
 
 def validate_document(doc: GoldDocument, root: Path = ROOT) -> list[str]:
     """Every problem with one gold document (empty when it is valid)."""
-    problems: list[str] = []
-
-    def check(ok: bool, message: str) -> None:
-        if not ok:
-            problems.append(f"{doc.doc_id}: {message}")
-
-    check(doc.split in SPLITS, f"split {doc.split!r}")
-    check(_iso(doc.published_at), f"published_at {doc.published_at!r}")
+    problems = [message for ok, message in [
+        (doc.split in SPLITS, f"split {doc.split!r}"),
+        (_iso(doc.published_at), f"published_at {doc.published_at!r}"),
+    ] if not ok]
     article_path = root / doc.path
-    if article_path.exists():
-        check(load_article(article_path).text == doc.text, "text differs from the cleaned article (re-run `gold build`)")
-    else:
-        problems.append(f"{doc.doc_id}: article {doc.path} is missing")
+    if not article_path.exists():
+        problems.append(f"article {doc.path} is missing")
+    elif load_article(article_path).text != doc.text:
+        problems.append("text differs from the cleaned article (re-run `gold build`)")
+    for checks in (_entity_checks, _amount_checks, _timex_checks, _claim_checks):
+        problems += [message for ok, message in checks(doc) if not ok]
+    return [f"{doc.doc_id}: {message}" for message in problems]
 
-    def span_ok(start: int, stop: int, text: str, what: str) -> None:
-        check(0 <= start < stop <= len(doc.text), f"{what} [{start}, {stop}) out of range")
-        check(doc.text[start:stop] == text, f"{what} text {text!r} != {doc.text[start:stop]!r}")
-        check(text == text.strip(), f"{what} {text!r} has surrounding whitespace")
 
-    previous = (-1, -1)
+Check = tuple[bool, str]  # (holds, what is wrong when it does not)
+
+
+def _span_checks(doc: GoldDocument, start: int, stop: int, text: str, what: str) -> list[Check]:
+    return [(0 <= start < stop <= len(doc.text), f"{what} [{start}, {stop}) out of range"),
+            (doc.text[start:stop] == text, f"{what} text {text!r} != {doc.text[start:stop]!r}"),
+            (text == text.strip(), f"{what} {text!r} has surrounding whitespace")]
+
+
+def _entity_checks(doc: GoldDocument) -> Iterator[Check]:
+    previous_stop = -1
     for e in doc.entities:
-        span_ok(e.start, e.stop, e.text, f"entity {e.text!r}")
-        check(e.type in ENTITY_TYPES, f"entity type {e.type!r}")
-        check(bool(e.normal) and bool(e.canonical), f"entity {e.text!r} needs normal and canonical")
-        check(e.start >= previous[1], f"entity {e.text!r} overlaps the one before")
-        previous = (e.start, e.stop)
+        yield from _span_checks(doc, e.start, e.stop, e.text, f"entity {e.text!r}")
+        yield e.type in ENTITY_TYPES, f"entity type {e.type!r}"
+        yield bool(e.normal) and bool(e.canonical), f"entity {e.text!r} needs normal and canonical"
+        yield e.start >= previous_stop, f"entity {e.text!r} overlaps the one before"
+        previous_stop = e.stop
+
+
+def _amount_checks(doc: GoldDocument) -> Iterator[Check]:
     for a in doc.amounts:
-        span_ok(a.start, a.stop, a.text, f"amount {a.text!r}")
-        check(a.kind in AMOUNT_KINDS, f"amount kind {a.kind!r}")
-        check(a.qualifier in QUALIFIERS, f"amount qualifier {a.qualifier!r}")
-        check(a.value_min <= a.value_max, f"amount {a.text!r} min > max")
-        check(a.value is None or a.value == a.value_min == a.value_max, f"amount {a.text!r} point value mismatch")
-        check(a.value is not None or a.value_min < a.value_max, f"amount {a.text!r} range with min == max")
+        yield from _span_checks(doc, a.start, a.stop, a.text, f"amount {a.text!r}")
+        yield a.kind in AMOUNT_KINDS, f"amount kind {a.kind!r}"
+        yield a.qualifier in QUALIFIERS, f"amount qualifier {a.qualifier!r}"
+        yield a.value_min <= a.value_max, f"amount {a.text!r} min > max"
+        yield a.value is None or a.value == a.value_min == a.value_max, f"amount {a.text!r} point value mismatch"
+        yield a.value is not None or a.value_min < a.value_max, f"amount {a.text!r} range with min == max"
         if a.kind == "money":
-            check(re.fullmatch(r"[A-Z]{3}", a.unit) is not None, f"money unit {a.unit!r} is not an ISO 4217 code")
+            yield re.fullmatch(r"[A-Z]{3}", a.unit) is not None, f"money unit {a.unit!r} is not an ISO 4217 code"
         elif a.kind == "percent":
-            check(a.unit == "percent", f"percent unit {a.unit!r}")
+            yield a.unit == "percent", f"percent unit {a.unit!r}"
         elif a.kind == "multiplier":
-            check(a.unit == "times", f"multiplier unit {a.unit!r}")
+            yield a.unit == "times", f"multiplier unit {a.unit!r}"
         elif a.kind == "duration":
-            check(a.unit in DURATION_UNITS, f"duration unit {a.unit!r}")
+            yield a.unit in DURATION_UNITS, f"duration unit {a.unit!r}"
         else:
-            check(bool(a.unit), f"amount {a.text!r} needs a unit")
+            yield bool(a.unit), f"amount {a.text!r} needs a unit"
+
+
+def _timex_checks(doc: GoldDocument) -> Iterator[Check]:
     for t in doc.timexes:
-        span_ok(t.start, t.stop, t.text, f"timex {t.text!r}")
-        check(t.kind in TIMEX_KINDS, f"timex kind {t.kind!r}")
-        check(t.granularity is None or t.granularity in GRANULARITIES, f"timex granularity {t.granularity!r}")
-        check(_iso(t.start_date) and _iso(t.end_date), f"timex {t.text!r} dates")
+        yield from _span_checks(doc, t.start, t.stop, t.text, f"timex {t.text!r}")
+        yield t.kind in TIMEX_KINDS, f"timex kind {t.kind!r}"
+        yield t.granularity is None or t.granularity in GRANULARITIES, f"timex granularity {t.granularity!r}"
+        yield _iso(t.start_date) and _iso(t.end_date), f"timex {t.text!r} dates"
         if t.kind == "duration":
-            check(t.duration is not None and re.fullmatch(r"P(\d+(\.\d+)?[YMWD])+", t.duration) is not None,
-                  f"timex duration {t.duration!r}")
+            yield (t.duration is not None and re.fullmatch(r"P(\d+(\.\d+)?[YMWD])+", t.duration) is not None,
+                   f"timex duration {t.duration!r}")
         elif t.resolved:
-            check(t.start_date is not None and t.end_date is not None and t.start_date <= t.end_date,
-                  f"timex {t.text!r} start/end")
+            yield (t.start_date is not None and t.end_date is not None and t.start_date <= t.end_date,
+                   f"timex {t.text!r} start/end")
+
+
+def _claim_checks(doc: GoldDocument) -> Iterator[Check]:
     amount_spans = {(a.start, a.stop) for a in doc.amounts}
     for c in doc.claims:
-        check(c.relation in RELATIONS, f"claim relation {c.relation!r}")
-        check(c.modality in MODALITIES, f"claim modality {c.modality!r}")
-        check(c.time_source in TIME_SOURCES, f"claim time_source {c.time_source!r}")
-        check(bool(c.amounts), "claim without amounts")
-        check(bool(c.predicate), f"claim on {c.amounts[:1]} needs a predicate (pred=)")
+        yield c.relation in RELATIONS, f"claim relation {c.relation!r}"
+        yield c.modality in MODALITIES, f"claim modality {c.modality!r}"
+        yield c.time_source in TIME_SOURCES, f"claim time_source {c.time_source!r}"
+        yield bool(c.amounts), "claim without amounts"
+        yield bool(c.predicate), f"claim on {c.amounts[:1]} needs a predicate (pred=)"
         for start, stop in c.amounts:
-            check((start, stop) in amount_spans, f"claim amount [{start}, {stop}) is not an annotated amount")
+            yield (start, stop) in amount_spans, f"claim amount [{start}, {stop}) is not an annotated amount"
         if c.amounts:
-            check(c.evidence_start <= c.amounts[0][0] and c.amounts[0][1] <= c.evidence_stop,
-                  "claim evidence does not contain its primary amount")
-        check(_iso(c.time_start) and _iso(c.time_end), "claim time dates")
-    return problems
+            yield (c.evidence_start <= c.amounts[0][0] and c.amounts[0][1] <= c.evidence_stop,
+                   "claim evidence does not contain its primary amount")
+        yield _iso(c.time_start) and _iso(c.time_end), "claim time dates"
 
 
 def validate_split(split: str, gold_dir: Path = GOLD_DIR, root: Path = ROOT) -> list[str]:

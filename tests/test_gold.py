@@ -94,3 +94,100 @@ def test_longer_entity_surfaces_win(tmp_path):
     assert [e.text for e in doc.entities] == ["TSMC", "TSMC", "TSMC Си-Си Вэй", "TSMC", "TSMC"]
     with pytest.raises(GoldError, match="inside a longer entity"):
         compile_source(write_source(tmp_path, "E PER | Си-Си Вэй\nE PER | Вэй\n"), ROOT)
+
+
+# A small document of our own: "Выручка Яндекса выросла на 20% в 2025 году." (the article file is checked apart)
+_TEXT = "Выручка Яндекса выросла на 20% в 2025 году."
+
+
+def _doc(**changes):
+    from pipeline.gold import GoldAmount, GoldClaim, GoldDocument, GoldEntity, GoldTimex
+
+    parts = {
+        "entities": [GoldEntity(8, 15, "Яндекса", "ORG", "Яндекс", "Яндекс")],
+        "amounts": [GoldAmount(27, 30, "20%", "percent", 20.0, 20.0, 20.0, "percent")],
+        "timexes": [GoldTimex(33, 42, "2025 году", "date", "2025-01-01", "2025-12-31", "year", True)],
+        "claims": [GoldClaim(0, 43, "revenue", "вырасти", "Выручка Яндекса", "Яндекс", [[27, 30]],
+                             "2025-01-01", "2025-12-31", "sentence", None, None, "fact")],
+    }
+    parts.update(changes)
+    return GoldDocument("999_own", "dev", "gold/articles/none.txt", "2026-01-10", _TEXT, **parts)
+
+
+def _problems(doc):
+    from pipeline.gold import validate_document
+
+    return [p for p in validate_document(doc) if "article gold/articles/none.txt is missing" not in p]
+
+
+def test_a_valid_document_has_no_problems():
+    assert _problems(_doc()) == []
+
+
+@pytest.mark.parametrize("changes, problem", [
+    ({"split": "train"}, "split 'train'"),
+    ({"published_at": "10.01.2026"}, "published_at"),
+])
+def test_document_fields_are_checked(changes, problem):
+    from dataclasses import replace
+
+    assert any(problem in p for p in _problems(replace(_doc(), **changes)))
+
+
+def _entity(start, stop, text, kind="ORG"):
+    from pipeline.gold import GoldEntity
+
+    return GoldEntity(start, stop, text, kind, text, text)
+
+
+def _amount(**fields):
+    from pipeline.gold import GoldAmount
+
+    base = {"start": 27, "stop": 30, "text": "20%", "kind": "percent", "value": 20.0, "value_min": 20.0,
+            "value_max": 20.0, "unit": "percent"}
+    return GoldAmount(**{**base, **fields})
+
+
+@pytest.mark.parametrize("part, records, problem", [
+    ("entities", [_entity(8, 15, "Яндекс")], "text 'Яндекс' != 'Яндекса'"),
+    ("entities", [_entity(8, 15, "Яндекса", "COMPANY")], "entity type 'COMPANY'"),
+    ("entities", [_entity(0, 15, "Выручка Яндекса"), _entity(8, 15, "Яндекса")], "overlaps the one before"),
+    ("entities", [_entity(40, 50, "году.")], "out of range"),
+    ("amounts", [_amount(kind="share")], "amount kind 'share'"),
+    ("amounts", [_amount(value=None, value_min=30.0, value_max=20.0)], "min > max"),
+    ("amounts", [_amount(value=None)], "range with min == max"),
+    ("amounts", [_amount(unit="%")], "percent unit '%'"),
+    ("amounts", [_amount(kind="money", unit="руб")], "is not an ISO 4217 code"),
+    ("amounts", [_amount(qualifier="about")], "amount qualifier 'about'"),
+])
+def test_broken_records_are_named(part, records, problem):
+    assert any(problem in p for p in _problems(_doc(**{part: records}))), _problems(_doc(**{part: records}))
+
+
+@pytest.mark.parametrize("timex, problem", [
+    (("date", "2025-12-31", "2025-01-01", "year", True, None), "start/end"),
+    (("duration", None, None, "year", True, "4 months"), "timex duration '4 months'"),
+    (("date", "2025-1-1", "2025-12-31", "year", True, None), "dates"),
+    (("moment", "2025-01-01", "2025-12-31", "year", True, None), "timex kind 'moment'"),
+])
+def test_broken_time_expressions_are_named(timex, problem):
+    from pipeline.gold import GoldTimex
+
+    kind, start, end, granularity, resolved, duration = timex
+    doc = _doc(timexes=[GoldTimex(33, 42, "2025 году", kind, start, end, granularity, resolved, duration)])
+    assert any(problem in p for p in _problems(doc)), _problems(doc)
+
+
+@pytest.mark.parametrize("changes, problem", [
+    ({"relation": "income"}, "claim relation 'income'"),
+    ({"modality": "hope"}, "claim modality 'hope'"),
+    ({"amounts": [[0, 7]]}, "is not an annotated amount"),
+    ({"predicate": ""}, "needs a predicate"),
+    ({"evidence_start": 31}, "does not contain its primary amount"),
+])
+def test_broken_claims_are_named(changes, problem):
+    from dataclasses import replace
+
+    doc = _doc()
+    doc = _doc(claims=[replace(doc.claims[0], **changes)])
+    assert any(problem in p for p in _problems(doc)), _problems(doc)
