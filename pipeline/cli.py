@@ -279,7 +279,7 @@ def print_reprocess(summary: dict) -> None:
               f"(stages {summary['stages']}), {summary['skipped']} already at {summary['pipeline_version']}")
         print("\n".join(f"  {line}" for line in listing))
         return
-    if "mentions" not in summary:  # nothing to do
+    if summary["selected"] == summary["skipped"]:  # nothing to do: every selected article is at this version
         print(f"\n{plural(summary['selected'], 'article')} selected, all already at {summary['pipeline_version']}: "
               "nothing reprocessed (--force to redo them)")
         return

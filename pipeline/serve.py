@@ -5,7 +5,7 @@ Why `serve` and not a work pool + worker + `prefect.yaml`: a small team runs one
 systemd, tmux or a container) that registers the deployments and executes their runs as subprocesses; there is
 no pool, queue, worker or image to keep in step with the code, and a code change is deployed by restarting it.
 A work pool pays off once runs must go to other machines or containers; the batches of one run can already
-go to a Dask cluster through `PIPELINE_TASK_RUNNER` (see `pipeline.flows.configured_task_runner`).
+go to a Dask cluster through `PIPELINE_TASK_RUNNER` (see `pipeline.flows.runtime.configured_task_runner`).
 
 Deployments (their parameters are typed, so the UI renders forms):
 - `ingest`    — cron schedule (default every 15 minutes) over the inbox folder; at most one run at a time

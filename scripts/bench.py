@@ -314,41 +314,13 @@ def bench_volume(n_articles: int) -> list[dict]:
 
 
 def run_without_prefect(inputs: list[str], out: Path) -> None:
-    """The work of `pipeline run` (read and plan, extract and commit each batch, sync entities, maintain) by
-    direct calls of the store and worker functions, Prefect never imported: the reference for Prefect's share."""
-    from datetime import datetime, timezone
-
-    from pipeline.config import DEFAULT_BATCH_SIZE, pipeline_version
-    from pipeline.ingest import build_article_safely, discover_inputs, read_inputs
-    from pipeline.records import Reject
-    from pipeline.review import write_review
-    from pipeline.schema import ARTICLE_TABLES, ARTICLES, ENTITIES, STAGES
-    from pipeline.staging import write_batch
-    from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, only_articles, output_lock, publish,
-                                read_table, settle, sync_entities)
-    from pipeline.workers import extract_staged
+    """The work of `pipeline run` (`pipeline.run.run_once`: plan, extract and commit each batch, maintain and
+    publish, the review site), Prefect never imported: the reference for Prefect's share."""
+    from pipeline.config import DEFAULT_BATCH_SIZE
+    from pipeline.run import run_once
 
     assert "prefect" not in sys.modules
-    version, now, staging = pipeline_version(), datetime.now(timezone.utc), out / ".staging" / "direct"
-    staging.mkdir(parents=True, exist_ok=True)
-    planner = Planner(read_table(out, ARTICLES, columns=["source_key", "version_hash", "pipeline_version"]), version)
-    batcher, batches = MonthBatcher(DEFAULT_BATCH_SIZE), []
-    for item in read_inputs(discover_inputs(inputs)):
-        article = build_article_safely(item) if not isinstance(item, Reject) else item
-        if not isinstance(article, Reject) and planner.decide(article):
-            batches += batcher.add(article)
-    for batch in batches + batcher.flush():
-        path = write_batch(staging / "batch.parquet", batch)
-        done = extract_staged(str(path), "direct", version, now, list(STAGES))
-        with output_lock(out):
-            landing, replaced = settle(out, done.extracted)
-            commit_batch(out, only_articles(done.tables, landing), replaced | landing)
-    with output_lock(out):
-        sync_entities(out)
-        for table in (ARTICLES, *ARTICLE_TABLES, ENTITIES):
-            maintain(out, table)
-        publish(out)
-    write_review(out)  # the run's last step too
+    run_once(inputs, str(out), DEFAULT_BATCH_SIZE)
     assert "prefect" not in sys.modules
 
 

@@ -241,7 +241,8 @@ def test_two_ingest_runs_at_once_never_duplicate_rows(inbox, tmp_path):
 def test_the_store_is_the_cache(inbox, tmp_path, monkeypatch):
     """An article stored by this pipeline version is never extracted again: no batch is even staged. `force`
     extracts again, and so does a new pipeline version."""
-    import pipeline.flows as flows
+    import pipeline.flows.articles as flows
+    import pipeline.workers as workers
 
     out = str(tmp_path / "a")
     first = flows.process_articles(inputs=[str(inbox)], out_dir=out)
@@ -250,7 +251,7 @@ def test_the_store_is_the_cache(inbox, tmp_path, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("extraction ran although the articles are stored")
 
-    monkeypatch.setattr(flows, "extract", must_not_run)
+    monkeypatch.setattr(workers, "extract", must_not_run)  # what every batch's extraction calls
     second = flows.process_articles(inputs=[str(inbox)], out_dir=out)
     assert (first["processed"], second["processed"], second["skipped"]) == (2, 0, 2)
     assert_same(before, snapshot(tmp_path / "a"))
