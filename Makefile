@@ -23,8 +23,8 @@ install: $(STAMP)  ## create .venv and install the project with its pinned depen
 run: $(STAMP)  ## process raw/ into processed/ through the Prefect flow (embedded Prefect, no server)
 	$(BIN)/python -m pipeline run $(INPUT) --out $(OUT)
 
-test: $(STAMP)  ## run the test suite (each run gets its own PREFECT_HOME)
-	$(BIN)/python -m pytest -q
+test: $(STAMP)  ## run the test suite on 2 worker processes, a test file per worker at a time (WORKERS=1: in one process)
+	$(BIN)/python -m pytest -q $(if $(filter 1,$(or $(WORKERS),2)),,-n $(or $(WORKERS),2) --dist loadfile)
 
 fuzz: $(STAMP)  ## the property tests with 10 000 inputs each (every raw scanner and parser must never raise)
 	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_properties.py

@@ -28,11 +28,11 @@ from pipeline.memory import release_memory
 from pipeline.records import Reject
 from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, CLAIMS, ENTITIES, MENTIONS, REJECTS,
                              STAGES, TIMEX, render_data_dictionary)
-from pipeline.settle import SETTLED_FOLDERS, InboxFile, read_ledger, settle, write_ledger
+from pipeline.inbox import SETTLED_FOLDERS, InboxFile, read_ledger, settle, write_ledger
 from pipeline.staging import read_superseded, write_batch, write_superseded
 from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, merge_rejects, only_articles, output_lock,
                             publish, read_table, row_count, stale_amount_links, sync_entities, write_text)
-from pipeline.store import settle as land
+from pipeline.store import decide_landing
 from pipeline.store.legacy import prepare_store
 
 LOG = logging.getLogger("pipeline.run")
@@ -300,7 +300,7 @@ def land_batch(batch: str, out_dir: str, run_id: str, version: str, now: datetim
     done = extract(batch, run_id, version, now, chosen, workers)
     failed = done.rejects
     with output_lock(out):
-        landing, replaced = land(out, done.extracted)  # decided from the store as it is now, not at planning
+        landing, replaced = decide_landing(out, done.extracted)  # decided from the store as it is now, not at planning
         tables = only_articles(done.tables, landing)
         spare = {AMOUNTS.name: tables.pop(AMOUNTS.name)} if "amounts" not in chosen else {}
         if spare and stale_amount_links(out, tables[CLAIM_AMOUNTS.name]):

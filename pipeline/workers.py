@@ -30,7 +30,7 @@ _lock = threading.Lock()
 @dataclass
 class Extracted:
     """A staged batch after extraction: its rows per table, the articles that failed, and (article_id,
-    source_key, read_at) of each article extracted (what `pipeline.store.settle` decides from)."""
+    source_key, read_at) of each article extracted (what `pipeline.store.decide_landing` decides from)."""
 
     tables: dict[str, pa.Table]
     rejects: list[Reject]

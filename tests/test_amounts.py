@@ -180,7 +180,7 @@ def test_not_amounts_in_real_news(text):
     ["в 2024 году", "с 2026 по 2028 год", "16 января 2026 года", "ускорители H200 и 5G", "на конференции GTC 2025",
      "модель GPT-4.1 и YandexGPT 6", "первый квартал", "Один из операторов", "45 и 46"],
 )
-def test_not_amounts(text):
+def test_the_scanner_finds_no_amount_in(text):
     assert amounts(text) == []
 
 
@@ -271,7 +271,7 @@ def test_from_to_shares_the_scale(text, expected):
         "за полгода выручка выросла",             # a period after "за" is a time expression
     ],
 )
-def test_not_amounts(text, nlp):
+def test_the_pipeline_keeps_no_amount_in(text, nlp):
     from datetime import date
 
     from pipeline.extract import process_article

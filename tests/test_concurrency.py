@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW_DIR, ROOT
+from helpers import RAW_DIR, ROOT
 from pipeline.flows import ingest, process_articles, reprocess
 from pipeline.schema import PROCESS_TABLES
 from pipeline.store import read, snapshot
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.processes]
 
 RUN_COLUMNS = {"ingested_at", "run_id", "read_at", "rejected_at"}
 FILES = sorted(RAW_DIR.glob("*.txt"))

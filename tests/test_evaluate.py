@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import write_ann_corpus
+from helpers import write_ann_corpus
 from pipeline.corpora import CorpusError, load_ann_corpus, load_brat, load_eval_documents, load_factru
 from pipeline.evaluate import (
     Counts,

@@ -2,82 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import Counter
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from helpers import FEED, Site
 from pipeline.feeds import load_sources, read_feed
 from pipeline.web.fetcher import Fetcher, Limits
-
-PAGE = """<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>{title}</title>
-<meta property="article:published_time" content="{day}T10:00:00+03:00"></head>
-<body><nav><a href="/">Главная</a> · <a href="/tech">Технологии</a></nav>
-<article><h1>{title}</h1>
-<p>Компания «Северный Ветер» в третьем квартале увеличила выручку на 14% до 9,5 млрд рублей, сообщил её
-финансовый директор Иван Петров. Годом ранее выручка составляла 8,3 млрд рублей.</p>
-<p>Рост обеспечили продажи серверов и облачных услуг: на них пришлось около 60% выручки. В четвёртом квартале
-компания рассчитывает сохранить темпы роста и вложить 2 млрд рублей в новый центр обработки данных в Казани.</p>
-<p>Аналитики «Цифровой Среды» оценивают долю компании на рынке серверов в 12%.</p>
-</article><footer>© Тестовое издание, все права защищены</footer></body></html>"""
-
-FEED = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Тестовая лента</title>
-<link>{base}/</link><description>Новости</description>
-<item><title>Выручка «Северного Ветра» выросла на 14%</title><link>{base}/news/1</link>
-<pubDate>Mon, 03 Nov 2025 07:00:00 GMT</pubDate></item>
-<item><title>Снятая с публикации заметка</title><link>{base}/news/missing</link></item>
-<item><title>Медленная страница</title><link>{base}/news/slow</link></item>
-</channel></rss>"""
-
-
-class Site:
-    """A tiny news site: /feed.xml, /news/1 (an article), /news/missing (404), /news/slow (answers too late)."""
-
-    def __init__(self):
-        self.hits: Counter = Counter()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
-                site.hits[self.path] += 1
-                if self.path == "/feed.xml":
-                    self.answer(200, FEED.format(base=site.base), "application/rss+xml")
-                elif self.path == "/news/1":
-                    self.answer(200, PAGE.format(title="Выручка «Северного Ветра» выросла на 14%", day="2025-11-03"))
-                elif self.path == "/news/slow":
-                    time.sleep(3)
-                    self.answer(200, PAGE.format(title="Поздно", day="2025-11-04"))
-                else:
-                    self.answer(404, "<h1>Не найдено</h1>")
-
-            def answer(self, status: int, body: str, kind: str = "text/html; charset=utf-8"):
-                data = body.encode("utf-8")
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", kind)
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the slow page's client gave up
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.allow = f"127.0.0.1:{self.port}"  # PIPELINE_FETCH_ALLOW for this site only: loopback is refused
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
 
 @pytest.fixture
 def site(monkeypatch):

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import RAW_DIR, write_ann_corpus
+from helpers import RAW_DIR, write_ann_corpus
 from pipeline.cli import main
 from pipeline.flows import process_articles
 from pipeline.schema import PARTITION

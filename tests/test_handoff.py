@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW_DIR
+from helpers import RAW_DIR
 from pipeline.flows import export, process_articles
 from pipeline.handoff.bundle import ExportError, export_bundle
 from pipeline.schema import TABLES

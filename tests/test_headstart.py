@@ -12,6 +12,8 @@ import pytest
 
 from pipeline.headstart import TemporaryServer
 
+pytestmark = pytest.mark.processes  # starts other processes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

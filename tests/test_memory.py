@@ -6,6 +6,8 @@ import pytest
 
 from pipeline import memory
 
+pytestmark = pytest.mark.processes  # starts other processes
+
 glibc = pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc arenas and malloc_trim are glibc's")
 
 

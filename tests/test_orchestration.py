@@ -133,7 +133,7 @@ def test_ingest_is_incremental_and_settles_its_inbox(inbox, tmp_path):
 
 
 def test_a_file_written_to_since_it_was_read_stays_in_the_inbox(tmp_path):
-    from pipeline.settle import InboxFile, settle
+    from pipeline.inbox import InboxFile, settle
 
     path = tmp_path / "feed.jsonl"
     path.write_text("{}\n", encoding="utf-8")

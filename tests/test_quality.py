@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FACTRU_DIR, NEWS_REAL_DIR
+from helpers import FACTRU_DIR, NEWS_REAL_DIR
 from pipeline.evaluate import below_floor, evaluate_documents, floor_path, floor_values
 from pipeline.gold import load_gold
 

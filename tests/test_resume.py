@@ -14,11 +14,13 @@ import sys
 
 import pytest
 
-from conftest import RAW_DIR
+from helpers import RAW_DIR
 from pipeline.flows import process_articles
 from pipeline.schema import PROCESS_TABLES
 from pipeline.store import read
 from pipeline.store.tables import FAILPOINT
+
+pytestmark = pytest.mark.processes  # starts other processes
 
 RUN_COLUMNS = {"ingested_at", "run_id", "rejected_at", "read_at"}
 KILL_POINTS = [  # (where, whether the killed run's staged batches are still on disk)

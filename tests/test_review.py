@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW_DIR, open_page
+from helpers import RAW_DIR, open_page
 from pipeline.review.charts import hbars, stacked_columns
 from pipeline.review.marks import Mark, highlight
 from pipeline.review.pages import number

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import open_page
+from helpers import open_page
 from pipeline.review.pages import CONTENT_SECURITY_POLICY, page
 
 # written for this test: places where text from an input ends up in HTML, attributes, scripts and JSON

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.serve import api_url, start_server, stop_process, wait_healthy
-from test_feeds import Site
+from helpers import Site
 from pipeline.store import read
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "raw"
 
-pytestmark = pytest.mark.serve
+pytestmark = [pytest.mark.serve, pytest.mark.processes]
 
 
 def free_port() -> int:
@@ -75,7 +75,8 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
     site = Site()  # a local news site with a feed, for the served ingest
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_API_URL": url, "PIPELINE_FETCH_TIMEOUT": "1", "PIPELINE_FETCH_RETRIES": "1",
-           "PIPELINE_FETCH_PAUSE": "0", "PIPELINE_FETCH_ALLOW": site.allow}
+           "PIPELINE_FETCH_PAUSE": "0", "PIPELINE_FETCH_ALLOW": site.allow,
+           "PREFECT_RUNNER_POLL_FREQUENCY": "1"}  # serve looks for new runs every second, not every 10
     server = start_server("127.0.0.1", port, home / "server.log", env)
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()

@@ -7,9 +7,9 @@ import pytest
 from pipeline.records import Article
 from pipeline.schema import ARTICLES, ENTITIES, MENTIONS, PARTITION, REJECTS
 from pipeline.store.entities import aggregate_entities
-from pipeline.store import (MonthBatcher, Planner, SchemaError, all_or_nothing, commit_batch, delta_table, maintain,
-                            merge_rejects, output_lock, plan_ingest, publish, read, read_table, recover, replace_rows,
-                            settle, snapshot, sync_entities, table_path, table_version, to_arrow)
+from pipeline.store import (MonthBatcher, Planner, SchemaError, all_or_nothing, commit_batch, decide_landing,
+                            delta_table, maintain, merge_rejects, output_lock, plan_ingest, publish, read, read_table,
+                            recover, replace_rows, snapshot, sync_entities, table_path, table_version, to_arrow)
 from pipeline.store.journal import INTENT
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -127,11 +127,11 @@ T1, T2 = NOW + timedelta(seconds=1), NOW + timedelta(seconds=2)
     ([("a1", "a", T1), ("b1", "b", T1)], [("a2", "a", T2), ("a3", "a", T0)], {"a2"}, {"a1"}),  # batch: later wins
     ([("a1", "a", T1), ("a0", "a", T0)], [("a2", "a", T2)], {"a2"}, {"a0", "a1"}),  # duplicates of a legacy store go
 ])
-def test_settle_keeps_the_reading_made_last(tmp_path, stored, candidates, landing, replaced):
+def test_decide_landing_keeps_the_reading_made_last(tmp_path, stored, candidates, landing, replaced):
     if stored:
         commit_batch(tmp_path, {"articles": to_arrow(ARTICLES, [article_row(a, k, read_at=t) for a, k, t in stored])},
                      {a for a, _, _ in stored})
-    assert settle(tmp_path, candidates) == (landing, replaced)
+    assert decide_landing(tmp_path, candidates) == (landing, replaced)
 
 
 def test_commit_replaces_rows_of_reprocessed_articles_only_even_across_months(tmp_path):

@@ -2,8 +2,8 @@
 (`commit`, all or nothing: `journal`), the entities kept in step with mentions (`entities`) and what readers see
 (`snapshot`: one published version of every table)."""
 
-from pipeline.store.commit import (batch_tables, commit_batch, merge_rejects, month_of, only_articles,
-                                   replace_partition, settle, stale_amount_links)
+from pipeline.store.commit import (batch_tables, commit_batch, decide_landing, merge_rejects, month_of, only_articles,
+                                   replace_partition, stale_amount_links)
 from pipeline.store.entities import sync_entities
 from pipeline.store.journal import all_or_nothing, output_lock, recover
 from pipeline.store.plan import MonthBatcher, Planner, plan_ingest, select_articles, stage_closure
@@ -12,7 +12,7 @@ from pipeline.store.tables import (SchemaError, delta_table, maintain, read_tabl
                                    table_version, to_arrow, write_text)
 
 __all__ = ["MonthBatcher", "Planner", "SchemaError", "Snapshot", "all_or_nothing", "batch_tables", "commit_batch",
-           "dataset", "delta_table", "maintain", "merge_rejects", "month_of", "only_articles", "output_lock",
+           "dataset", "decide_landing", "delta_table", "maintain", "merge_rejects", "month_of", "only_articles", "output_lock",
            "plan_ingest", "publish", "published_versions", "read", "read_table", "recover", "replace_partition",
-           "replace_rows", "row_count", "select_articles", "settle", "snapshot", "stage_closure",
+           "replace_rows", "row_count", "select_articles", "snapshot", "stage_closure",
            "stale_amount_links", "sync_entities", "table_path", "table_version", "to_arrow", "write_text"]

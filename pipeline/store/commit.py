@@ -1,6 +1,6 @@
 """One extraction batch lands as one set of commits, all or nothing.
 
-Per batch, under the output lock: first `settle` decides, from the store as it is at that moment, which of the
+Per batch, under the output lock: first `decide_landing` decides, from the store as it is at that moment, which of the
 batch's articles land and which stored articles they replace (one stored version per source: the one read last).
 Then the article tables (mentions, amounts, timex, claims, claim_amounts), each one commit that removes the rows
 of the batch's articles and of the stored articles they replace and adds the new rows; `articles` last. The
@@ -77,7 +77,7 @@ def keep_run_metadata(stored: pa.Table, articles: pa.Table) -> pa.Table:
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
 
 
-def settle(out_dir: Path, candidates: Iterable[tuple[str, str, datetime | None]]) -> tuple[set[str], set[str]]:
+def decide_landing(out_dir: Path, candidates: Iterable[tuple[str, str, datetime | None]]) -> tuple[set[str], set[str]]:
     """Which of a batch's articles land, decided from the store as it is now (call under the output lock).
 
     `candidates`: (article_id, source_key, read_at) of each article the batch extracted. Per source the version
