@@ -77,28 +77,29 @@ class SpanPatterns:
         if not end_of and year is None:
             return None
         future = self.future(i)
-        if self.anchor is None:
+        end = self.boundary_end(period, index, year, future) if self.anchor is not None else None
+        if end is None:
             return self.make(first, j, "interval", None, period)
-        if index == 0:  # "до конца года/квартала/месяца": the current one
-            if period == "year":
-                y = year or self.anchor.year
-                end = date(y, 12, 31)
-                if not future and end > self.anchor:
-                    end = date(y - 1, 12, 31)
-            elif period == "quarter":
-                end = period_range(self.anchor.year, "quarter", (self.anchor.month - 1) // 3 + 1)[1]
-            else:
-                end = month_range(self.anchor.year, self.anchor.month)[1]
-        else:
-            y = year if year is not None else (self.anchor.year if future else None)
-            if y is None:
-                return self.make(first, j, "interval", None, period)
-            end = period_range(y, period, index)[1]
         if self.low(i) == "к" and not future:  # "к концу года в стране работали …": the state at that point
             return self.make(first, j, "date", (end, end), "day")
         if end < self.anchor:
             return self.make(first, j, "interval", None, period, "the boundary is before the publication date")
         return self.make(first, j, "interval", (self.anchor, end), period)
+
+    def boundary_end(self, period: str, index: int, year: int | None, future: bool) -> date | None:
+        """The last day of the boundary's period: `index` 0 is the current year, quarter or month ("до конца
+        года": last year's when the sentence looks back), else the numbered one of `year` (this year's for a
+        future sentence without one; None when nothing places it)."""
+        if index == 0:
+            if period == "year":
+                y = year or self.anchor.year
+                end = date(y, 12, 31)
+                return date(y - 1, 12, 31) if not future and end > self.anchor else end
+            if period == "quarter":
+                return period_range(self.anchor.year, "quarter", (self.anchor.month - 1) // 3 + 1)[1]
+            return month_range(self.anchor.year, self.anchor.month)[1]
+        y = year if year is not None else (self.anchor.year if future else None)
+        return period_range(y, period, index)[1] if y is not None else None
 
     # --- from a start ---------------------------------------------------------------
 
