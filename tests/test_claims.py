@@ -99,3 +99,27 @@ def test_attribution_scope_and_inverted_speaker(nlp):
     # the subject of an estimate verb is the source, its object the subject
     claims, _ = claims_of(nlp, "Аналитики Gartner оценивают рынок облачных услуг в $700 млрд.")
     assert claims[0].source_entity == "Gartner" and "рынок" in claims[0].subject
+
+
+def test_building_claims_leaves_the_article_view_as_it_was(nlp):
+    """What a claim takes from the claims before it ("компания", "этот показатель", a gapped clause) is passed from
+    claim to claim: building the claims of one view twice gives the same claims."""
+    from datetime import date
+
+    from pipeline.claims.article import ArticleView
+    from pipeline.claims.build import build_claims
+    from pipeline.extract import adapt_amounts, adapt_mentions, adapt_timexes, adapt_tokens, sentence_starts
+    from pipeline.records import Article
+
+    text = ("Компания потратила 2 млрд рублей на серверы. Выручка «Яндекса» в 2025 году выросла на 14% до 9,5 млрд "
+            "рублей. Компания вложила 3 млрд рублей в центры обработки данных.")
+    article = Article("a", "a.txt", "txt", "a.txt", None, None, date(2026, 1, 20), "t", text, "utf-8")
+    doc = nlp(text)
+    tokens, starts = adapt_tokens(doc), sentence_starts(doc)
+    timexes = adapt_timexes(text, tokens, starts, article)
+    view = ArticleView(text, tokens, adapt_mentions(doc, "a"), adapt_amounts(text, tokens, starts, "a"), timexes,
+                       article.published_at, "a")
+    first, second = build_claims(view), build_claims(view)
+    assert first == second
+    # the first "Компания" has nothing named before it; the second is the company named since
+    assert [c.subject_entity for c in first[0]] == [None, "Яндекс", "Яндекс"]

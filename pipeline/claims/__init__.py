@@ -1,6 +1,7 @@
 """Claims: who says what amount about whom, and when — from the parse, the mentions, amounts and dates.
 
     pipeline/claims/article.py     the article as the claim modules see it (clauses, attribution phrases, mentions)
+    pipeline/claims/earlier.py     what a claim takes from the claims before it (passed along; the view never changes)
     pipeline/claims/candidates.py  amounts grouped into claims, the primary amount, the predicate, the object
     pipeline/claims/subject.py     who or what the amount is about, and its entity
     pipeline/claims/source.py      who says it

@@ -1,7 +1,7 @@
 """One article as the claim modules see it: tokens with their parse, clauses, attribution phrases, mentions.
 
-Built once per article; every slot module reads it and none changes it, except `subject_history` (the
-subjects found so far, for "компания" further on).
+Built once per article; every slot module reads it and none changes it (what a claim takes from the claims
+before it is passed along: `pipeline.claims.earlier`).
 """
 
 from __future__ import annotations
@@ -33,10 +33,6 @@ class ArticleView:
         self.clause_of = self._clauses()
         self.attributions = self._attribution_phrases()
         self.attribution = self._attribution_tokens()
-        self.subject_history: list[Mention] = []
-        self.claim_subjects: list[tuple[str, Mention | None, list[int]]] = []  # (phrase, entity, tokens) per claim
-        # (paragraph, sentence, primary kind, relation) of each claim so far
-        self.claim_relations: list[tuple[int, int, str, str]] = []
         self.starts = [t.start for t in tokens]
         self.share_levels = self._share_levels()
         self.clause_tokens: dict[int, list[int]] = defaultdict(list)

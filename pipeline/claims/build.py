@@ -17,6 +17,7 @@ from pipeline.claims.candidates import (
 from pipeline.claims.chooser import Candidate, choose, chooser_model, subject_candidates
 from pipeline.claims.confidence import claim_features, score
 from pipeline.claims.coref import antecedent_of, is_pronoun
+from pipeline.claims.earlier import EarlierClaims
 from pipeline.claims.modality import modality_in_time, modality_of, negated, planned_money
 from pipeline.claims.relation import relation_of
 from pipeline.claims.relation_choice import relation_candidates
@@ -44,7 +45,7 @@ class ClaimTrace:
 def build_claims(view: ArticleView, features: list[ClaimTrace] | None = None
                  ) -> tuple[list[Claim], list[ClaimAmount]]:
     """Claims and their amount links; `features`, when given, receives each claim's `ClaimTrace`."""
-    claims, links = [], []
+    claims, links, earlier = [], [], EarlierClaims()
     by_sentence: dict[int, list[Amount]] = defaultdict(list)
     for amount in sorted(view.amounts, key=lambda a: a.start):
         k = view.token_at(amount.start)
@@ -55,7 +56,7 @@ def build_claims(view: ArticleView, features: list[ClaimTrace] | None = None
         if not has_words(view, sentence, sentence_amounts):
             continue  # "2024 15 300": numbers alone claim nothing
         for group in group_amounts(view, sentence_amounts):
-            claim, claim_links, trace = make_claim(view, group, sentence, features)
+            claim, claim_links, trace = make_claim(view, group, sentence, earlier, features)
             if features is not None:
                 features.append(trace)
             claims.append(claim)
@@ -69,8 +70,8 @@ def has_words(view: ArticleView, sentence: list[int], amounts: list[Amount]) -> 
     return any(i not in inside and sum(ch.isalpha() for ch in view.tokens[i].text) >= 3 for i in sentence)
 
 
-def make_claim(view: ArticleView, group: Group, sentence: list[int], features: list | None = None
-               ) -> tuple[Claim, list[ClaimAmount], ClaimTrace]:
+def make_claim(view: ArticleView, group: Group, sentence: list[int], earlier: EarlierClaims,
+               features: list | None = None) -> tuple[Claim, list[ClaimAmount], ClaimTrace]:
     """One claim: its subject (rules, then the chooser, then what a pronoun refers to), source, modality, time and
     relation, each asked of its module in this order; its links to its amounts; and how it was decided."""
     tokens = view.tokens
@@ -78,14 +79,14 @@ def make_claim(view: ArticleView, group: Group, sentence: list[int], features: l
     in_sentence, amount_tokens = _sentence_amounts(view, sentence)
     predicate = predicate_of(view, primary)
     subject, subject_how, candidates, chosen_index = _subject(view, group, sentence, predicate, primary,
-                                                              amount_tokens, features is not None)
-    who = _resolved_subject(view, subject)
+                                                              amount_tokens, earlier, features is not None)
+    who = _resolved_subject(view, subject, earlier)
     source_text, source_mention, hint, source_how = source_of(view, sentence, predicate, subject, group.clause,
                                                               view.token_at(primary.start))
     modality = modality_of(view, sentence, predicate, who.mention, hint, group.clause)
     time_start, time_end, time_source = time_of(view, group.clause, view.token_at(primary.start), predicate)
     relation, relation_how, relations = _relation(view, group, sentence, primary, predicate, who.for_relation,
-                                                  modality, features is not None)
+                                                  modality, earlier, features is not None)
     forecast_words = hint == "forecast" or bool({tokens[i].lemma for i in sentence} & set(view.lex["modal"]))
     modality = _modality_with_money_and_time(view, sentence, predicate, subject, who.mention, modality, relation,
                                              forecast_words, time_start, time_end, time_source)
@@ -138,10 +139,11 @@ def _sentence_amounts(view: ArticleView, sentence: list[int]) -> tuple[list[Amou
 
 
 def _subject(view: ArticleView, group: Group, sentence: list[int], predicate: int | None, primary: Amount,
-             amount_tokens: set[int], training: bool) -> tuple[list[int], str, list[Candidate], int | None]:
+             amount_tokens: set[int], earlier: EarlierClaims, training: bool
+             ) -> tuple[list[int], str, list[Candidate], int | None]:
     """The subject's tokens and how they were found: the rules propose, the chooser may pick another candidate.
     In training, each candidate carries the text and entity it would be scored with."""
-    subject, subject_how = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens)
+    subject, subject_how = subject_tokens(view, group.clause, predicate, sentence, primary, amount_tokens, earlier)
     candidates = subject_candidates(view, sentence, group.clause, predicate, primary, amount_tokens, subject,
                                     subject_how)
     chosen = choose(candidates, chooser_model())
@@ -150,8 +152,9 @@ def _subject(view: ArticleView, group: Group, sentence: list[int], predicate: in
     chosen_index = next((k for k, c in enumerate(candidates) if c.tokens == subject), None)
     if training:
         for c in candidates:
-            referred_to = antecedent(view, c.tokens)
-            text, mention = (referred_to[0], referred_to[1]) if referred_to else (None, entity_for(view, c.tokens))
+            referred_to = antecedent(view, c.tokens, earlier)
+            text, mention = ((referred_to[0], referred_to[1]) if referred_to
+                             else (None, entity_for(view, c.tokens, earlier)))
             c.text, c.entity = text or view.phrase(c.tokens), mention.canonical if mention else None
     return subject, subject_how, candidates, chosen_index
 
@@ -164,27 +167,27 @@ class _Subject:
     referred: bool  # a pronoun or "компания" resolved to what it stands for
 
 
-def _resolved_subject(view: ArticleView, subject: list[int]) -> _Subject:
-    """What the subject stands for (a pronoun, "компания": its antecedent), remembered by the view for the claims
-    after it."""
-    who = _Subject(view.phrase(subject) or None, entity_for(view, subject), subject, False)
-    referred = antecedent(view, subject)
+def _resolved_subject(view: ArticleView, subject: list[int], earlier: EarlierClaims) -> _Subject:
+    """What the subject stands for (a pronoun, "компания": its antecedent), remembered for the claims after it."""
+    who = _Subject(view.phrase(subject) or None, entity_for(view, subject, earlier), subject, False)
+    referred = antecedent(view, subject, earlier)
     if referred is not None:
         who = _Subject(referred[0] or who.text, referred[1], referred[2], True)
     if who.mention is not None:
-        view.subject_history.append(who.mention)
-    view.claim_subjects.append((who.text, who.mention, who.for_relation))
+        earlier.subject_entities.append(who.mention)
+    earlier.subjects.append((who.text, who.mention, who.for_relation))
     return who
 
 
 def _relation(view: ArticleView, group: Group, sentence: list[int], primary: Amount, predicate: int | None,
-              subject: list[int], modality: str, training: bool) -> tuple[str, str, list[Candidate]]:
+              subject: list[int], modality: str, earlier: EarlierClaims, training: bool
+              ) -> tuple[str, str, list[Candidate]]:
     """The relation class and how it was found; the claims before it in the paragraph lend theirs when nothing
     names the measure ("Выручка … $51,2 млрд (98% дохода). Прогноз на квартал – $56–59 млрд": the last claim of the
     same kind)."""
     tokens = view.tokens
     paragraph, sent = view.paragraph_of(tokens[sentence[0]].start), tokens[sentence[0]].sent
-    in_paragraph = [r for r in view.claim_relations if r[0] == paragraph]
+    in_paragraph = [r for r in earlier.relations if r[0] == paragraph]
     previous = in_paragraph[-1] if in_paragraph else None
     neighbour = previous[3] if previous and previous[1:3] == (sent, primary.kind) else None
     carried = next((r[3] for r in reversed(in_paragraph) if r[2] == primary.kind), previous[3] if previous else None)
@@ -201,7 +204,7 @@ def _relation(view: ArticleView, group: Group, sentence: list[int], primary: Amo
     picked = choose(relations, relation_model)
     if picked is not None and picked.text != relation:
         relation, relation_how = picked.text, "chooser"
-    view.claim_relations.append((paragraph, sent, primary.kind, relation))
+    earlier.relations.append((paragraph, sent, primary.kind, relation))
     return relation, relation_how, relations
 
 

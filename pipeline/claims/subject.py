@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from pipeline.claims.article import ArticleView
 from pipeline.claims.coref import antecedent_of, is_pronoun
+from pipeline.claims.earlier import EarlierClaims
 from pipeline.claims.words import CHAIN_DEPS, CLAUSE_BREAKS, ENTITY_TYPES, SCALE_LEMMAS, SUBJECT_DEPS
 from pipeline.norm import parse_word
 from pipeline.records import Amount, Mention
@@ -188,13 +189,13 @@ def _nominal(view: ArticleView, phrase: list[int]) -> bool:
     return any(p.tag.case == "nomn" for p in parse_word(tokens[heads[0]].lower))
 
 
-def inherited_subject(view: ArticleView, clause: int, sentence: list[int]) -> list[int]:
+def inherited_subject(view: ArticleView, clause: int, sentence: list[int], earlier: EarlierClaims) -> list[int]:
     """A gapped clause that names a time or a place instead of a subject ("На 2026 г. запланировано
     финансирование в размере 155,3 млрд руб., на 2027 г. — 168,9 млрд руб.") is about what the claim before it in
     the sentence is about."""
-    if not view.claim_subjects:
+    if not earlier.subjects:
         return []
-    tokens = view.claim_subjects[-1][2]
+    tokens = earlier.subjects[-1][2]
     if not tokens or view.tokens[tokens[0]].sent != view.tokens[sentence[0]].sent:
         return []
     return list(tokens)
@@ -434,7 +435,8 @@ def counted_thing(view: ArticleView, primary: Amount) -> list[int]:
 ANAPHORIC_MEASURES = {"показатель", "значение", "цифра", "величина"}
 
 
-def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | None, list[int]] | None:
+def antecedent(view: ArticleView, subject: list[int], earlier: EarlierClaims
+               ) -> tuple[str | None, Mention | None, list[int]] | None:
     """"этот показатель" stands for the measure of the claim before; "который" for the noun it follows."""
     tokens = view.tokens
     heads = [i for i in subject if tokens[i].head not in subject]
@@ -445,7 +447,7 @@ def antecedent(view: ArticleView, subject: list[int]) -> tuple[str, Mention | No
     if tokens[head].lemma in ANAPHORIC_MEASURES and (bare or any(tokens[i].lemma in {"этот", "данный", "тот"}
                                                                  for i in subject)):
         # "этот показатель", a bare "показатель": the measure of the claim before
-        return view.claim_subjects[-1] if view.claim_subjects else None
+        return earlier.last_subject()
     if tokens[head].lemma.startswith("котор") or tokens[head].lower.startswith("котор"):
         verb = tokens[head].head
         target = tokens[verb].head if verb >= 0 and tokens[verb].dep.startswith("acl") else -1
@@ -476,11 +478,11 @@ def _not_a_time(view: ArticleView, predicate: int | None, sentence: list[int], e
 
 
 def subject_tokens(view: ArticleView, clause: int, predicate: int | None, sentence: list[int], primary: Amount,
-                   amount_tokens: set[int]) -> tuple[list[int], str]:
+                   amount_tokens: set[int], earlier: EarlierClaims) -> tuple[list[int], str]:
     """The subject phrase of a claim and how it was found: a bracketed owner, a possessor next to the amount, the
     object of a speech verb, a share that is the subject, gapped, framed, syntactic; the counted thing or the
     group of a share; else an entity of the clause, else the nearest one earlier in the sentence."""
-    found, how = _subject_tokens(view, clause, predicate, sentence, primary, amount_tokens)
+    found, how = _subject_tokens(view, clause, predicate, sentence, primary, amount_tokens, earlier)
     timed = {i for i in found if view.timex_covering(view.tokens[i].start) is not None}
     if timed and len(timed) < len(found):  # "Выручка Micron за квартал" -> "Выручка Micron"
         found = [i for i in found if i not in timed]
@@ -490,7 +492,7 @@ def subject_tokens(view: ArticleView, clause: int, predicate: int | None, senten
 
 
 def _subject_tokens(view: ArticleView, clause: int, predicate: int | None, sentence: list[int], primary: Amount,
-                    amount_tokens: set[int]) -> tuple[list[int], str]:
+                    amount_tokens: set[int], earlier: EarlierClaims) -> tuple[list[int], str]:
     excluded = amount_tokens | view.attribution
     for how, found in (("bracketed", bracketed_owner(view, primary, sentence)),
                        ("possessor", possessor(view, primary, clause) or clause_possessor(view, primary, clause)),
@@ -502,7 +504,7 @@ def _subject_tokens(view: ArticleView, clause: int, predicate: int | None, sente
         if counted:
             return counted, "share"  # "… учитывают 44 % компаний" with the share as the grammatical subject
     if _compared_in_brackets(view, primary):
-        inherited = inherited_subject(view, clause, sentence)
+        inherited = inherited_subject(view, clause, sentence, earlier)
         if inherited:  # "На ИТ-сектор пришлось 17% атак (по сравнению с 37% в первом квартале)"
             return inherited, "compared"
     gapped = gapped_subject(view, clause)
@@ -510,7 +512,7 @@ def _subject_tokens(view: ArticleView, clause: int, predicate: int | None, sente
         framed = _framed_header(view, gapped, sentence)
         # "из них 406 585 приходится на Model 3 и Y, на остальные модели — 11 642": the verb's framed phrase;
         # "на 2027 г. — 168,9 млрд руб.": the same subject as the claim before
-        gapped = framed or inherited_subject(view, clause, sentence)
+        gapped = framed or inherited_subject(view, clause, sentence, earlier)
     for how, found in (("change", changed_measure(view, primary, excluded)),
                        ("gapped", gapped),
                        ("framed", framed_subject(view, predicate, set(sentence), amount_tokens)),
@@ -537,7 +539,8 @@ COMPARATIVES = {"ниже", "выше", "больше", "меньше", "ран�
 GOAL_NOUNS = {"цель", "задача", "план", "намерение", "ориентир"}
 
 
-def entity_for(view: ArticleView, indices: Sequence[int], types=ENTITY_TYPES) -> Mention | None:
+def entity_for(view: ArticleView, indices: Sequence[int], earlier: EarlierClaims, types=ENTITY_TYPES
+               ) -> Mention | None:
     """The entity a subject phrase names: a mention inside it; for a pronoun the last subject entity; for a
     generic actor noun ("компания", "банк") the organisation named earlier in the sentence, else the last
     organisation that was a subject."""
@@ -546,7 +549,7 @@ def entity_for(view: ArticleView, indices: Sequence[int], types=ENTITY_TYPES) ->
         tokens = view.tokens
         head = min(indices, key=lambda i: (tokens[i].head in indices, i))
         if tokens[head].lemma in PRONOUN_SUBJECTS:
-            mention = next((m for m in reversed(view.subject_history) if m.type in {"ORG", "PRODUCT"}), None)
+            mention = next((m for m in reversed(earlier.subject_entities) if m.type in {"ORG", "PRODUCT"}), None)
             mention = mention or view.latest_mention(tokens[min(indices)].start, {"ORG"})
         elif tokens[head].lemma in view.lex["actor_noun"]:
             if tokens[head].lemma == "он":
@@ -556,6 +559,6 @@ def entity_for(view: ArticleView, indices: Sequence[int], types=ENTITY_TYPES) ->
                 sentence_start = min(t.start for t in tokens if t.sent == tokens[head].sent)
                 same = [m for m in view.mentions if sentence_start <= m.start < start and m.type == "ORG"]
                 mention = same[-1] if same else None
-                mention = mention or next((m for m in reversed(view.subject_history) if m.type == "ORG"), None)
+                mention = mention or next((m for m in reversed(earlier.subject_entities) if m.type == "ORG"), None)
                 mention = mention or view.salient_mention(start, {"ORG"})
     return mention
