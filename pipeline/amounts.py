@@ -37,7 +37,6 @@ GOVERNING = {"на", "за", "до", "от", "с", "из", "около", "бол
              "меньше", "примерно", "приблизительно", "максимум", "минимум"}  # an ambiguous "тысячи" is singular after these
 HYPHEN_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)-(нм|летн\w*|месячн\w*|дневн\w*|процентн\w*)", re.IGNORECASE)
 ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл", "коп"}  # "млрд." at a sentence end is the sentence's period
-INTERVAL_MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
 TIME_PREPOSITIONS = {"за", "через", "спустя"}  # "за два года", "через пять лет": time expressions, not amounts
 LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z]+")
 SMALL_GROUP_PREPOSITIONS = {"у", "из", "среди", "для", "о", "об", "при", "между"}
@@ -470,7 +469,7 @@ class AmountScanner:
             return done(m.kind, m.unit, m.end)
         if not zero and m.kind == "duration":
             before = first - 1
-            if before >= 0 and tokens[before].lower.startswith(INTERVAL_MODIFIERS):
+            if before >= 0 and self.time.match("interval_modifier", tokens, before):
                 before -= 1
             if before >= 0 and tokens[before].lower in TIME_PREPOSITIONS or self.low(j - 1) in TIME_PREPOSITIONS:
                 return None  # "за два года", "менее чем за семь недель": a time expression, not an amount

@@ -24,7 +24,6 @@ from pipeline.numbers import HALF_YEAR, match_number
 from pipeline.timex.calendar import month_range, period_range, season_range, shift, units_before, year_part
 from pipeline.timex.words import DURATION_ADJECTIVE, DURATION_CODE, DURATION_FACTOR, YEAR_NUMBER
 
-MODIFIERS = ("перв", "последн", "предыдущ", "прошедш")
 CALENDAR_UNITS = {"month", "quarter", "half", "year"}
 VAGUE_COUNTS = ("нескольк", "пар", "много", "считанн")
 WITHIN_QUALIFIERS = (("менее", "чем"), ("меньше", "чем"), ("не", "позднее", "чем"), ("не", "позже", "чем"),
@@ -218,7 +217,7 @@ class SpanPatterns:
             return self.make(i, j + 2, "interval", None, None, "the whole history of something")
         if self.named_period(j):
             return None  # "за 2024 год", "за первое полугодие": the span is the period itself, without "за"
-        modifier = self.low(j) if self.low(j).startswith(MODIFIERS) else ""
+        modifier = self.low(j) if self.lex.match("interval_modifier", self.tokens, j) else ""
         if modifier:
             j += 1
         if HALF_YEAR.fullmatch(self.low(j)) and self.anchor is not None:  # "за полгода", "за последние полгода"
