@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from pipeline.claims.words import CLAUSE_BREAKS, PRONOUNS, RELATIVES, is_change, lexicon
+from pipeline.claims.words import CLAUSE_BREAKS, DOCUMENT_PRONOUNS, PRONOUNS, RELATIVES, is_change, lexicon
 from pipeline.lexicon import Tok, paragraph_breaks, paragraph_index
 from pipeline.norm import parse_word
 from pipeline.records import Amount, Mention, Timex
@@ -134,10 +134,10 @@ class ArticleView:
             if tok.lemma == "следовать" and self.low(i + 1) == "из" and self.attribution_word(i + 2):
                 phrases[i] = (None, self.attribution_word(i + 2), self._rest(i + 3, tok.sent, i + 2))
                 continue
-            if tok.lemma == "следовать" and self.low(i + 1) == "из" and self.low(i + 2) in {"него", "неё", "нее", "них"}:
+            if tok.lemma == "следовать" and self.low(i + 1) == "из" and self.low(i + 2) in DOCUMENT_PRONOUNS:
                 phrases[i] = (self.low(i + 2), "данные", [i + 2])  # "следует из него": the document before
                 continue
-            if tok.lower == "из" and self.low(i + 1) in {"него", "неё", "нее", "них"} and i + 2 < len(self.tokens) and (
+            if tok.lower == "из" and self.low(i + 1) in DOCUMENT_PRONOUNS and i + 2 < len(self.tokens) and (
                     self.tokens[i + 2].lemma == "следовать"):
                 phrases[i] = (self.low(i + 1), "данные", [i + 1])  # "Из него следует, что …"
                 continue

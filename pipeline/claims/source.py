@@ -20,7 +20,7 @@ from __future__ import annotations
 from pipeline.claims.article import ArticleView
 from pipeline.claims.coref import antecedent_of, is_pronoun
 from pipeline.claims.subject import syntactic_subject
-from pipeline.claims.words import CLAUSE_BREAKS, PRONOUNS, RELATIVES
+from pipeline.claims.words import CLAUSE_BREAKS, DOCUMENT_PRONOUNS, PRONOUNS, RELATIVES
 from pipeline.records import Mention
 
 Source = tuple[str | None, Mention | None, str]  # (text, entity, modality hint)
@@ -70,7 +70,7 @@ def _phrase_source(view: ArticleView, i: int) -> Source | None:
     pronoun, word, rest = view.attributions[i]
     start = view.tokens[i].start
     hint = view.lex["attribution"].get(word, "fact")
-    if pronoun in {"него", "неё", "нее", "них"}:  # "Из него следует": the document the sentence before named
+    if pronoun in DOCUMENT_PRONOUNS:  # "Из него следует": the document the sentence before named
         referred = antecedent_of(view, rest[0])
         if referred:
             return view.phrase(referred), view.mention_in(referred, {"ORG", "PER"}, person_first=True), hint

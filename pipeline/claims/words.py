@@ -22,6 +22,7 @@ CHAIN_DEPS = {"conj", "xcomp", "advcl", "ccomp", "root"}
 ENTITY_TYPES = frozenset({"ORG", "PER", "PRODUCT", "LOC"})
 SCALE_LEMMAS = {"тысяча", "миллион", "миллиард", "триллион", "тыс", "млн", "млрд", "трлн"}  # never a counted thing
 RELATIVES = {"который", "что", "это", "кто", "чей", "такой", "тот"}  # never a speaker or a source by themselves
+DOCUMENT_PRONOUNS = {"него", "неё", "нее", "них"}  # "Из него следует", "следует из них": the document named before
 
 
 @cache
