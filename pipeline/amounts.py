@@ -31,6 +31,7 @@ from functools import cache
 from pipeline.counted import counted_noun, is_age, measure_noun
 from pipeline.lexicon import Tok, amount_lexicon, scan_tokens, time_lexicon, tokens_from_text
 from pipeline.numbers import HALF_YEAR, NumberMatch, match_number, word_reading
+from pipeline.records import FoundAmount
 
 PREPOSITIONS_AFTER_QUALIFIER = {"на", "за", "до"}
 GOVERNING = {"на", "за", "до", "от", "с", "из", "около", "более", "менее", "свыше", "порядка", "почти", "больше",
@@ -43,23 +44,6 @@ SMALL_GROUP_PREPOSITIONS = {"у", "из", "среди", "для", "о", "об", 
 PLUS, MINUS = {"+"}, {"−", "минус"}
 DASH_SIGNS = {"–", "-"}  # an en dash or hyphen glued to a number after a space or bracket is its minus: "(–12%)"
 LIST_CONTINUATION = {",", "и", "у", "в", ")", ";", "."}
-
-
-@dataclass(frozen=True)
-class FoundAmount:
-    """An amount found in text (offsets into that text)."""
-
-    start: int
-    stop: int
-    text: str
-    kind: str
-    value: float | None
-    value_min: float
-    value_max: float
-    unit: str | None
-    currency: str | None
-    qualifier: str
-    scale_word: str | None
 
 
 @dataclass(frozen=True)

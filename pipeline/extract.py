@@ -74,9 +74,7 @@ def adapt_tokens(doc: Doc) -> list[Tok]:
 
 def adapt_amounts(text: str, tokens: list[Tok], starts: list[int], article_id: str) -> list[Amount]:
     return [
-        Amount(article_id, f"{article_id}:a{a.start}-{a.stop}", sentence_index(starts, a.start), a.start, a.stop,
-               a.text, a.kind, a.value, a.value_min, a.value_max, a.unit, a.currency, a.qualifier, a.scale_word)
-        for a in find_amounts(text, tokens)
+        Amount.of(a, article_id, sentence_index(starts, a.start)) for a in find_amounts(text, tokens)
     ]
 
 
@@ -98,9 +96,7 @@ def outside_dates(amounts: list[Amount], timexes: list[Timex]) -> list[Amount]:
 def adapt_timexes(text: str, tokens: list[Tok], starts: list[int], article: Article) -> list[Timex]:
     anchor = article.published_at
     return [
-        Timex(article.article_id, f"{article.article_id}:t{t.start}-{t.stop}", sentence_index(starts, t.start),
-              t.start, t.stop, t.text, t.kind, t.start_date, t.end_date, t.granularity, anchor, t.resolved,
-              t.reason, t.duration)
+        Timex.of(t, article.article_id, sentence_index(starts, t.start), anchor)
         for t in find_timexes(text, anchor, tokens)
     ]
 

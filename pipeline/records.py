@@ -6,7 +6,7 @@ Span-like records carry `start`/`stop` offsets into the cleaned article text (`A
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 
@@ -76,12 +76,10 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
-class Amount:
-    """A quantity: money, percent, multiplier, count, duration or quantity with a unit."""
+class FoundAmount:
+    """A quantity as the scanner finds it in a text (offsets into that text): money, percent, multiplier, count,
+    duration or quantity with a unit. Its fields are declared here once; `Amount` adds where it was stored."""
 
-    article_id: str
-    amount_id: str
-    sent_index: int
     start: int
     stop: int
     text: str
@@ -95,13 +93,25 @@ class Amount:
     scale_word: str | None
 
 
-@dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
-class Timex:
-    """A time expression resolved against the article's publication date (`anchor`)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Amount(FoundAmount):
+    """A found amount of one article: its id and sentence (`Amount.of(found, ...)`)."""
 
     article_id: str
-    timex_id: str
+    amount_id: str
     sent_index: int
+
+    @classmethod
+    def of(cls, found: FoundAmount, article_id: str, sent_index: int) -> Amount:
+        return cls(**{f.name: getattr(found, f.name) for f in fields(FoundAmount)}, article_id=article_id,
+                   amount_id=f"{article_id}:a{found.start}-{found.stop}", sent_index=sent_index)
+
+
+@dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
+class FoundTimex:
+    """A time expression as the scanner finds it, resolved against an anchor date (a duration keeps its ISO length
+    in `duration`; `reason` says why one is not resolved). Declared here once; `Timex` adds where it was stored."""
+
     start: int
     stop: int
     text: str
@@ -109,10 +119,25 @@ class Timex:
     start_date: date | None
     end_date: date | None
     granularity: str | None
-    anchor: date | None
     resolved: bool
-    reason: str | None
-    duration: str | None
+    reason: str | None = None
+    duration: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timex(FoundTimex):
+    """A found time expression of one article, with its id, sentence and the publication date it was resolved
+    against (`anchor`)."""
+
+    article_id: str
+    timex_id: str
+    sent_index: int
+    anchor: date | None
+
+    @classmethod
+    def of(cls, found: FoundTimex, article_id: str, sent_index: int, anchor: date | None) -> Timex:
+        return cls(**{f.name: getattr(found, f.name) for f in fields(FoundTimex)}, article_id=article_id,
+                   timex_id=f"{article_id}:t{found.start}-{found.stop}", sent_index=sent_index, anchor=anchor)
 
 
 @dataclass(frozen=True, slots=True)  # many per article: no __dict__ each

@@ -23,7 +23,8 @@ from datetime import date
 
 from pipeline.lexicon import Tok, tokens_from_text
 from pipeline.timex.calendar import month_range, period_range, shift
-from pipeline.timex.scanner import FoundTimex, TimexScanner
+from pipeline.records import FoundTimex
+from pipeline.timex.scanner import TimexScanner
 
 __all__ = ["FoundTimex", "TimexScanner", "find_timexes", "month_range", "period_range", "shift"]
 

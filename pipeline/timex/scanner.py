@@ -12,30 +12,16 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from pipeline.lexicon import Tok, paragraph_breaks, paragraph_index, scan_tokens, time_lexicon
+from pipeline.records import FoundTimex
 from pipeline.timex.calendar import place
 from pipeline.timex.points import PointPatterns
 from pipeline.timex.references import ReferencePatterns
 from pipeline.timex.spans import SpanPatterns
 from pipeline.timex.words import CLAUSE_BREAKS, REPORTED, YEAR_ADJECTIVE, YEAR_NUMBER, YEAR_ORDINAL, YEAR_WORD
 
-
-
-@dataclass(frozen=True)
-class FoundTimex:
-    start: int
-    stop: int
-    text: str
-    kind: str
-    start_date: date | None
-    end_date: date | None
-    granularity: str | None
-    resolved: bool
-    reason: str | None = None
-    duration: str | None = None
 
 
 class TimexScanner(PointPatterns, SpanPatterns, ReferencePatterns):
