@@ -13,8 +13,9 @@ from dataclasses import replace
 from datetime import date
 from functools import cache
 
-from pipeline.evaluate import Metric, PredAmount, Prediction, PredTimex, score_amounts, score_timexes
+from pipeline.evaluate import Metric, Prediction, PredTimex, score_amounts, score_timexes
 from pipeline.gold import GoldDocument
+from pipeline.records import FoundAmount
 from pipeline.timex import month_range
 
 
@@ -46,7 +47,8 @@ def natasha_predictions(docs: Sequence[GoldDocument]) -> list[Prediction]:
     money, dates = natasha_extractors()
     predictions = []
     for doc in docs:
-        amounts = [PredAmount(m.start, m.stop, "money", float(m.fact.amount), float(m.fact.amount), m.fact.currency)
+        amounts = [FoundAmount(m.start, m.stop, doc.text[m.start:m.stop], "money", float(m.fact.amount),
+                               float(m.fact.amount), float(m.fact.amount), m.fact.currency, m.fact.currency, "none", None)
                    for m in money(doc.text)]
         timexes = [PredTimex(m.start, m.stop, "date", *adapt_natasha_date(m.fact)) for m in dates(doc.text)]
         predictions.append(Prediction(doc.doc_id, entities=[], amounts=amounts, timexes=timexes))

@@ -27,6 +27,7 @@ import razdel
 
 from pipeline.gold import ENTITY_TYPES, GoldDocument
 from pipeline.norm import known_word, parse_word
+from pipeline.records import FoundAmount
 
 TASKS = ("entities", "amounts", "timex", "claims")
 CLAIM_SLOTS = ("subject", "relation", "time", "source", "modality")
@@ -127,16 +128,6 @@ class PredEntity:
 
 
 @dataclass(frozen=True)
-class PredAmount:
-    start: int
-    stop: int
-    kind: str
-    value_min: float | None
-    value_max: float | None
-    unit: str | None
-
-
-@dataclass(frozen=True)
 class PredTimex:
     start: int
     stop: int
@@ -168,7 +159,7 @@ class Prediction:
 
     doc_id: str
     entities: list[PredEntity] | None = field(default_factory=list)
-    amounts: list[PredAmount] | None = None
+    amounts: list[FoundAmount] | None = None  # the same record as the gold amounts
     timexes: list[PredTimex] | None = None
     claims: list[PredClaim] | None = None
 
@@ -510,7 +501,7 @@ def adapt_prediction(result) -> Prediction:
     return Prediction(
         doc_id=result.article.article_id,
         entities=[PredEntity(m.start, m.stop, m.type, m.normal, m.entity_id or None) for m in result.mentions],
-        amounts=[PredAmount(a.start, a.stop, a.kind, a.value_min, a.value_max, a.unit) for a in result.amounts],
+        amounts=list(result.amounts),
         timexes=[PredTimex(t.start, t.stop, t.kind, iso(t.start_date), iso(t.end_date)) for t in result.timexes],
         claims=[PredClaim(c.evidence_start, c.evidence_stop, *amount_span(result, c.amount_id), c.relation,
                           c.subject or "", c.subject_entity, iso(c.time_start), iso(c.time_end), c.source,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.config import GOLD_DIR, ROOT
 from pipeline.ingest import build_article, read_inputs
-from pipeline.records import Article
+from pipeline.records import Article, FoundAmount
 
 SPLITS = ("dev", "test")
 ENTITY_TYPES = ("PER", "ORG", "LOC", "PRODUCT")
@@ -45,19 +45,6 @@ class GoldEntity:
     type: str
     normal: str
     canonical: str
-
-
-@dataclass(frozen=True)
-class GoldAmount:
-    start: int
-    stop: int
-    text: str
-    kind: str
-    value: float | None
-    value_min: float
-    value_max: float
-    unit: str
-    qualifier: str = "none"
 
 
 @dataclass(frozen=True)
@@ -99,7 +86,7 @@ class GoldDocument:
     published_at: str | None
     text: str  # the cleaned text, as the pipeline produces it
     entities: list[GoldEntity] = field(default_factory=list)
-    amounts: list[GoldAmount] = field(default_factory=list)
+    amounts: list[FoundAmount] = field(default_factory=list)  # the pipeline's own amount record
     timexes: list[GoldTimex] = field(default_factory=list)
     claims: list[GoldClaim] = field(default_factory=list)
 
@@ -113,7 +100,7 @@ class GoldDocument:
             doc_id=data["doc_id"], split=data["split"], path=data["path"], published_at=data["published_at"],
             text=data["text"],
             entities=[GoldEntity(**e) for e in data["entities"]],
-            amounts=[GoldAmount(**a) for a in data["amounts"]],
+            amounts=[FoundAmount(**a) for a in data["amounts"]],
             timexes=[GoldTimex(**t) for t in data["timexes"]],
             claims=[GoldClaim(**c) for c in data["claims"]],
         )
@@ -280,15 +267,17 @@ def _place_entities(doc: GoldDocument, entity_lines: list[tuple[int, str]], name
             raise GoldError(f"{where}: every occurrence of {surface!r} is inside a longer entity")
 
 
-def _amounts(text: str, parts: list[str], where: str) -> list[GoldAmount]:
+def _amounts(text: str, parts: list[str], where: str) -> list[FoundAmount]:
     """`A kind | surface | value or min..max | unit [| qualifier]`."""
     if len(parts) < 4:
         raise GoldError(f"{where}: expected 'A kind | surface | value or min..max | unit [| qualifier]'")
     low, sep, high = parts[2].partition("..")
     value_min = _number(low, where)
     value_max = _number(high, where) if sep else value_min
-    return [GoldAmount(loc.start, loc.stop, loc.text, parts[0], None if sep else value_min, value_min, value_max,
-                       parts[3], parts[4] if len(parts) > 4 else "none") for loc in locate(text, parts[1], where)]
+    kind, unit = parts[0], parts[3]
+    return [FoundAmount(loc.start, loc.stop, loc.text, kind, None if sep else value_min, value_min, value_max, unit,
+                        unit if kind == "money" else None, parts[4] if len(parts) > 4 else "none", None)
+            for loc in locate(text, parts[1], where)]  # the scale word as written is not annotated
 
 
 def _timexes(text: str, parts: list[str], where: str) -> list[GoldTimex]:
@@ -444,6 +433,7 @@ def _amount_checks(doc: GoldDocument) -> Iterator[Check]:
         yield a.value is not None or a.value_min < a.value_max, f"amount {a.text!r} range with min == max"
         if a.kind == "money":
             yield re.fullmatch(r"[A-Z]{3}", a.unit) is not None, f"money unit {a.unit!r} is not an ISO 4217 code"
+            yield a.currency == a.unit, f"money currency {a.currency!r} differs from its unit {a.unit!r}"
         elif a.kind == "percent":
             yield a.unit == "percent", f"percent unit {a.unit!r}"
         elif a.kind == "multiplier":

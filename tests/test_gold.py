@@ -101,11 +101,12 @@ _TEXT = "Выручка Яндекса выросла на 20% в 2025 году.
 
 
 def _doc(**changes):
-    from pipeline.gold import GoldAmount, GoldClaim, GoldDocument, GoldEntity, GoldTimex
+    from pipeline.gold import GoldClaim, GoldDocument, GoldEntity, GoldTimex
+    from pipeline.records import FoundAmount
 
     parts = {
         "entities": [GoldEntity(8, 15, "Яндекса", "ORG", "Яндекс", "Яндекс")],
-        "amounts": [GoldAmount(27, 30, "20%", "percent", 20.0, 20.0, 20.0, "percent")],
+        "amounts": [FoundAmount(27, 30, "20%", "percent", 20.0, 20.0, 20.0, "percent", None, "none", None)],
         "timexes": [GoldTimex(33, 42, "2025 году", "date", "2025-01-01", "2025-12-31", "year", True)],
         "claims": [GoldClaim(0, 43, "revenue", "вырасти", "Выручка Яндекса", "Яндекс", [[27, 30]],
                              "2025-01-01", "2025-12-31", "sentence", None, None, "fact")],
@@ -141,11 +142,11 @@ def _entity(start, stop, text, kind="ORG"):
 
 
 def _amount(**fields):
-    from pipeline.gold import GoldAmount
+    from pipeline.records import FoundAmount
 
     base = {"start": 27, "stop": 30, "text": "20%", "kind": "percent", "value": 20.0, "value_min": 20.0,
-            "value_max": 20.0, "unit": "percent"}
-    return GoldAmount(**{**base, **fields})
+            "value_max": 20.0, "unit": "percent", "currency": None, "qualifier": "none", "scale_word": None}
+    return FoundAmount(**{**base, **fields})
 
 
 @pytest.mark.parametrize("part, records, problem", [
