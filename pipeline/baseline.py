@@ -13,9 +13,9 @@ from dataclasses import replace
 from datetime import date
 from functools import cache
 
-from pipeline.evaluate import Metric, Prediction, PredTimex, score_amounts, score_timexes
+from pipeline.evaluate import Metric, Prediction, score_amounts, score_timexes
 from pipeline.gold import GoldDocument
-from pipeline.records import FoundAmount
+from pipeline.records import FoundAmount, FoundTimex
 from pipeline.timex import month_range
 
 
@@ -27,17 +27,16 @@ def natasha_extractors():
     return MoneyExtractor(vocab), DatesExtractor(vocab)
 
 
-def adapt_natasha_date(fact) -> tuple[str | None, str | None]:
-    """Natasha's Date(year, month, day) as ISO start/end; None without a year (Natasha does not resolve)."""
+def adapt_natasha_date(fact) -> tuple[date | None, date | None]:
+    """Natasha's Date(year, month, day) as start/end dates; None without a year (Natasha does not resolve)."""
     try:
         if fact.year is None:
             return None, None
         if fact.month is None:
-            return date(fact.year, 1, 1).isoformat(), date(fact.year, 12, 31).isoformat()
+            return date(fact.year, 1, 1), date(fact.year, 12, 31)
         if fact.day is None:
-            start, end = month_range(fact.year, fact.month)
-            return start.isoformat(), end.isoformat()
-        day = date(fact.year, fact.month, fact.day).isoformat()
+            return month_range(fact.year, fact.month)
+        day = date(fact.year, fact.month, fact.day)
         return day, day
     except ValueError:
         return None, None
@@ -50,7 +49,8 @@ def natasha_predictions(docs: Sequence[GoldDocument]) -> list[Prediction]:
         amounts = [FoundAmount(m.start, m.stop, doc.text[m.start:m.stop], "money", float(m.fact.amount),
                                float(m.fact.amount), float(m.fact.amount), m.fact.currency, m.fact.currency, "none", None)
                    for m in money(doc.text)]
-        timexes = [PredTimex(m.start, m.stop, "date", *adapt_natasha_date(m.fact)) for m in dates(doc.text)]
+        timexes = [FoundTimex(m.start, m.stop, doc.text[m.start:m.stop], "date", *adapt_natasha_date(m.fact),
+                              None, True) for m in dates(doc.text)]
         predictions.append(Prediction(doc.doc_id, entities=[], amounts=amounts, timexes=timexes))
     return predictions
 

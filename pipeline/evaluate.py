@@ -27,7 +27,7 @@ import razdel
 
 from pipeline.gold import ENTITY_TYPES, GoldDocument
 from pipeline.norm import known_word, parse_word
-from pipeline.records import FoundAmount
+from pipeline.records import FoundAmount, FoundTimex
 
 TASKS = ("entities", "amounts", "timex", "claims")
 CLAIM_SLOTS = ("subject", "relation", "time", "source", "modality")
@@ -128,15 +128,6 @@ class PredEntity:
 
 
 @dataclass(frozen=True)
-class PredTimex:
-    start: int
-    stop: int
-    kind: str
-    start_date: str | None
-    end_date: str | None
-
-
-@dataclass(frozen=True)
 class PredClaim:
     evidence_start: int
     evidence_stop: int
@@ -160,7 +151,7 @@ class Prediction:
     doc_id: str
     entities: list[PredEntity] | None = field(default_factory=list)
     amounts: list[FoundAmount] | None = None  # the same record as the gold amounts
-    timexes: list[PredTimex] | None = None
+    timexes: list[FoundTimex] | None = None  # the same record as the gold time expressions
     claims: list[PredClaim] | None = None
 
 
@@ -502,7 +493,7 @@ def adapt_prediction(result) -> Prediction:
         doc_id=result.article.article_id,
         entities=[PredEntity(m.start, m.stop, m.type, m.normal, m.entity_id or None) for m in result.mentions],
         amounts=list(result.amounts),
-        timexes=[PredTimex(t.start, t.stop, t.kind, iso(t.start_date), iso(t.end_date)) for t in result.timexes],
+        timexes=list(result.timexes),
         claims=[PredClaim(c.evidence_start, c.evidence_stop, *amount_span(result, c.amount_id), c.relation,
                           c.subject or "", c.subject_entity, iso(c.time_start), iso(c.time_end), c.source,
                           c.source_entity, c.modality, c.confidence) for c in result.claims],

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.config import GOLD_DIR, ROOT
 from pipeline.ingest import build_article, read_inputs
-from pipeline.records import Article, FoundAmount
+from pipeline.records import Article, FoundAmount, FoundTimex
 
 SPLITS = ("dev", "test")
 ENTITY_TYPES = ("PER", "ORG", "LOC", "PRODUCT")
@@ -48,19 +48,6 @@ class GoldEntity:
 
 
 @dataclass(frozen=True)
-class GoldTimex:
-    start: int
-    stop: int
-    text: str
-    kind: str
-    start_date: str | None  # ISO date; None for a duration or an unresolvable expression
-    end_date: str | None
-    granularity: str | None
-    resolved: bool
-    duration: str | None = None  # ISO 8601 duration for kind == "duration", e.g. "P4M"
-
-
-@dataclass(frozen=True)
 class GoldClaim:
     evidence_start: int
     evidence_stop: int
@@ -87,11 +74,11 @@ class GoldDocument:
     text: str  # the cleaned text, as the pipeline produces it
     entities: list[GoldEntity] = field(default_factory=list)
     amounts: list[FoundAmount] = field(default_factory=list)  # the pipeline's own amount record
-    timexes: list[GoldTimex] = field(default_factory=list)
+    timexes: list[FoundTimex] = field(default_factory=list)  # the pipeline's own record (dates as dates)
     claims: list[GoldClaim] = field(default_factory=list)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=False)
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=False, default=date.isoformat)
 
     @classmethod
     def from_json(cls, line: str) -> "GoldDocument":
@@ -101,7 +88,7 @@ class GoldDocument:
             text=data["text"],
             entities=[GoldEntity(**e) for e in data["entities"]],
             amounts=[FoundAmount(**a) for a in data["amounts"]],
-            timexes=[GoldTimex(**t) for t in data["timexes"]],
+            timexes=[_timex_from_json(t) for t in data["timexes"]],
             claims=[GoldClaim(**c) for c in data["claims"]],
         )
 
@@ -280,7 +267,7 @@ def _amounts(text: str, parts: list[str], where: str) -> list[FoundAmount]:
             for loc in locate(text, parts[1], where)]  # the scale word as written is not annotated
 
 
-def _timexes(text: str, parts: list[str], where: str) -> list[GoldTimex]:
+def _timexes(text: str, parts: list[str], where: str) -> list[FoundTimex]:
     """`T kind | surface | start | end | granularity`, `T duration | surface | P4M | granularity` or
     `T kind | surface | unresolved [| granularity]`."""
     kind, found = parts[0], []
@@ -288,15 +275,29 @@ def _timexes(text: str, parts: list[str], where: str) -> list[GoldTimex]:
         if kind == "duration":
             if len(parts) < 4:
                 raise GoldError(f"{where}: expected 'T duration | surface | P4M | granularity'")
-            found.append(GoldTimex(loc.start, loc.stop, loc.text, kind, None, None, parts[3], True, parts[2]))
+            found.append(FoundTimex(loc.start, loc.stop, loc.text, kind, None, None, parts[3], True,
+                                    duration=parts[2]))
         elif len(parts) >= 3 and parts[2] == "unresolved":
-            found.append(GoldTimex(loc.start, loc.stop, loc.text, kind, None, None,
-                                   parts[3] if len(parts) > 3 else None, False))
+            found.append(FoundTimex(loc.start, loc.stop, loc.text, kind, None, None,
+                                    parts[3] if len(parts) > 3 else None, False))
         elif len(parts) >= 5:
-            found.append(GoldTimex(loc.start, loc.stop, loc.text, kind, parts[2], parts[3], parts[4], True))
+            found.append(FoundTimex(loc.start, loc.stop, loc.text, kind, _date(parts[2], where),
+                                    _date(parts[3], where), parts[4], True))
         else:
             raise GoldError(f"{where}: expected 'T kind | surface | start | end | granularity'")
     return found
+
+
+def _date(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise GoldError(f"{where}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _timex_from_json(data: dict) -> FoundTimex:
+    dates = {k: date.fromisoformat(data[k]) if data[k] else None for k in ("start_date", "end_date")}
+    return FoundTimex(**{**data, **dates})
 
 
 def _place_claims(doc: GoldDocument, claim_lines: list[tuple[int, str]], name: str) -> None:
@@ -345,7 +346,8 @@ def _claim_time(doc: GoldDocument, time: str, where: str) -> tuple[str | None, s
     timex = next((t for t in doc.timexes if (t.start, t.stop) == (loc.start, loc.stop)), None)
     if timex is None:
         raise GoldError(f"{where}: time {time!r} is not an annotated time expression (add a 'T' line)")
-    return timex.start_date, timex.end_date, "sentence"
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731 - a claim's times are ISO strings, as predicted
+    return iso(timex.start_date), iso(timex.end_date), "sentence"
 
 
 def build_gold(gold_dir: Path = GOLD_DIR, root: Path = ROOT) -> dict[str, list[GoldDocument]]:
@@ -449,12 +451,13 @@ def _timex_checks(doc: GoldDocument) -> Iterator[Check]:
         yield from _span_checks(doc, t.start, t.stop, t.text, f"timex {t.text!r}")
         yield t.kind in TIMEX_KINDS, f"timex kind {t.kind!r}"
         yield t.granularity is None or t.granularity in GRANULARITIES, f"timex granularity {t.granularity!r}"
-        yield _iso(t.start_date) and _iso(t.end_date), f"timex {t.text!r} dates"
+        yield (all(d is None or isinstance(d, date) for d in (t.start_date, t.end_date)),
+               f"timex {t.text!r} dates")
         if t.kind == "duration":
             yield (t.duration is not None and re.fullmatch(r"P(\d+(\.\d+)?[YMWD])+", t.duration) is not None,
                    f"timex duration {t.duration!r}")
         elif t.resolved:
-            yield (t.start_date is not None and t.end_date is not None and t.start_date <= t.end_date,
+            yield (isinstance(t.start_date, date) and isinstance(t.end_date, date) and t.start_date <= t.end_date,
                    f"timex {t.text!r} start/end")
 
 

@@ -1,6 +1,7 @@
 """The gold set is valid, big enough, split as documented, and built from its sources."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -101,13 +102,13 @@ _TEXT = "Выручка Яндекса выросла на 20% в 2025 году.
 
 
 def _doc(**changes):
-    from pipeline.gold import GoldClaim, GoldDocument, GoldEntity, GoldTimex
-    from pipeline.records import FoundAmount
+    from pipeline.gold import GoldClaim, GoldDocument, GoldEntity
+    from pipeline.records import FoundAmount, FoundTimex
 
     parts = {
         "entities": [GoldEntity(8, 15, "Яндекса", "ORG", "Яндекс", "Яндекс")],
         "amounts": [FoundAmount(27, 30, "20%", "percent", 20.0, 20.0, 20.0, "percent", None, "none", None)],
-        "timexes": [GoldTimex(33, 42, "2025 году", "date", "2025-01-01", "2025-12-31", "year", True)],
+        "timexes": [FoundTimex(33, 42, "2025 году", "date", date(2025, 1, 1), date(2025, 12, 31), "year", True)],
         "claims": [GoldClaim(0, 43, "revenue", "вырасти", "Выручка Яндекса", "Яндекс", [[27, 30]],
                              "2025-01-01", "2025-12-31", "sentence", None, None, "fact")],
     }
@@ -166,16 +167,16 @@ def test_broken_records_are_named(part, records, problem):
 
 
 @pytest.mark.parametrize("timex, problem", [
-    (("date", "2025-12-31", "2025-01-01", "year", True, None), "start/end"),
+    (("date", date(2025, 12, 31), date(2025, 1, 1), "year", True, None), "start/end"),
     (("duration", None, None, "year", True, "4 months"), "timex duration '4 months'"),
-    (("date", "2025-1-1", "2025-12-31", "year", True, None), "dates"),
-    (("moment", "2025-01-01", "2025-12-31", "year", True, None), "timex kind 'moment'"),
+    (("date", "2025-1-1", date(2025, 12, 31), "year", True, None), "dates"),
+    (("moment", date(2025, 1, 1), date(2025, 12, 31), "year", True, None), "timex kind 'moment'"),
 ])
 def test_broken_time_expressions_are_named(timex, problem):
-    from pipeline.gold import GoldTimex
+    from pipeline.records import FoundTimex
 
     kind, start, end, granularity, resolved, duration = timex
-    doc = _doc(timexes=[GoldTimex(33, 42, "2025 году", kind, start, end, granularity, resolved, duration)])
+    doc = _doc(timexes=[FoundTimex(33, 42, "2025 году", kind, start, end, granularity, resolved, duration=duration)])
     assert any(problem in p for p in _problems(doc)), _problems(doc)
 
 
