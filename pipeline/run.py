@@ -147,7 +147,8 @@ def added_counts(done: BatchOutcome) -> dict[str, int]:
 
 def reject_row(reject: Reject, run_id: str, version: str, now: datetime) -> dict:
     """A reject record as a row of the `rejects` table (run-level columns added at persistence time)."""
-    row = {key: repair_surrogates(value)[0] if isinstance(value, str) else value for key, value in asdict(reject).items()}
+    row = {key: repair_surrogates(value)[0] if isinstance(value, str) else value
+           for key, value in asdict(reject).items()}
     return {**row, "reject_id": reject.reject_id, "rejected_at": now, "pipeline_version": version, "run_id": run_id}
 
 
@@ -237,11 +238,11 @@ class _Reading:
 
 
 def plan_run(inputs: list[str], out_dir: str, staging: str, batch_size: int, force: bool, any_version: bool,
-             run_id: str, version: str, now: datetime, inbox: bool = False, feeds: list[str] | None = None,
+             run_id: str, version: str, now: datetime, from_inbox: bool = False, feeds: list[str] | None = None,
              local_feeds: list[str] | None = None, log=LOG) -> Plan:
     """Read every input unit (broken ones become rejects, committed here), skip what is stored, and stage the
-    rest in batches of `batch_size` under `staging`. For an `inbox`, its `done/` and `rejected/` folders are not
-    read, and what each file gave is kept for settling it. Feeds that are local files are read only when
+    rest in batches of `batch_size` under `staging`. Reading an inbox (`from_inbox`), its `done/` and `rejected/`
+    folders are not read, and what each file gave is kept for settling it. Feeds that are local files are read only when
     `local_feeds` is None or lists them. `any_version`: an article stored by any pipeline version is skipped."""
     out = Path(out_dir)
     with output_lock(out):
@@ -251,17 +252,17 @@ def plan_run(inputs: list[str], out_dir: str, staging: str, batch_size: int, for
     planner = Planner(read_table(out, ARTICLES, columns=["source_key", "version_hash", "pipeline_version"]),
                       version, force, any_version)
     reading, ledger = _Reading(planner, batch_size, Path(staging), log), []
-    for path in discover_inputs(inputs, skip=SETTLED_FOLDERS if inbox else ()):
+    for path in discover_inputs(inputs, skip=SETTLED_FOLDERS if from_inbox else ()):
         entry = InboxFile.seen(path)
         for item in read_inputs([path]):
             reading.take(item, entry)
-        if inbox:
+        if from_inbox:
             ledger.append(entry)
     if feeds:
         _read_feeds(reading, feeds, local_feeds, log)
     plan = reading.finish()
     write_superseded(Path(staging), planner.superseded)
-    if inbox:
+    if from_inbox:
         write_ledger(Path(staging), ledger)
     with output_lock(out):
         stored_inputs = set(read_table(out, REJECTS, columns=["source_key"]).column("source_key").to_pylist())

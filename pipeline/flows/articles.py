@@ -37,11 +37,11 @@ IsoDate = Annotated[date, Field(json_schema_extra={
 
 @task(name="plan-batches", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def plan_batches_task(inputs: list[str], out_dir: str, staging: str, batch_size: int, force: bool, any_version: bool,
-                      run_id: str, version: str, now: datetime, inbox: bool = False,
+                      run_id: str, version: str, now: datetime, from_inbox: bool = False,
                       feeds: list[str] | None = None, local_feeds: list[str] | None = None) -> Plan:
     """Read, reject, skip what is stored and stage the rest in batches (`pipeline.run.plan_run`)."""
-    return plan_run(inputs, out_dir, staging, batch_size, force, any_version, run_id, version, now, inbox=inbox,
-                    feeds=feeds, local_feeds=local_feeds, log=get_run_logger())
+    return plan_run(inputs, out_dir, staging, batch_size, force, any_version, run_id, version, now,
+                    from_inbox=from_inbox, feeds=feeds, local_feeds=local_feeds, log=get_run_logger())
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
@@ -110,7 +110,7 @@ def finish_run(summary: RunSummary, started: float, rejects: list[dict], top_cla
 
 
 def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: bool, any_version: bool,
-                    settle_inbox: bool = False, feeds: list[str] | None = None, local_feeds: list[str] | None = None,
+                    from_inbox: bool = False, feeds: list[str] | None = None, local_feeds: list[str] | None = None,
                     flow_title: str = "process_articles") -> dict:
     """Plan -> extract and commit batch by batch -> maintain -> report: the body of `process_articles` and
     `ingest`."""
@@ -118,9 +118,9 @@ def ingest_articles(inputs: list[str], out_dir: str, batch_size: int, force: boo
     run_id, version, now = current_run_id(), pipeline_version(), datetime.now(timezone.utc)
     with staging_folder(Path(out_dir), run_id) as staging:
         plan = plan_batches_task(inputs, out_dir, str(staging), batch_size, force, any_version, run_id, version, now,
-                                 inbox=settle_inbox, feeds=feeds, local_feeds=local_feeds)
+                                 from_inbox=from_inbox, feeds=feeds, local_feeds=local_feeds)
         done = run_batches(plan.batches, out_dir, run_id, version, now, articles=plan.to_process)
-        moved = settle_inbox_task(inputs[0], out_dir, str(staging)) if settle_inbox else None
+        moved = settle_inbox_task(inputs[0], out_dir, str(staging)) if from_inbox else None
     summary = RunSummary.of(plan, done, run_id, out_dir, version)
     summary.inbox_settled = moved
     return finish_run(summary, started, plan.rejects + done.failed, done.top_claims, flow_title)
@@ -172,7 +172,7 @@ def ingest(inbox: str = str(INBOX_DIR), out_dir: str = str(PROCESSED_DIR), batch
     # a run of the served deployment takes its `feeds` from whoever fills in the form: a path there could read any
     # file of this machine into the store, so only the sources file may name local feeds
     local = [f for f in listed if is_local(f)] if deployment.get_id() else None
-    return ingest_articles([inbox], out_dir, batch_size, force=False, any_version=True, settle_inbox=True,
+    return ingest_articles([inbox], out_dir, batch_size, force=False, any_version=True, from_inbox=True,
                            feeds=every, local_feeds=local, flow_title="ingest")
 
 

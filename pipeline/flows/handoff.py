@@ -22,7 +22,8 @@ def export(out_dir: str = str(PROCESSED_DIR), to_dir: str = str(PROCESSED_DIR.pa
     from pipeline.handoff import export_bundle
 
     written = export_bundle(out_dir, to_dir, zip_archive)
-    lines = ["# export", "", f"bundle: `{written['bundle']}`" + (f", zip: `{written['zip']}`" if written["zip"] else ""),
+    zipped = f", zip: `{written['zip']}`" if written["zip"] else ""
+    lines = ["# export", "", f"bundle: `{written['bundle']}`" + zipped,
              "", "| table | rows |", "| --- | --- |"] + [f"| {n} | {r} |" for n, r in written["rows"].items()]
     create_markdown_artifact("\n".join(lines), key="export-summary", description="Bundle written")
     get_run_logger().info("bundle written to %s", written["bundle"])
