@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
+from functools import cache
 from datetime import date, datetime
 
 
@@ -75,6 +76,17 @@ class Mention:
     entity_id: str = ""
 
 
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
+def _values(record, kind: type) -> list:
+    """The values of `kind`'s fields in `record`, in order: the positional arguments of the stored record that
+    derives from `kind` (its own fields are keyword-only)."""
+    return [getattr(record, name) for name in _field_names(kind)]
+
+
 @dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
 class FoundAmount:
     """A quantity as the scanner finds it in a text (offsets into that text): money, percent, multiplier, count,
@@ -103,7 +115,7 @@ class Amount(FoundAmount):
 
     @classmethod
     def of(cls, found: FoundAmount, article_id: str, sent_index: int) -> Amount:
-        return cls(**{f.name: getattr(found, f.name) for f in fields(FoundAmount)}, article_id=article_id,
+        return cls(*_values(found, FoundAmount), article_id=article_id,
                    amount_id=f"{article_id}:a{found.start}-{found.stop}", sent_index=sent_index)
 
 
@@ -136,7 +148,7 @@ class Timex(FoundTimex):
 
     @classmethod
     def of(cls, found: FoundTimex, article_id: str, sent_index: int, anchor: date | None) -> Timex:
-        return cls(**{f.name: getattr(found, f.name) for f in fields(FoundTimex)}, article_id=article_id,
+        return cls(*_values(found, FoundTimex), article_id=article_id,
                    timex_id=f"{article_id}:t{found.start}-{found.stop}", sent_index=sent_index, anchor=anchor)
 
 
