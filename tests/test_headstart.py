@@ -26,6 +26,15 @@ def test_no_server_is_started_when_an_api_is_configured(monkeypatch):
             pass
 
 
+def _command_line(process: psutil.Process) -> str:
+    """A child's command line, or "" when it exited between being listed and being read (psutil may then raise
+    NoSuchProcess, or FileNotFoundError for its /proc entry)."""
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.Error, FileNotFoundError, ProcessLookupError):
+        return ""
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the server's tie to the run is Linux's PR_SET_PDEATHSIG")
 def test_a_killed_run_leaves_no_server_behind(tmp_path):
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
@@ -35,7 +44,7 @@ def test_a_killed_run_leaves_no_server_behind(tmp_path):
     deadline = time.monotonic() + 120
     servers = []
     while not servers and time.monotonic() < deadline and run.poll() is None:
-        servers = [p for p in run.children() if "create_app" in " ".join(p.cmdline())]
+        servers = [p for p in run.children() if "create_app" in _command_line(p)]
         time.sleep(0.1)
     assert servers, "the run started no temporary server"
     run.send_signal(signal.SIGKILL)
