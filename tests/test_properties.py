@@ -21,7 +21,7 @@ from pipeline.nlp import sentence_starts
 from pipeline.numbers import parse_digits, word_range, word_value
 from pipeline.pieces import shift_id, split_pieces
 from pipeline.records import RawDocument, Reject
-from pipeline.timex import TimexScanner
+from pipeline.timex import find_timexes
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -43,7 +43,7 @@ anchors = st.one_of(st.none(), st.dates(min_value=date(1, 1, 1), max_value=date(
 @FUZZ
 @given(texts, anchors)
 def test_timex_scanner_is_total(text, anchor):
-    for t in TimexScanner(text, tokens_from_text(text), anchor).scan():
+    for t in find_timexes(text, anchor, tokens_from_text(text)):
         assert text[t.start:t.stop] == t.text
         assert t.resolved or t.reason
         if t.start_date and t.end_date:

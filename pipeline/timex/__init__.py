@@ -10,9 +10,14 @@ one ending on or after it; inside reported speech the report's tense counts ("о
 nothing is ever guessed from today's date. Words come from `models/lexicon/time_words.tsv`.
 
     pipeline/timex/calendar.py    calendar arithmetic (periods, parts of periods, placing by tense)
-    pipeline/timex/scanner.py     the scanner: token helpers, years, tense, `make`
+    pipeline/timex/scan.py        the scan object the patterns share: tokens, anchor, what was found, `make`
+    pipeline/timex/scanner.py     the order the patterns are tried in (`PATTERNS`) and the scan loop
+    pipeline/timex/years.py       explicit and relative years
+    pipeline/timex/tense.py       the tense of an expression's clause, placing a period without a year by it
     pipeline/timex/points.py      calendar units named as a point
-    pipeline/timex/spans.py       bounds, starts, periods after "за" and "через", durations
+    pipeline/timex/bounds.py      up to a boundary, from a start
+    pipeline/timex/windows.py     periods counted in units: after "за" and "через", "ближайшие три года"
+    pipeline/timex/lengths.py     durations, and points that long before publication ("два года назад")
     pipeline/timex/references.py  periods named by reference to another ("годом ранее", "за указанный период")
 """
 
@@ -24,12 +29,12 @@ from datetime import date
 from pipeline.lexicon import Tok, tokens_from_text
 from pipeline.timex.calendar import month_range, period_range, shift
 from pipeline.records import FoundTimex
-from pipeline.timex.scanner import TimexScanner
+from pipeline.timex.scanner import PATTERNS, scan_timexes
 
-__all__ = ["FoundTimex", "TimexScanner", "find_timexes", "month_range", "period_range", "shift"]
+__all__ = ["PATTERNS", "FoundTimex", "find_timexes", "month_range", "period_range", "scan_timexes", "shift"]
 
 
 def find_timexes(text: str, anchor: date | None, tokens: Sequence[Tok] | None = None) -> list[FoundTimex]:
     """Every time expression in `text`, resolved against `anchor` (the publication date, or None)."""
     tokens = tokens if tokens is not None else tokens_from_text(text)
-    return TimexScanner(text, tokens, anchor).scan()  # total: `scan_tokens` contains a failing position
+    return scan_timexes(text, tokens, anchor)
