@@ -68,7 +68,6 @@ def boundary(scan: Scan, i: int):
     return scan.make(first, j, "interval", (scan.anchor, end), period)
 
 
-
 def boundary_end(scan: Scan, period: str, index: int, year: int | None, ahead: bool) -> date | None:
     """The last day of the boundary's period: `index` 0 is the current year, quarter or month ("до конца
     года": last year's when the sentence looks back), else the numbered one of `year` (this year's for a
@@ -85,7 +84,6 @@ def boundary_end(scan: Scan, period: str, index: int, year: int | None, ahead: b
     return period_range(y, period, index)[1] if y is not None else None
 
 
-
 def decade_end(scan: Scan, i: int):
     """"к концу десятилетия", "до конца десятилетия": from publication to the last day of its decade."""
     if scan.low(i) not in {"к", "до"} or scan.low(i + 1) not in {"концу", "конца"} or not scan.low(i + 2).startswith(
@@ -95,7 +93,6 @@ def decade_end(scan: Scan, i: int):
         return scan.make(i, i + 3, "interval", None, "year")
     end = date(scan.anchor.year // 10 * 10 + 9, 12, 31)
     return scan.make(i, i + 3, "interval", (scan.anchor, end), "year")
-
 
 
 def since(scan: Scan, i: int):
@@ -145,7 +142,6 @@ def since(scan: Scan, i: int):
     return until_anchor(scan, i, after, date(year, 1, 1) if year is not None else None, "year")
 
 
-
 def across_years(scan: Scan, i: int, first_month: int, k: int):
     """"с сентября 2025 по январь 2026 года": two months, each with its year (the last "года" may serve both)."""
     first_year = year_after(scan, k)
@@ -168,14 +164,12 @@ def across_years(scan: Scan, i: int, first_month: int, k: int):
     return scan.make(i, end_year[1], "interval", span, "month")
 
 
-
 def until_anchor(scan: Scan, first: int, end: int, start: date | None, granularity: str):
     if start is None or scan.anchor is None:
         return scan.make(first, end, "interval", None, granularity)
     if start > scan.anchor:
         return scan.make(first, end, "interval", None, granularity, "starts after the publication date")
     return scan.make(first, end, "interval", (start, scan.anchor), granularity)
-
 
 
 def period_at(scan: Scan, j: int, first: int):

@@ -26,7 +26,6 @@ def during(scan: Scan, i: int):
     return duration(scan, i + 2, first=i)
 
 
-
 def duration(scan: Scan, i: int, first: int | None = None):
     """'четыре месяца', 'трое суток', '20-летний' (not a range, not a year)."""
     tok = scan.tok(i)
@@ -69,7 +68,6 @@ def duration(scan: Scan, i: int, first: int | None = None):
                      duration=f"P{text}{DURATION_CODE[unit]}")
 
 
-
 def compound_length(scan: Scan, j: int, unit: str, count: float) -> tuple[str, int] | None:
     """"2 года 3 месяца", "1 год и 6 месяцев": years then months as one ISO length (P2Y3M), index after."""
     if unit != "year":
@@ -82,7 +80,6 @@ def compound_length(scan: Scan, j: int, unit: str, count: float) -> tuple[str, i
     if not hit or hit[0].value != "month":
         return None
     return f"P{int(count)}Y{int(number.low)}M", hit[1]
-
 
 
 def half_length(scan: Scan, i: int):
@@ -100,7 +97,6 @@ def half_length(scan: Scan, i: int):
     return scan.make(first, i + 1, "duration", None, "month", duration="P6M")
 
 
-
 def unit_ago(scan: Scan, i: int):
     """'неделю назад', 'месяц назад', 'день назад' (one unit, no number): that long before publication."""
     if scan.low(i + 1) != "назад":
@@ -113,7 +109,6 @@ def unit_ago(scan: Scan, i: int):
     return ago(scan, i, hit[1] + 1, 1, hit[0].value)
 
 
-
 def vague_ago(scan: Scan, i: int):
     """'несколько лет назад', 'пару месяцев назад': a time before publication that cannot be placed."""
     if not scan.low(i).startswith(VAGUE_COUNTS):
@@ -122,7 +117,6 @@ def vague_ago(scan: Scan, i: int):
     if not hit or scan.low(hit[1]) not in {"назад", "ранее"}:
         return None
     return scan.make(i, hit[1] + 1, "date", None, hit[0].value, "a vague distance in time")
-
 
 
 def ago(scan: Scan, first: int, end: int, count: float, unit: str):

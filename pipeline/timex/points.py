@@ -56,7 +56,6 @@ def day_words(scan: Scan, i: int):
     return None
 
 
-
 def day_month(scan: Scan, i: int):
     """'16 января 2026', '6 октября 2025 года', '9 апреля', '27 дек', '5 сент. 2024 г.', 'первого декабря',
     'тридцать первое марта', '10 мая в 2023 году'."""
@@ -89,7 +88,6 @@ def day_month(scan: Scan, i: int):
         return None
 
 
-
 def day_number(scan: Scan, i: int) -> tuple[int, int] | None:
     """The day at token i, digits ("16") or an ordinal word ("первого", "тридцать первое"): (day, index after)."""
     tok = scan.tok(i)
@@ -108,7 +106,6 @@ def day_number(scan: Scan, i: int) -> tuple[int, int] | None:
     if tens and int(hit[0].value) >= 10 or not 1 <= day <= 31:
         return None
     return day, hit[1]
-
 
 
 def numeric_date(scan: Scan, i: int):
@@ -139,7 +136,6 @@ def numeric_date(scan: Scan, i: int):
     return scan.make(i, j, "date", (day_date, day_date), "day")
 
 
-
 def months(scan: Scan, i: int):
     """'апреле', 'январе 2025 года', 'марте следующего года', 'октябре–декабре', 'январь–сентябрь 2026 года'."""
     numbers = month_numbers(scan, i)
@@ -156,7 +152,6 @@ def months(scan: Scan, i: int):
     if year is None:
         return scan.make(i, j, kind, placed(scan, i, span_of), "month")
     return scan.make(i, j, kind, span_of(year), "month")
-
 
 
 def month_numbers(scan: Scan, i: int) -> tuple[list[int], int] | None:
@@ -181,7 +176,6 @@ def month_numbers(scan: Scan, i: int) -> tuple[list[int], int] | None:
     return numbers, j
 
 
-
 def years(scan: Scan, i: int):
     """'2020 году', '2023 календарного года', '2026–2028 годы', '2028-м', '2022 и 2023 гг.'."""
     tok = scan.tok(i)
@@ -203,7 +197,6 @@ def years(scan: Scan, i: int):
     if hit:
         return scan.make(i, hit[1], "date", period_range(hit[0], "year", 1), "year")
     return None
-
 
 
 def ordinal_period(scan: Scan, i: int):
@@ -236,7 +229,6 @@ def ordinal_period(scan: Scan, i: int):
     return scan.make(i, j, "date", placed(scan, i, lambda y: period_range(y, period, index)), period)
 
 
-
 def elided_period(scan: Scan, i: int, hit):
     """"В первом полугодии выручка выросла на 10%, а во втором — на 15%": an ordinal after "в/во" whose period
     word is left out takes the period (and year) of the ordinal period named before it in the sentence."""
@@ -254,7 +246,6 @@ def elided_period(scan: Scan, i: int, hit):
                      before.granularity)
 
 
-
 def season(scan: Scan, i: int):
     """'осенью 2024 года', 'осени 2026 года', 'летом', 'летнего периода' (without a year: placed by tense)."""
     hit = scan.lex.match("season", scan.tokens, i)
@@ -267,7 +258,6 @@ def season(scan: Scan, i: int):
     if after > j:  # a relative year without a publication date
         return scan.make(i, after, "date", None, "season")
     return scan.make(i, j, "date", placed(scan, i, lambda y: season_range(y, first_month)), "season")
-
 
 
 def relative_period(scan: Scan, i: int):
@@ -303,7 +293,6 @@ def relative_period(scan: Scan, i: int):
     return scan.make(i, end, "date", (monday, monday + timedelta(days=6)), "week")
 
 
-
 def year_adjective(scan: Scan, i: int):
     """'прошлогоднего (показателя)': the year before publication, named by an adjective."""
     hit = scan.lex.match("year_adjective", scan.tokens, i)
@@ -312,7 +301,6 @@ def year_adjective(scan: Scan, i: int):
     if scan.anchor is None:
         return scan.make(i, hit[1], "date", None, "year")
     return scan.make(i, hit[1], "date", period_range(scan.anchor.year + int(hit[0].value), "year", 1), "year")
-
 
 
 def part_of(scan: Scan, i: int):

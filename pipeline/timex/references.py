@@ -39,7 +39,6 @@ def reference(scan: Scan, i: int, sub_year: bool = False, paragraph: bool = True
     return next((t for t in candidates if scan.paragraph_of(t.start) == par and t.granularity in PERIODS), None)
 
 
-
 def reported_period(scan: Scan, unit: str):
     """The last resolved period of granularity `unit` the text has named (the period a report is about)."""
     for t in reversed(scan.found):
@@ -48,13 +47,11 @@ def reported_period(scan: Scan, unit: str):
     return None
 
 
-
 def reported_sub_year(scan: Scan):
     for t in reversed(scan.found):
         if t.resolved and t.start_date and t.kind == "date" and t.granularity in SUB_YEAR:
             return t
     return None
-
 
 
 def year_ago(scan: Scan, i: int):
@@ -69,7 +66,6 @@ def year_ago(scan: Scan, i: int):
         point = shift(scan.anchor, years=-1)
         return scan.make(i, end, "date", (point, point), "day")
     return scan.make(i, end, "date", None, "year", "compared with a period the sentence does not name")
-
 
 
 def comparison_base(scan: Scan, i: int):
@@ -96,7 +92,6 @@ def comparison_base(scan: Scan, i: int):
             return scan.make(i, i + 2, "date", None, "year")
         return scan.make(i, i + 2, "date", period_range(scan.anchor.year - 1, "year", 1), "year")
     return None
-
 
 
 def anaphora(scan: Scan, i: int):

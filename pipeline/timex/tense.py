@@ -42,7 +42,6 @@ def future(scan: Scan, i: int) -> bool:
     return verb is not None and is_future(verb)
 
 
-
 def reported_in_past(scan: Scan, i: int) -> bool:
     """Token i is in a "что …" clause whose reporting verb, before it in the sentence, is in the past tense."""
     sent = scan.tokens[i].sent
@@ -58,10 +57,8 @@ def reported_in_past(scan: Scan, i: int) -> bool:
     return False
 
 
-
 def is_future(tok: Tok) -> bool:
     return tok.tense == "Fut" or (tok.tense == "Pres" and tok.aspect == "Perf") or tok.lower == "будет"
-
 
 
 def placed(scan: Scan, i: int, candidates_of) -> tuple[date, date] | None:
@@ -72,7 +69,6 @@ def placed(scan: Scan, i: int, candidates_of) -> tuple[date, date] | None:
         return None
     options = [candidates_of(y) for y in (scan.anchor.year - 1, scan.anchor.year, scan.anchor.year + 1)]
     return place(scan.anchor, future(scan, i) and not reported_in_past(scan, i), options)
-
 
 
 def placed_past(scan: Scan, span_of):

@@ -90,7 +90,6 @@ def within(scan: Scan, i: int):
     return rolling(scan, i, end, unit, n, ahead)
 
 
-
 def year_to_date(scan: Scan, unit: str, n: int) -> tuple[date, date] | None:
     """The first n months/quarters/halves of the publication year, or of the year before when they have not
     all begun yet."""
@@ -99,7 +98,6 @@ def year_to_date(scan: Scan, unit: str, n: int) -> tuple[date, date] | None:
         return None
     year = scan.anchor.year if months <= scan.anchor.month else scan.anchor.year - 1
     return date(year, 1, 1), month_range(year, months)[1]
-
 
 
 def rolling(scan: Scan, i: int, end: int, unit: str, n: int, ahead: bool):
@@ -116,7 +114,6 @@ def rolling(scan: Scan, i: int, end: int, unit: str, n: int, ahead: bool):
     return scan.make(i, end, "interval", window, unit)
 
 
-
 def named_period(scan: Scan, j: int) -> bool:
     """Whether a calendar period is named at token j: a month, a quarter or half, a year ('декабрь прошлого
     года', 'первое полугодие', '2024 календарный год', 'прошлый год')."""
@@ -126,7 +123,6 @@ def named_period(scan: Scan, j: int) -> bool:
     if ordinal and int(ordinal[0].value) > 0 and scan.low(ordinal[1]).startswith(("квартал", "полугод")):
         return True
     return year_of(scan, j)[1] > j
-
 
 
 def through(scan: Scan, i: int):
@@ -171,7 +167,6 @@ def through(scan: Scan, i: int):
     return scan.make(i, end, "date", (point, point), "day")
 
 
-
 def reported_months(scan: Scan, i: int):
     """"по итогам девяти месяцев (2025 года)", "в первые девять месяцев года": the year to date, as after "за"."""
     if (scan.low(i - 2), scan.low(i - 1)) == ("по", "итогам"):
@@ -198,7 +193,6 @@ def reported_months(scan: Scan, i: int):
     if scan.anchor is None:
         return scan.make(i, max(end, after), "interval", None, unit)
     return scan.make(i, max(end, after), "interval", year_to_date(scan, unit, n), unit)
-
 
 
 def coming(scan: Scan, i: int):

@@ -25,7 +25,6 @@ def year_after(scan: Scan, i: int) -> tuple[int, int] | None:
     return None
 
 
-
 def relative_year(scan: Scan, i: int) -> tuple[int, int] | None:
     """'следующего года', 'прошлом финансовом году', 'уходящего года' at token i -> (offset, index after)."""
     hit = scan.lex.match("relative", scan.tokens, i)
@@ -39,7 +38,6 @@ def relative_year(scan: Scan, i: int) -> tuple[int, int] | None:
     return None
 
 
-
 def year_of(scan: Scan, i: int) -> tuple[int | None, int]:
     """An explicit or relative year at token i: (year or None, index after; i when there is none)."""
     explicit = year_after(scan, i)
@@ -49,7 +47,6 @@ def year_of(scan: Scan, i: int) -> tuple[int | None, int]:
     if relative:
         return (scan.anchor.year + relative[0] if scan.anchor else None), relative[1]
     return None, i
-
 
 
 def bare_year_word(scan: Scan, i: int) -> bool:
