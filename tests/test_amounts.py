@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.amounts import AmountScanner, find_amounts
+from pipeline.amounts import find_amounts
 from pipeline.lexicon import tokens_from_text
 
 
@@ -203,7 +203,7 @@ NOISE = st.lists(
 @given(st.one_of(st.text(max_size=300), NOISE))
 def test_scanner_is_total(text):
     """Any string: no exception, spans inside the text, ranges ordered (the scanner itself, no safety net)."""
-    for a in AmountScanner(text, tokens_from_text(text)).scan():
+    for a in find_amounts(text, tokens_from_text(text)):
         assert 0 <= a.start < a.stop <= len(text) and text[a.start:a.stop] == a.text
         assert a.value_min <= a.value_max
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.amounts import AmountScanner
+from pipeline.amounts import find_amounts
 from pipeline.clean import clean_text, parse_header, parse_human_date
 from pipeline.ingest import DecodeError, decode_bytes, read_jsonl, repair_surrogates, russian_prose
 from pipeline.lexicon import tokens_from_text
@@ -53,7 +53,7 @@ def test_timex_scanner_is_total(text, anchor):
 @FUZZ
 @given(texts)
 def test_amount_scanner_is_total(text):
-    for a in AmountScanner(text, tokens_from_text(text)).scan():
+    for a in find_amounts(text, tokens_from_text(text)):
         assert text[a.start:a.stop] == a.text and a.value_min <= a.value_max
 
 
