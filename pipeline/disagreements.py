@@ -95,7 +95,7 @@ def claim_disagreements(doc: GoldDocument, pred: Prediction) -> list[str]:
             lines.append(f"miss   {g.relation:<10} {_quote(text, *g.amounts[0])} subject {g.subject}")
     for j, p in enumerate(guess):
         if j not in matched_pred:
-            lines.append(f"false  {p.relation:<10} {_quote(text, p.amount_start, p.amount_stop)} subject {p.subject}")
+            lines.append(f"false  {p.relation:<10} {_quote(text, *p.amounts[0])} subject {p.subject}")
     return lines
 
 

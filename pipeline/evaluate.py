@@ -25,7 +25,7 @@ from pathlib import Path
 
 import razdel
 
-from pipeline.gold import ENTITY_TYPES, GoldDocument
+from pipeline.gold import ENTITY_TYPES, GoldDocument, MarkedClaim
 from pipeline.norm import known_word, parse_word
 from pipeline.records import FoundAmount, FoundTimex
 
@@ -127,23 +127,6 @@ class PredEntity:
     canonical: str | None = None
 
 
-@dataclass(frozen=True)
-class PredClaim:
-    evidence_start: int
-    evidence_stop: int
-    amount_start: int
-    amount_stop: int
-    relation: str
-    subject: str
-    subject_entity: str | None
-    time_start: str | None
-    time_end: str | None
-    source: str | None
-    source_entity: str | None
-    modality: str
-    confidence: float | None = None
-
-
 @dataclass
 class Prediction:
     """What the pipeline says about one document; a task is None when its stage is not built."""
@@ -152,7 +135,7 @@ class Prediction:
     entities: list[PredEntity] | None = field(default_factory=list)
     amounts: list[FoundAmount] | None = None  # the same record as the gold amounts
     timexes: list[FoundTimex] | None = None  # the same record as the gold time expressions
-    claims: list[PredClaim] | None = None
+    claims: list[MarkedClaim] | None = None  # the same record as the gold claims
 
 
 # ---------------------------------------------------------------------------
@@ -362,8 +345,8 @@ def match_claims(gold: GoldDocument, pred: Prediction) -> list[tuple[int, int]]:
         primary = tuple(g.amounts[0])
         for j, p in enumerate(pred.claims):
             if (overlap((g.evidence_start, g.evidence_stop), (p.evidence_start, p.evidence_stop))
-                    and overlap(primary, (p.amount_start, p.amount_stop))):
-                candidates.append((overlap(primary, (p.amount_start, p.amount_stop)), i, j))
+                    and overlap(primary, p.amounts[0])):
+                candidates.append((overlap(primary, p.amounts[0]), i, j))
     return greedy_pairs(candidates)
 
 
@@ -488,21 +471,14 @@ def gold_article(doc: GoldDocument):
 
 def adapt_prediction(result) -> Prediction:
     """An ArticleResult as a Prediction; stages the result does not carry are None (not built)."""
-    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    spans = {a.amount_id: (a.start, a.stop) for a in result.amounts}
     return Prediction(
         doc_id=result.article.article_id,
         entities=[PredEntity(m.start, m.stop, m.type, m.normal, m.entity_id or None) for m in result.mentions],
         amounts=list(result.amounts),
         timexes=list(result.timexes),
-        claims=[PredClaim(c.evidence_start, c.evidence_stop, *amount_span(result, c.amount_id), c.relation,
-                          c.subject or "", c.subject_entity, iso(c.time_start), iso(c.time_end), c.source,
-                          c.source_entity, c.modality, c.confidence) for c in result.claims],
+        claims=[MarkedClaim.of(c, [spans[c.amount_id]], c.confidence) for c in result.claims],
     )
-
-
-def amount_span(result, amount_id: str) -> tuple[int, int]:
-    amount = next(a for a in result.amounts if a.amount_id == amount_id)
-    return amount.start, amount.stop
 
 
 def predict(docs: Sequence[GoldDocument], nlp) -> list[Prediction]:

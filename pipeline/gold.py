@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pipeline.config import GOLD_DIR, ROOT
 from pipeline.ingest import build_article, read_inputs
-from pipeline.records import Article, FoundAmount, FoundTimex
+from pipeline.records import Article, ClaimStatement, FoundAmount, FoundTimex, values_of
 
 SPLITS = ("dev", "test")
 ENTITY_TYPES = ("PER", "ORG", "LOC", "PRODUCT")
@@ -47,22 +47,18 @@ class GoldEntity:
     canonical: str
 
 
-@dataclass(frozen=True)
-class GoldClaim:
-    evidence_start: int
-    evidence_stop: int
-    relation: str
-    predicate: str
-    subject: str
-    subject_entity: str | None
-    amounts: list[list[int]]  # [start, stop] of each amount, the primary one first
-    time_start: str | None
-    time_end: str | None
-    time_source: str
-    source: str | None
-    source_entity: str | None
-    modality: str
-    negated: bool = False
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MarkedClaim(ClaimStatement):
+    """One markup for gold and predicted claims (as naeval has one for spans): what the claim states, and the
+    spans of its amounts, the primary one first. A predicted claim carries its confidence."""
+
+    amounts: tuple[tuple[int, int], ...]
+    confidence: float | None = None
+
+    @classmethod
+    def of(cls, claim: ClaimStatement, amounts: Iterable[tuple[int, int]], confidence: float | None = None
+           ) -> MarkedClaim:
+        return cls(*values_of(claim, ClaimStatement), amounts=tuple(map(tuple, amounts)), confidence=confidence)
 
 
 @dataclass
@@ -75,7 +71,7 @@ class GoldDocument:
     entities: list[GoldEntity] = field(default_factory=list)
     amounts: list[FoundAmount] = field(default_factory=list)  # the pipeline's own amount record
     timexes: list[FoundTimex] = field(default_factory=list)  # the pipeline's own record (dates as dates)
-    claims: list[GoldClaim] = field(default_factory=list)
+    claims: list[MarkedClaim] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=False, default=date.isoformat)
@@ -89,7 +85,7 @@ class GoldDocument:
             entities=[GoldEntity(**e) for e in data["entities"]],
             amounts=[FoundAmount(**a) for a in data["amounts"]],
             timexes=[_timex_from_json(t) for t in data["timexes"]],
-            claims=[GoldClaim(**c) for c in data["claims"]],
+            claims=[_claim_from_json(c) for c in data["claims"]],
         )
 
 
@@ -295,9 +291,17 @@ def _date(text: str, where: str) -> date:
         raise GoldError(f"{where}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _dates_from_json(data: dict, keys: tuple[str, str]) -> dict:
+    return {**data, **{k: date.fromisoformat(data[k]) if data[k] else None for k in keys}}
+
+
 def _timex_from_json(data: dict) -> FoundTimex:
-    dates = {k: date.fromisoformat(data[k]) if data[k] else None for k in ("start_date", "end_date")}
-    return FoundTimex(**{**data, **dates})
+    return FoundTimex(**_dates_from_json(data, ("start_date", "end_date")))
+
+
+def _claim_from_json(data: dict) -> MarkedClaim:
+    data = _dates_from_json(data, ("time_start", "time_end"))
+    return MarkedClaim(**{**data, "amounts": tuple(tuple(a) for a in data["amounts"])})
 
 
 def _place_claims(doc: GoldDocument, claim_lines: list[tuple[int, str]], name: str) -> None:
@@ -315,7 +319,7 @@ def _place_claims(doc: GoldDocument, claim_lines: list[tuple[int, str]], name: s
             [loc] = locate(text, ref, where)
             if not any(a.start == loc.start and a.stop == loc.stop for a in doc.amounts):
                 raise GoldError(f"{where}: {ref!r} is not an annotated amount (add an 'A' line)")
-            amounts.append([loc.start, loc.stop])
+            amounts.append((loc.start, loc.stop))
         primary = amounts[0][0]
         sent_start = max(s for s in starts if s <= primary)
         later = [s for s in starts if s > primary]
@@ -327,27 +331,27 @@ def _place_claims(doc: GoldDocument, claim_lines: list[tuple[int, str]], name: s
         source_text, source_entity = _entity_ref(fields.get("source"))
         if not subject:
             raise GoldError(f"{where}: a claim needs subject=")
-        doc.claims.append(GoldClaim(
+        doc.claims.append(MarkedClaim(
             evidence_start=sent_start, evidence_stop=sent_stop, relation=relation,
-            predicate=fields.get("pred", ""), subject=subject, subject_entity=subject_entity, amounts=amounts,
+            predicate=fields.get("pred", ""), subject=subject, subject_entity=subject_entity, amounts=tuple(amounts),
             time_start=time_start, time_end=time_end, time_source=time_source,
             source=source_text, source_entity=source_entity, modality=fields.get("modality", "fact"),
             negated=fields.get("negated") == "true",
         ))
 
 
-def _claim_time(doc: GoldDocument, time: str, where: str) -> tuple[str | None, str | None, str]:
+def _claim_time(doc: GoldDocument, time: str, where: str) -> tuple[date | None, date | None, str]:
     """A claim's `time=`: `article` (the publication date), `none`, or an annotated time expression."""
     if time == "article":
-        return doc.published_at, doc.published_at, "article" if doc.published_at else "none"
+        published = date.fromisoformat(doc.published_at) if doc.published_at else None
+        return published, published, "article" if published else "none"
     if time == "none":
         return None, None, "none"
     [loc] = locate(doc.text, time, where)
     timex = next((t for t in doc.timexes if (t.start, t.stop) == (loc.start, loc.stop)), None)
     if timex is None:
         raise GoldError(f"{where}: time {time!r} is not an annotated time expression (add a 'T' line)")
-    iso = lambda d: d.isoformat() if d else None  # noqa: E731 - a claim's times are ISO strings, as predicted
-    return iso(timex.start_date), iso(timex.end_date), "sentence"
+    return timex.start_date, timex.end_date, "sentence"
 
 
 def build_gold(gold_dir: Path = GOLD_DIR, root: Path = ROOT) -> dict[str, list[GoldDocument]]:
@@ -474,7 +478,7 @@ def _claim_checks(doc: GoldDocument) -> Iterator[Check]:
         if c.amounts:
             yield (c.evidence_start <= c.amounts[0][0] and c.amounts[0][1] <= c.evidence_stop,
                    "claim evidence does not contain its primary amount")
-        yield _iso(c.time_start) and _iso(c.time_end), "claim time dates"
+        yield all(d is None or isinstance(d, date) for d in (c.time_start, c.time_end)), "claim time dates"
 
 
 def validate_split(split: str, gold_dir: Path = GOLD_DIR, root: Path = ROOT) -> list[str]:

@@ -81,7 +81,7 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind))
 
 
-def _values(record, kind: type) -> list:
+def values_of(record, kind: type) -> list:
     """The values of `kind`'s fields in `record`, in order: the positional arguments of the stored record that
     derives from `kind` (its own fields are keyword-only)."""
     return [getattr(record, name) for name in _field_names(kind)]
@@ -115,7 +115,7 @@ class Amount(FoundAmount):
 
     @classmethod
     def of(cls, found: FoundAmount, article_id: str, sent_index: int) -> Amount:
-        return cls(*_values(found, FoundAmount), article_id=article_id,
+        return cls(*values_of(found, FoundAmount), article_id=article_id,
                    amount_id=f"{article_id}:a{found.start}-{found.stop}", sent_index=sent_index)
 
 
@@ -148,25 +148,41 @@ class Timex(FoundTimex):
 
     @classmethod
     def of(cls, found: FoundTimex, article_id: str, sent_index: int, anchor: date | None) -> Timex:
-        return cls(*_values(found, FoundTimex), article_id=article_id,
+        return cls(*values_of(found, FoundTimex), article_id=article_id,
                    timex_id=f"{article_id}:t{found.start}-{found.stop}", sent_index=sent_index, anchor=anchor)
 
 
-@dataclass(frozen=True, slots=True)  # many per article: no __dict__ each
-class Claim:
-    """A statement tying an amount (and a time) to a subject, with its source and modality."""
+@dataclass(frozen=True, slots=True)
+class ClaimStatement:
+    """What a claim states, whoever made it: the evidence sentence (offsets), relation and predicate lemma, subject,
+    time, source and modality. Declared here once: `Claim` (the stored row) and `gold.MarkedClaim` (a gold or a
+    predicted claim as the evaluation compares them) derive from it."""
+
+    evidence_start: int
+    evidence_stop: int
+    relation: str
+    predicate: str | None
+    subject: str | None
+    subject_entity: str | None  # the canonical name of the subject's entity
+    time_start: date | None
+    time_end: date | None
+    time_source: str
+    source: str | None
+    source_entity: str | None
+    modality: str
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)  # many per article: no __dict__ each
+class Claim(ClaimStatement):
+    """A statement tying an amount (and a time) to a subject, with its source and modality, as stored: ids, the
+    evidence text, the primary amount's value and what the claim is compared with."""
 
     claim_id: str
     article_id: str
     sent_index: int
     evidence: str
-    evidence_start: int
-    evidence_stop: int
-    subject: str | None
     subject_entity_id: str | None
-    subject_entity: str | None
-    predicate: str | None
-    relation: str
     object: str | None
     value: float | None
     value_min: float
@@ -175,14 +191,7 @@ class Claim:
     currency: str | None
     qualifier: str
     amount_id: str
-    time_start: date | None
-    time_end: date | None
-    time_source: str
-    source: str | None
     source_entity_id: str | None
-    source_entity: str | None
-    modality: str
-    negated: bool
     comparison: str | None
     comparison_multiplier: float | None
     confidence: float

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from helpers import write_ann_corpus
@@ -5,7 +7,6 @@ from pipeline.corpora import CorpusError, load_ann_corpus, load_brat, load_eval_
 from pipeline.evaluate import (
     Counts,
     Metric,
-    PredClaim,
     PredEntity,
     Prediction,
     below_floor,
@@ -16,7 +17,7 @@ from pipeline.evaluate import (
     span_counts,
     token_counts,
 )
-from pipeline.gold import GoldClaim, GoldDocument, GoldEntity
+from pipeline.gold import GoldDocument, GoldEntity, MarkedClaim
 
 
 @pytest.mark.parametrize(
@@ -73,17 +74,23 @@ def test_entity_types_restrict_scoring():
     assert metrics["entities/ALL/strict"].precision == 1.0
 
 
-def claim(start, stop, subject="UBS", entity="UBS", relation="spend", time=("2025-01-01", "2025-12-31")):
-    return GoldClaim(0, 40, relation, "потратить", subject, entity, [[start, stop]], time[0], time[1], "sentence",
-                     None, None, "estimate")
+YEAR_2025 = (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def claim(start, stop, subject="UBS", entity="UBS", relation="spend", time=YEAR_2025):
+    return MarkedClaim(evidence_start=0, evidence_stop=40, relation=relation, predicate="потратить", subject=subject,
+                       subject_entity=entity, time_start=time[0], time_end=time[1], time_source="sentence",
+                       source=None, source_entity=None, modality="estimate", negated=False, amounts=((start, stop),))
 
 
 def pred_claim(start, stop, **kw):
-    values = dict(evidence_start=0, evidence_stop=40, amount_start=start, amount_stop=stop, relation="spend",
-                  subject="UBS", subject_entity="UBS", time_start="2025-01-01", time_end="2025-12-31", source=None,
-                  source_entity=None, modality="estimate")
+    """A predicted claim: the same record as a gold one, with a confidence."""
+    values = dict(evidence_start=0, evidence_stop=40, relation="spend", predicate="потратить", subject="UBS",
+                  subject_entity="UBS", time_start=YEAR_2025[0], time_end=YEAR_2025[1], time_source="sentence",
+                  source=None, source_entity=None, modality="estimate", negated=False, amounts=((start, stop),),
+                  confidence=0.5)
     values.update(kw)
-    return PredClaim(**values)
+    return MarkedClaim(**values)
 
 
 def test_claims_match_on_evidence_and_primary_amount_then_score_slots():

@@ -102,15 +102,17 @@ _TEXT = "Выручка Яндекса выросла на 20% в 2025 году.
 
 
 def _doc(**changes):
-    from pipeline.gold import GoldClaim, GoldDocument, GoldEntity
+    from pipeline.gold import GoldDocument, GoldEntity, MarkedClaim
     from pipeline.records import FoundAmount, FoundTimex
 
     parts = {
         "entities": [GoldEntity(8, 15, "Яндекса", "ORG", "Яндекс", "Яндекс")],
         "amounts": [FoundAmount(27, 30, "20%", "percent", 20.0, 20.0, 20.0, "percent", None, "none", None)],
         "timexes": [FoundTimex(33, 42, "2025 году", "date", date(2025, 1, 1), date(2025, 12, 31), "year", True)],
-        "claims": [GoldClaim(0, 43, "revenue", "вырасти", "Выручка Яндекса", "Яндекс", [[27, 30]],
-                             "2025-01-01", "2025-12-31", "sentence", None, None, "fact")],
+        "claims": [MarkedClaim(evidence_start=0, evidence_stop=43, relation="revenue", predicate="вырасти",
+                               subject="Выручка Яндекса", subject_entity="Яндекс", time_start=date(2025, 1, 1),
+                               time_end=date(2025, 12, 31), time_source="sentence", source=None, source_entity=None,
+                               modality="fact", negated=False, amounts=((27, 30),))],
     }
     parts.update(changes)
     return GoldDocument("999_own", "dev", "gold/articles/none.txt", "2026-01-10", _TEXT, **parts)
@@ -183,7 +185,8 @@ def test_broken_time_expressions_are_named(timex, problem):
 @pytest.mark.parametrize("changes, problem", [
     ({"relation": "income"}, "claim relation 'income'"),
     ({"modality": "hope"}, "claim modality 'hope'"),
-    ({"amounts": [[0, 7]]}, "is not an annotated amount"),
+    ({"amounts": ((0, 7),)}, "is not an annotated amount"),
+    ({"time_start": "2025-01-01"}, "claim time dates"),
     ({"predicate": ""}, "needs a predicate"),
     ({"evidence_start": 31}, "does not contain its primary amount"),
 ])
