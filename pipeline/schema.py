@@ -1,5 +1,9 @@
 """Every output table's schema, declared once, with a description per column.
 
+The tables of extracted facts (mentions, amounts, timex, claims, claim_amounts) take their columns from the
+records in `pipeline.records`: a field's name, Arrow type and nullability come from its annotation (`str | None`
+is a nullable string), and this module adds each column's description and the column order of the files.
+
 `pipeline.store` writes every table through these schemas (explicit Arrow types: pandas' string dtypes and
 timestamp units never leak into the files). `render_data_dictionary` turns them into the analysts' data
 dictionary, so code and documentation cannot drift apart.
@@ -7,10 +11,16 @@ dictionary, so code and documentation cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from typing import Literal, get_args
 
 import pyarrow as pa
+
+from pipeline.records import Amount, Claim, ClaimAmount, Mention, Timex
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,29 @@ class Table:
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 PARTITION = "published_month"  # the Delta partition column of the article tables
+
+
+ARROW_TYPES = {str: pa.string(), int: pa.int32(), float: pa.float64(), bool: pa.bool_(), date: pa.date32(),
+               datetime: TIMESTAMP}
+
+
+def record_columns(record: type, described: Sequence[tuple[str, str]]) -> tuple[Column, ...]:
+    """The columns of a table whose rows are `record`s, in the order of `described` (name, description): type and
+    nullability from the record's annotations. Every field needs a description and every description a field, so
+    a field added to a record without its column fails at import."""
+    hints = typing.get_type_hints(record)
+    names = [f.name for f in fields(record)]
+    if sorted(names) != sorted(name for name, _ in described):
+        raise TypeError(f"{record.__name__}: fields {sorted(names)} are not the described columns "
+                        f"{sorted(name for name, _ in described)}")
+    columns = []
+    for name, description in described:
+        kind, nullable = hints[name], False
+        if isinstance(kind, types.UnionType):  # `str | None`
+            options = [k for k in get_args(kind) if k is not type(None)]
+            kind, nullable = options[0], len(options) < len(get_args(kind))
+        columns.append(Column(name, ARROW_TYPES[kind], description, nullable=nullable))
+    return tuple(columns)
 
 
 def month_column() -> Column:
@@ -103,25 +136,24 @@ MENTIONS = Table(
     description="One row per named-entity mention (Natasha NER, normalised with pymorphy3).",
     key=("article_id", "start", "stop", "type"),
     references=(("article_id", "articles", "article_id"), ("entity_id", "entities", "entity_id")),
-    columns=(
-        Column("article_id", pa.string(), "Article the mention is in (articles.article_id).", nullable=False),
-        Column("mention_id", pa.string(), "`<article_id>:<start>-<stop>`, unique.", nullable=False),
-        Column("sent_index", pa.int32(), "0-based index of the sentence containing the mention.", nullable=False),
-        Column("start", pa.int32(), "Start offset (characters) in articles.text.", nullable=False),
-        Column("stop", pa.int32(), "End offset (exclusive) in articles.text.", nullable=False),
-        Column("text", pa.string(), "Surface text: articles.text[start:stop].", nullable=False),
-        Column("type", pa.string(), "Entity type: PER, LOC, ORG or PRODUCT.", nullable=False),
-        Column("normal", pa.string(), "Normal (nominative) form, e.g. `Дональдом Трампом` -> `Дональд Трамп`; "
-               "abbreviations and Latin names are kept as written.", nullable=False),
-        Column("alias", pa.string(), "A Latin name or abbreviation given in parentheses right after the mention, "
-               "e.g. `Jensen Huang` for `Дженсен Хуанг (Jensen Huang)`; the parentheses are not part of the span."),
-        Column("canonical", pa.string(), "Canonical name of the entity (`КНР` -> `Китай`, `Хуанга` -> `Дженсен "
-               "Хуанг`, `Nvidia H200` -> `H200`): alias table in models/entities/aliases.csv, then the full name "
-               "a surname shortens in the same article, then the normal form.", nullable=False),
-        Column("entity_id", pa.string(), "Stable id of (type, canonical): the same entity in every article; "
-               "join to entities.entity_id.", nullable=False),
-        month_column(),
-    ),
+    columns=record_columns(Mention, (
+        ("article_id", "Article the mention is in (articles.article_id)."),
+        ("mention_id", "`<article_id>:<start>-<stop>`, unique."),
+        ("sent_index", "0-based index of the sentence containing the mention."),
+        ("start", "Start offset (characters) in articles.text."),
+        ("stop", "End offset (exclusive) in articles.text."),
+        ("text", "Surface text: articles.text[start:stop]."),
+        ("type", "Entity type: PER, LOC, ORG or PRODUCT."),
+        ("normal", "Normal (nominative) form, e.g. `Дональдом Трампом` -> `Дональд Трамп`; "
+         "abbreviations and Latin names are kept as written."),
+        ("alias", "A Latin name or abbreviation given in parentheses right after the mention, "
+         "e.g. `Jensen Huang` for `Дженсен Хуанг (Jensen Huang)`; the parentheses are not part of the span."),
+        ("canonical", "Canonical name of the entity (`КНР` -> `Китай`, `Хуанга` -> `Дженсен "
+         "Хуанг`, `Nvidia H200` -> `H200`): alias table in models/entities/aliases.csv, then the full name "
+         "a surname shortens in the same article, then the normal form."),
+        ("entity_id", "Stable id of (type, canonical): the same entity in every article; "
+         "join to entities.entity_id."),
+    )) + (month_column(),),
 )
 
 ENTITIES = Table(
@@ -148,25 +180,23 @@ AMOUNTS = Table(
                 "Natasha-tokenised text; numbers in words through pymorphy3).",
     key=("article_id", "start", "stop"),
     references=(("article_id", "articles", "article_id"),),
-    columns=(
-        Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
-        Column("amount_id", pa.string(), "`<article_id>:a<start>-<stop>`, unique.", nullable=False),
-        Column("sent_index", pa.int32(), "0-based sentence index.", nullable=False),
-        Column("start", pa.int32(), "Start offset in articles.text.", nullable=False),
-        Column("stop", pa.int32(), "End offset (exclusive) in articles.text.", nullable=False),
-        Column("text", pa.string(), "Surface text, qualifier words included (`около 35%`).", nullable=False),
-        Column("kind", pa.string(), "money, percent, multiplier, count, duration or quantity.", nullable=False),
-        Column("value", pa.float64(), "The value for a point (`$57 млрд` -> 57000000000.0); null for a range."),
-        Column("value_min", pa.float64(), "Lower bound (= value for a point).", nullable=False),
-        Column("value_max", pa.float64(), "Upper bound (= value for a point).", nullable=False),
-        Column("unit", pa.string(), "ISO 4217 code for money; `percent`; `times`; day/week/month/quarter/year for "
-               "durations; SI-style unit for quantities (MW, nm, GHz); the counted noun's lemma for counts."),
-        Column("currency", pa.string(), "ISO 4217 code for money, else null."),
-        Column("qualifier", pa.string(), "approx, more_than, less_than, at_least, at_most, up_to or none.",
-               nullable=False),
-        Column("scale_word", pa.string(), "The scale word as written (`млрд`, `тысяч`), if any."),
-        month_column(),
-    ),
+    columns=record_columns(Amount, (
+        ("article_id", "Article (articles.article_id)."),
+        ("amount_id", "`<article_id>:a<start>-<stop>`, unique."),
+        ("sent_index", "0-based sentence index."),
+        ("start", "Start offset in articles.text."),
+        ("stop", "End offset (exclusive) in articles.text."),
+        ("text", "Surface text, qualifier words included (`около 35%`)."),
+        ("kind", "money, percent, multiplier, count, duration or quantity."),
+        ("value", "The value for a point (`$57 млрд` -> 57000000000.0); null for a range."),
+        ("value_min", "Lower bound (= value for a point)."),
+        ("value_max", "Upper bound (= value for a point)."),
+        ("unit", "ISO 4217 code for money; `percent`; `times`; day/week/month/quarter/year for "
+         "durations; SI-style unit for quantities (MW, nm, GHz); the counted noun's lemma for counts."),
+        ("currency", "ISO 4217 code for money, else null."),
+        ("qualifier", "approx, more_than, less_than, at_least, at_most, up_to or none."),
+        ("scale_word", "The scale word as written (`млрд`, `тысяч`), if any."),
+    )) + (month_column(),),
 )
 
 TIMEX = Table(
@@ -174,25 +204,22 @@ TIMEX = Table(
     description="One row per time expression, resolved against the article's publication date.",
     key=("article_id", "start", "stop"),
     references=(("article_id", "articles", "article_id"),),
-    columns=(
-        Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
-        Column("timex_id", pa.string(), "`<article_id>:t<start>-<stop>`, unique.", nullable=False),
-        Column("sent_index", pa.int32(), "0-based sentence index.", nullable=False),
-        Column("start", pa.int32(), "Start offset in articles.text.", nullable=False),
-        Column("stop", pa.int32(), "End offset (exclusive) in articles.text.", nullable=False),
-        Column("text", pa.string(), "Surface text without a leading locative `в/на` (`прошлом году`).",
-               nullable=False),
-        Column("kind", pa.string(), "date, interval or duration.", nullable=False),
-        Column("start_date", pa.date32(), "First day covered; null for durations and unresolved expressions."),
-        Column("end_date", pa.date32(), "Last day covered."),
-        Column("granularity", pa.string(), "day, week, month, season, quarter, half or year."),
-        Column("anchor", pa.date32(), "The publication date the expression was resolved against (null if none)."),
-        Column("resolved", pa.bool_(), "Whether start/end could be placed on the calendar (durations: true).",
-               nullable=False),
-        Column("reason", pa.string(), "Why not, when unresolved (e.g. no publication date)."),
-        Column("duration", pa.string(), "ISO 8601 length for durations (`P4M`)."),
-        month_column(),
-    ),
+    columns=record_columns(Timex, (
+        ("article_id", "Article (articles.article_id)."),
+        ("timex_id", "`<article_id>:t<start>-<stop>`, unique."),
+        ("sent_index", "0-based sentence index."),
+        ("start", "Start offset in articles.text."),
+        ("stop", "End offset (exclusive) in articles.text."),
+        ("text", "Surface text without a leading locative `в/на` (`прошлом году`)."),
+        ("kind", "date, interval or duration."),
+        ("start_date", "First day covered; null for durations and unresolved expressions."),
+        ("end_date", "Last day covered."),
+        ("granularity", "day, week, month, season, quarter, half or year."),
+        ("anchor", "The publication date the expression was resolved against (null if none)."),
+        ("resolved", "Whether start/end could be placed on the calendar (durations: true)."),
+        ("reason", "Why not, when unresolved (e.g. no publication date)."),
+        ("duration", "ISO 8601 length for durations (`P4M`)."),
+    )) + (month_column(),),
 )
 
 CLAIMS = Table(
@@ -208,50 +235,49 @@ CLAIMS = Table(
         ("source_entity_id", "entities", "entity_id"),
         ("source_mention_id", "mentions", "mention_id"),
     ),
-    columns=(
-        Column("claim_id", pa.string(), "`<article_id>:c<start>-<stop>` of the primary amount.", nullable=False),
-        Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
-        Column("sent_index", pa.int32(), "0-based sentence index.", nullable=False),
-        Column("evidence", pa.string(), "The sentence: articles.text[evidence_start:evidence_stop].", nullable=False),
-        Column("evidence_start", pa.int32(), "Start offset of the sentence in articles.text.", nullable=False),
-        Column("evidence_stop", pa.int32(), "End offset of the sentence.", nullable=False),
-        Column("subject", pa.string(), "Who or what the amount is about, as written (`китайские интернет-гиганты`)."),
-        Column("subject_entity_id", pa.string(), "The subject's entity (entities.entity_id), if any."),
-        Column("subject_entity", pa.string(), "The subject entity's canonical name."),
-        Column("subject_mention_id", pa.string(), "The mention the subject entity was read from (mentions.mention_id): "
-               "inside the subject phrase, or the earlier mention a pronoun or `компания` refers to; null when the "
-               "subject names no entity."),
-        Column("predicate", pa.string(), "Lemma of the verb that governs the amount (`потратить`)."),
-        Column("relation", pa.string(), "spend, invest, revenue, profit, price, market_share, growth, decline, lag, "
-               "forecast, supply, ban or other.", nullable=False),
-        Column("object", pa.string(), "What the amount is for, a `на`-phrase (`на развитие инфраструктуры`)."),
-        Column("value", pa.float64(), "Primary amount's value (null for a range)."),
-        Column("value_min", pa.float64(), "Primary amount's lower bound.", nullable=False),
-        Column("value_max", pa.float64(), "Primary amount's upper bound.", nullable=False),
-        Column("unit", pa.string(), "Primary amount's unit (ISO 4217 for money)."),
-        Column("currency", pa.string(), "ISO 4217 code when the primary amount is money."),
-        Column("qualifier", pa.string(), "Primary amount's qualifier (approx, at_most, ...).", nullable=False),
-        Column("amount_id", pa.string(), "Primary amount (amounts.amount_id).", nullable=False),
-        Column("time_start", pa.date32(), "First day of the claim's time."),
-        Column("time_end", pa.date32(), "Last day of the claim's time."),
-        Column("time_source", pa.string(), "`sentence` (a time expression of the sentence), `article` (the "
-               "publication date) or `none`.", nullable=False),
-        Column("source", pa.string(), "Who says it (`аналитиков UBS`), when the sentence attributes it."),
-        Column("source_entity_id", pa.string(), "The source's entity, if any."),
-        Column("source_entity", pa.string(), "The source entity's canonical name."),
-        Column("source_mention_id", pa.string(), "The mention the source entity was read from (mentions.mention_id); "
-               "null when the source names no entity."),
-        Column("modality", pa.string(), "fact, estimate, forecast, plan or rumor.", nullable=False),
-        Column("negated", pa.bool_(), "The sentence denies it.", nullable=False),
-        Column("comparison", pa.string(), "A comparison clause attached to the claim (`что в десять раз меньше, чем у "
-               "американских соперников`)."),
-        Column("comparison_multiplier", pa.float64(), "The multiplier of that comparison (10.0)."),
-        Column("confidence", pa.float64(), "Probability 0..1 that every slot (subject, relation, time, source, "
-               "modality) is right: a logistic model over how each slot was decided (models/claims/confidence.json, "
-               "`pipeline train-confidence`). Ranks claims (ROC AUC 0.71 on documents held out of training; filter "
-               "with e.g. confidence >= 0.5); it is not a guarantee for one row.", nullable=False),
-        month_column(),
-    ),
+    columns=record_columns(Claim, (
+        ("claim_id", "`<article_id>:c<start>-<stop>` of the primary amount."),
+        ("article_id", "Article (articles.article_id)."),
+        ("sent_index", "0-based sentence index."),
+        ("evidence", "The sentence: articles.text[evidence_start:evidence_stop]."),
+        ("evidence_start", "Start offset of the sentence in articles.text."),
+        ("evidence_stop", "End offset of the sentence."),
+        ("subject", "Who or what the amount is about, as written (`китайские интернет-гиганты`)."),
+        ("subject_entity_id", "The subject's entity (entities.entity_id), if any."),
+        ("subject_entity", "The subject entity's canonical name."),
+        ("subject_mention_id", "The mention the subject entity was read from (mentions.mention_id): "
+         "inside the subject phrase, or the earlier mention a pronoun or `компания` refers to; null when the "
+         "subject names no entity."),
+        ("predicate", "Lemma of the verb that governs the amount (`потратить`)."),
+        ("relation", "spend, invest, revenue, profit, price, market_share, growth, decline, lag, "
+         "forecast, supply, ban or other."),
+        ("object", "What the amount is for, a `на`-phrase (`на развитие инфраструктуры`)."),
+        ("value", "Primary amount's value (null for a range)."),
+        ("value_min", "Primary amount's lower bound."),
+        ("value_max", "Primary amount's upper bound."),
+        ("unit", "Primary amount's unit (ISO 4217 for money)."),
+        ("currency", "ISO 4217 code when the primary amount is money."),
+        ("qualifier", "Primary amount's qualifier (approx, at_most, ...)."),
+        ("amount_id", "Primary amount (amounts.amount_id)."),
+        ("time_start", "First day of the claim's time."),
+        ("time_end", "Last day of the claim's time."),
+        ("time_source", "`sentence` (a time expression of the sentence), `article` (the "
+         "publication date) or `none`."),
+        ("source", "Who says it (`аналитиков UBS`), when the sentence attributes it."),
+        ("source_entity_id", "The source's entity, if any."),
+        ("source_entity", "The source entity's canonical name."),
+        ("source_mention_id", "The mention the source entity was read from (mentions.mention_id); "
+         "null when the source names no entity."),
+        ("modality", "fact, estimate, forecast, plan or rumor."),
+        ("negated", "The sentence denies it."),
+        ("comparison", "A comparison clause attached to the claim (`что в десять раз меньше, чем у "
+         "американских соперников`)."),
+        ("comparison_multiplier", "The multiplier of that comparison (10.0)."),
+        ("confidence", "Probability 0..1 that every slot (subject, relation, time, source, "
+         "modality) is right: a logistic model over how each slot was decided (models/claims/confidence.json, "
+         "`pipeline train-confidence`). Ranks claims (ROC AUC 0.71 on documents held out of training; filter "
+         "with e.g. confidence >= 0.5); it is not a guarantee for one row."),
+    )) + (month_column(),),
 )
 
 CLAIM_AMOUNTS = Table(
@@ -263,15 +289,13 @@ CLAIM_AMOUNTS = Table(
         ("claim_id", "claims", "claim_id"),
         ("amount_id", "amounts", "amount_id"),
     ),
-    columns=(
-        Column("claim_id", pa.string(), "Claim (claims.claim_id).", nullable=False),
-        Column("amount_id", pa.string(), "Amount (amounts.amount_id).", nullable=False),
-        Column("article_id", pa.string(), "Article (articles.article_id).", nullable=False),
-        Column("rank", pa.int32(), "0 for the primary amount, then in order.", nullable=False),
-        Column("role", pa.string(), "primary, secondary (e.g. the change next to a level) or comparison.",
-               nullable=False),
-        month_column(),
-    ),
+    columns=record_columns(ClaimAmount, (
+        ("claim_id", "Claim (claims.claim_id)."),
+        ("amount_id", "Amount (amounts.amount_id)."),
+        ("article_id", "Article (articles.article_id)."),
+        ("rank", "0 for the primary amount, then in order."),
+        ("role", "primary, secondary (e.g. the change next to a level) or comparison."),
+    )) + (month_column(),),
 )
 
 REJECTS = Table(
