@@ -24,7 +24,7 @@ run: $(STAMP)  ## process raw/ into processed/ through the Prefect flow (embedde
 	$(BIN)/python -m pipeline run $(INPUT) --out $(OUT)
 
 test: $(STAMP)  ## run the test suite on 2 worker processes, a test file per worker at a time (WORKERS=1: in one process)
-	$(BIN)/python -m pytest -q $(if $(filter 1,$(or $(WORKERS),2)),,-n $(or $(WORKERS),2) --dist loadfile)
+	$(BIN)/python -m pytest -q $(if $(filter 1,$(or $(WORKERS),2)),,-n $(or $(WORKERS),2) --dist loadfile --no-loadscope-reorder)
 
 fuzz: $(STAMP)  ## the property tests with 10 000 inputs each (every raw scanner and parser must never raise)
 	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_properties.py

@@ -66,7 +66,11 @@ class ProductRuler:
         from spacy.pipeline import EntityRuler
 
         self.ruler = EntityRuler(nlp, name=name, overwrite_ents=True)
-        self.ruler.add_patterns(list(product_patterns()))
+        # the ruler matches token texts (ORTH): its phrase patterns need the tokenizer only. Without this it runs
+        # every component before it (Natasha's morphology and syntax) over each of ~1,100 names, most of the time
+        # a process spends loading the pipeline
+        with nlp.select_pipes(disable=nlp.pipe_names):
+            self.ruler.add_patterns(list(product_patterns()))
 
     def __call__(self, doc: Doc) -> Doc:
         return self.ruler(doc)

@@ -54,8 +54,17 @@ def browser():
 
 def pytest_collection_modifyitems(items):
     """Every test that runs through a Prefect flow (it uses the session's harness) is marked `flow`, so
-    `pytest -m "not flow and not processes"` is the fast unit suite."""
+    `pytest -m "not flow and not processes"` is the fast unit suite. The slowest kinds go first — tests that start
+    processes or servers, then flow tests, then the rest — so that on several workers (`make test`, whose
+    scheduler keeps this order) the long files start early and the short ones fill in at the end."""
     for item in items:
         if "prefect_harness" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.flow)
+
+    def rank(item) -> int:
+        if item.get_closest_marker("processes") or item.get_closest_marker("serve"):
+            return 0
+        return 1 if item.get_closest_marker("flow") else 2
+
+    items.sort(key=rank)  # stable: collection order within a rank
 
