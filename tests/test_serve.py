@@ -66,10 +66,12 @@ def wait_for_line(path: Path, needle: str, process: subprocess.Popen, timeout: f
     raise TimeoutError(f"{needle!r} not in {path} after {timeout} s:\n{path.read_text(errors='replace')[-3000:]}")
 
 
-def test_served_deployments_run_with_ui_parameters(tmp_path):
+def test_served_deployments_run_with_ui_parameters(tmp_path, prefect_database):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     home = tmp_path / "prefect-home"
+    home.mkdir()
+    shutil.copy(prefect_database, home / "prefect.db")  # a migrated database: the server starts sooner
     port = free_port()
     url = api_url("127.0.0.1", port)
     site = Site()  # a local news site with a feed, for the served ingest
@@ -126,15 +128,14 @@ def test_served_deployments_run_with_ui_parameters(tmp_path):
             assert page.url == f"{site.base}/news/1" and page.published_at.isoformat() == "2025-11-03"
             reasons = sorted(r["reason"] for r in read(out, "rejects").to_pylist())
             assert reasons == ["http_error", "timeout"]
-            state, _ = asyncio.run(run_deployment("ingest/ingest", feed))
-            assert state == "COMPLETED" and site.hits["/news/1"] == 1
-
-            # a local path typed into the form is not read: any file of this machine could become an article
+            # the same feed again, beside a local path typed into the form: the stored page is not fetched again,
+            # and the local file is not read (any file of this machine could become an article)
             local = tmp_path / "feed.xml"
             local.write_text(f'<rss version="2.0"><channel><item><link>{site.base}/news/2</link></item></channel></rss>',
                              encoding="utf-8")
-            state, _ = asyncio.run(run_deployment("ingest/ingest", {"feeds": [str(local)], "sources": None}))
+            state, _ = asyncio.run(run_deployment("ingest/ingest", {**feed, "feeds": [*feed["feeds"], str(local)]}))
             assert state == "COMPLETED", serve_log.read_text()[-3000:]
+            assert site.hits["/news/1"] == 1
             refused = {r["source_key"]: r["reason"] for r in read(out, "rejects").to_pylist()}
             assert refused[str(local)] == "blocked_url" and site.hits["/news/2"] == 0
     finally:
