@@ -19,8 +19,6 @@ from collections.abc import Sequence
 from pipeline.lexicon import Tok, amount_lexicon, time_lexicon
 from pipeline.norm import parse_word
 
-SELLERS = {"компания", "группа", "холдинг", "производитель", "бренд", "оператор", "корпорация", "концерн", "завод"}
-NOT_COUNTED = {"год", "процент", "тысяча", "миллион", "миллиард", "триллион", "ноль", "нуль"}
 MODIFIER_POS = {"ADJF", "PRTF", "NPRO"}
 GLUED_WORDS = re.compile(r"[а-яё][А-ЯЁ]")  # "летБлагодаря": a title glued to the next line, not a word
 ABBREVIATION_PART = re.compile(r"[A-ZА-ЯЁ]{2,}|[A-Za-z]+")
@@ -77,7 +75,7 @@ def counted_noun(tokens: Sequence[Tok], i: int) -> tuple[str, int] | None:
         if word[:1].isupper() and j == i and pos == "PROPN":
             return None
         lemma = _lemma_of(word, noun)
-        if lemma in NOT_COUNTED or time_lexicon().match("month", tokens, j):
+        if lemma in amount_lexicon().words("not_counted") or time_lexicon().match("month", tokens, j):
             return None
         if lex.match("classifier", tokens, j):
             named = _noun_after_classifier(tokens, j + 1)
@@ -98,7 +96,7 @@ def _noun_after_classifier(tokens: Sequence[Tok], j: int) -> tuple[str, int] | N
         noun = next((p for p in parses if p.tag.POS == "NOUN" and p.tag.case == "gent"), None)
         if noun is not None and tok.pos in {"", "NOUN"} and not time_lexicon().match("month", tokens, k):
             lemma = _lemma_of(tok.text, noun)
-            return (lemma, k + 1) if lemma not in NOT_COUNTED else None
+            return (lemma, k + 1) if lemma not in amount_lexicon().words("not_counted") else None
         if not ({p.tag.POS for p in parses} & MODIFIER_POS) or tok.pos not in {"", "ADJ", "DET", "VERB"}:
             return None
     return None
@@ -115,7 +113,7 @@ def measure_noun(tokens: Sequence[Tok], i: int, category: str = "measure_noun") 
     while k >= 0 and tokens[k].sent == sent:
         if lex.match(category, tokens, k):
             noun = _governed_noun(tokens, k + 1, i)
-            if category == "classifier_measure" and noun in SELLERS:
+            if category == "classifier_measure" and noun in amount_lexicon().words("seller_noun"):
                 return None  # "объём продаж компании BYD … 5,3 млн единиц": the seller is not what is counted
             return noun
         k -= 1
@@ -143,22 +141,16 @@ def _governed_noun(tokens: Sequence[Tok], start: int, stop: int) -> str | None:
     return None
 
 
-AGE_BEFORE = ("возраст", "старше", "моложе", "младше")
-AGE_AFTER = {"старше", "младше", "моложе"}
-# "люди 35-44 лет", "аудитория 18–24 лет": a group of people right before "N лет" is described by its age
-PEOPLE = {"человек", "люди", "аудитория", "пользователь", "россиянин", "респондент", "мужчина", "женщина", "ребёнок",
-          "ребенок", "подросток", "молодёжь", "молодежь", "житель", "гражданин", "зритель", "игрок", "покупатель",
-          "абонент", "клиент", "сотрудник", "специалист", "соискатель", "школьник", "студент", "пенсионер", "группа"}
-
-
 def is_age(tokens: Sequence[Tok], first: int, end: int) -> bool:
     """'в возрасте 60 лет', 'старше 35 лет', '18 лет и старше': a person's age, not a length of time anything
     lasts (neither a duration amount nor a duration time expression)."""
+    lex = amount_lexicon()
     before = [tokens[k].lower for k in range(max(0, first - 3), first) if tokens[k].sent == tokens[first].sent]
-    if any(word.startswith(AGE_BEFORE) for word in before):
+    if any(word.startswith(lex.prefixes("age_before")) for word in before):
         return True
     owner = tokens[first - 1] if first > 0 and tokens[first - 1].sent == tokens[first].sent else None
+    people = lex.words("people_noun")  # "люди 35-44 лет", "аудитория 18–24 лет": a group described by its age
     if owner is not None and end > 0 and tokens[end - 1].lower in {"лет", "года"} and (
-            owner.lemma in PEOPLE or {p.normal_form for p in parse_word(owner.lower)} & PEOPLE):
+            owner.lemma in people or {p.normal_form for p in parse_word(owner.lower)} & people):
         return True
-    return end + 1 < len(tokens) and tokens[end].lower in {"и", "или"} and tokens[end + 1].lower in AGE_AFTER
+    return end + 1 < len(tokens) and tokens[end].lower in {"и", "или"} and tokens[end + 1].lower in lex.words("age_after")

@@ -129,6 +129,7 @@ class Lexicon:
         # entries whose first pattern matches a given token text: computed once per distinct token, so a scan
         # costs a dictionary lookup per token and category instead of a regex per entry
         self._starting: dict[tuple[str, str], tuple[Entry, ...]] = {}
+        self._words: dict[str, frozenset[str]] = {}
 
     def starting(self, category: str, text: str) -> tuple[Entry, ...]:
         key = (category, text)
@@ -156,6 +157,18 @@ class Lexicon:
 
     def values(self, category: str) -> set[str]:
         return {e.value for e in self.by_category.get(category, ())}
+
+    def words(self, category: str) -> frozenset[str]:
+        """The forms of a category of plain words, in lower case: what a rule tests a token's `lower` against."""
+        found = self._words.get(category)
+        if found is None:
+            found = self._words[category] = frozenset(e.patterns[0].pattern.lower()
+                                                      for e in self.by_category.get(category, ()))
+        return found
+
+    def prefixes(self, category: str) -> tuple[str, ...]:
+        """The forms of a category of word beginnings ("нескольк"), for `str.startswith`."""
+        return tuple(sorted(self.words(category)))
 
 
 def load_lexicon(path: Path) -> Lexicon:

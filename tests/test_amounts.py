@@ -279,3 +279,15 @@ def test_the_pipeline_keeps_no_amount_in(text, nlp):
 
     result = process_article(Article("a", "a", "gold", "a", None, None, date(2025, 11, 28), text, text, "utf-8"), nlp)
     assert [a.text for a in result.amounts] == []
+
+
+def test_word_sets_come_from_the_lexicon_files(tmp_path):
+    from pipeline.lexicon import load_lexicon
+
+    path = tmp_path / "words.tsv"
+    path.write_text("# a comment\ncategory\tform\tvalue\ngoverning\tОколо\ngoverning\tпочти\nvague\tнескольк\n"
+                    "vague\tпар\n", encoding="utf-8")
+    lex = load_lexicon(path)
+    assert lex.words("governing") == {"около", "почти"}  # lower case, as `Tok.lower` is tested against them
+    assert lex.prefixes("vague") == ("нескольк", "пар") and "пару".startswith(lex.prefixes("vague"))
+    assert lex.words("missing") == frozenset()

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pipeline.amounts.measure import Measure, is_unit_after, join, measure, shared_scale
 from pipeline.amounts.scan import Scan
 from pipeline.amounts.unwritten import finish
-from pipeline.amounts.words import (DASH_SIGNS, GOVERNING, HYPHEN_UNIT, MINUS, PLUS, PREPOSITIONS_AFTER_QUALIFIER,
-                                    TIME_PREPOSITIONS, change_words, percent_of)
+from pipeline.amounts.words import DASH_SIGNS, HYPHEN_UNIT, MINUS, PLUS, change_words, percent_of
 from pipeline.numbers import HALF_YEAR, match_number, word_reading
 from pipeline.records import FoundAmount
 
@@ -73,7 +72,7 @@ def fraction(scan: Scan, first: int, j: int, qualifier: str):
 
 def half_year(scan: Scan, first: int, j: int, qualifier: str):
     """'полгода', 'в течение полугода': half a year (not after "за" or "через": a time expression)."""
-    if not HALF_YEAR.fullmatch(scan.low(j)) or scan.low(first - 1) in TIME_PREPOSITIONS:
+    if not HALF_YEAR.fullmatch(scan.low(j)) or scan.low(first - 1) in scan.lex.words("time_preposition"):
         return None
     return scan.make(first, j + 1, "duration", 0.5, 0.5, "year", qualifier, None), j + 1
 
@@ -125,7 +124,7 @@ def plain(scan: Scan, first: int, j: int, qualifier: str):
         sign, j = -1.0, j + 1
     reading = word_reading(tokens[j].text) if tokens[j].text.isalpha() else None
     zero = reading is not None and reading[0] == 0
-    governed = qualifier != "none" or scan.low(first - 1) in GOVERNING
+    governed = qualifier != "none" or scan.low(first - 1) in scan.lex.words("governing")
     read = measure(scan, j, governed=governed)
     if read is None:
         return None
@@ -162,7 +161,7 @@ def match_at(scan: Scan, i: int) -> tuple[FoundAmount, int] | None:
         qualifier = entry.value
         if qualifier == "up_to" and is_target(scan, i):
             first, qualifier = j, "none"  # "выросла … до 452 млрд": the target, outside the span
-        elif qualifier != "up_to" and scan.low(j) in PREPOSITIONS_AFTER_QUALIFIER:
+        elif qualifier != "up_to" and scan.low(j) in scan.lex.words("qualifier_preposition"):
             j += 1
         if j >= len(tokens):
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pipeline.amounts.measure import Measure, measure, months_after, unit_written_after
 from pipeline.amounts.scan import Scan
-from pipeline.amounts.words import LIST_CONTINUATION, SMALL_GROUP_PREPOSITIONS, TIME_PREPOSITIONS, end_with_dot
+from pipeline.amounts.words import LIST_CONTINUATION, end_with_dot
 from pipeline.counted import is_age, measure_noun
 from pipeline.records import FoundAmount
 
@@ -24,7 +24,8 @@ def finish(scan: Scan, first: int, j: int, m: Measure, qualifier: str, zero: boo
         before = first - 1
         if before >= 0 and scan.time.match("interval_modifier", tokens, before):
             before -= 1
-        if before >= 0 and tokens[before].lower in TIME_PREPOSITIONS or scan.low(j - 1) in TIME_PREPOSITIONS:
+        time_prepositions = scan.lex.words("time_preposition")
+        if before >= 0 and tokens[before].lower in time_prepositions or scan.low(j - 1) in time_prepositions:
             return None  # "за два года", "менее чем за семь недель": a time expression, not an amount
         if is_age(tokens, first, m.end):
             return None  # "в возрасте 60 лет": an age
@@ -34,7 +35,7 @@ def finish(scan: Scan, first: int, j: int, m: Measure, qualifier: str, zero: boo
             return done("duration", "month", months[1])
         return done("duration", m.unit, m.end)
     if (not zero and m.kind == "count" and not tokens[j].text[:1].isdigit() and high < 10
-            and scan.low(first - 1) in SMALL_GROUP_PREPOSITIONS):
+            and scan.low(first - 1) in scan.lex.words("small_group_preposition")):
         return None  # "упала у трёх компаний", "одна из двух": a small group named in passing, no figure
     if not zero and m.kind == "count" and not (low == high == 1 and not tokens[j].text[:1].isdigit()):
         return done("count", m.unit, m.end)

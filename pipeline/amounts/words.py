@@ -10,14 +10,8 @@ from functools import cache
 from pipeline.lexicon import Tok, amount_lexicon
 from pipeline.numbers import NumberMatch
 
-PREPOSITIONS_AFTER_QUALIFIER = {"на", "за", "до"}
-GOVERNING = {"на", "за", "до", "от", "с", "из", "около", "более", "менее", "свыше", "порядка", "почти", "больше",
-             "меньше", "примерно", "приблизительно", "максимум", "минимум"}  # an ambiguous "тысячи" is singular after these
 HYPHEN_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)-(нм|летн\w*|месячн\w*|дневн\w*|процентн\w*)", re.IGNORECASE)
-ABBREVIATIONS_WITH_DOT = {"руб", "тыс", "долл", "коп"}  # "млрд." at a sentence end is the sentence's period
-TIME_PREPOSITIONS = {"за", "через", "спустя"}  # "за два года", "через пять лет": time expressions, not amounts
 LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z]+")
-SMALL_GROUP_PREPOSITIONS = {"у", "из", "среди", "для", "о", "об", "при", "между"}
 PLUS, MINUS = {"+"}, {"−", "минус"}
 DASH_SIGNS = {"–", "-"}  # an en dash or hyphen glued to a number after a space or bracket is its minus: "(–12%)"
 LIST_CONTINUATION = {",", "и", "у", "в", ")", ";", "."}
@@ -63,7 +57,7 @@ def percent_of(fraction: str, times: float = 1.0) -> float:
 
 def end_with_dot(tokens: Sequence[Tok], j: int) -> int:
     """Include the period of an abbreviation ("руб.", "тыс.") when it is glued to it."""
-    if (j < len(tokens) and tokens[j].text == "." and tokens[j - 1].lower in ABBREVIATIONS_WITH_DOT
+    if (j < len(tokens) and tokens[j].text == "." and tokens[j - 1].lower in amount_lexicon().words("dotted_abbreviation")
             and tokens[j].start == tokens[j - 1].stop):
         return j + 1
     return j

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.claims.words import CLAUSE_BREAKS, DOCUMENT_PRONOUNS, PRONOUNS, RELATIVES
+from pipeline.claims.words import CLAUSE_BREAKS, possessives, word_set
 from pipeline.lexicon import Tok
 from pipeline.norm import parse_word
 
@@ -21,16 +21,17 @@ def attribution_phrases(tokens: Sequence[Tok], lex) -> dict[int, tuple[str | Non
     phrases = {}
     for i, tok in enumerate(tokens):
         if tok.lower == "согласно":
-            if tokens[i + 1].lemma not in RELATIVES if i + 1 < len(tokens) else False:
+            if tokens[i + 1].lemma not in word_set("relative_pronoun") if i + 1 < len(tokens) else False:
                 phrases[i] = (None, "согласно", source_rest(tokens, i + 1, tok.sent))
             continue  # "согласно которой": the thing before it, not a source
         if tok.lemma == "следовать" and _low(tokens, i + 1) == "из" and attribution_word(tokens, lex, i + 2):
             phrases[i] = (None, attribution_word(tokens, lex, i + 2), source_rest(tokens, i + 3, tok.sent, i + 2))
             continue
-        if tok.lemma == "следовать" and _low(tokens, i + 1) == "из" and _low(tokens, i + 2) in DOCUMENT_PRONOUNS:
+        if (tok.lemma == "следовать" and _low(tokens, i + 1) == "из"
+                and _low(tokens, i + 2) in word_set("document_pronoun")):
             phrases[i] = (_low(tokens, i + 2), "данные", [i + 2])  # "следует из него": the document before
             continue
-        if tok.lower == "из" and _low(tokens, i + 1) in DOCUMENT_PRONOUNS and i + 2 < len(tokens) and (
+        if tok.lower == "из" and _low(tokens, i + 1) in word_set("document_pronoun") and i + 2 < len(tokens) and (
                 tokens[i + 2].lemma == "следовать"):
             phrases[i] = (_low(tokens, i + 1), "данные", [i + 1])  # "Из него следует, что …"
             continue
@@ -48,14 +49,13 @@ def attribution_phrases(tokens: Sequence[Tok], lex) -> dict[int, tuple[str | Non
                 tokens[tokens[tok.head].head].pos == "NOUN" and tokens[tok.head].head < i):
             continue  # "специалистов по данным": a noun's own phrase, no attribution
         k = i + 1
-        pronoun = tokens[k].lower if k < len(tokens) and tokens[k].lower in PRONOUNS else None
+        pronoun = tokens[k].lower if k < len(tokens) and tokens[k].lower in possessives() else None
         word = attribution_word(tokens, lex, k + 1 if pronoun else k)
         if not word or (tok.lower == "со" and word != "слово"):
             continue
         word_at = k + 1 if pronoun else k
         phrases[i] = (pronoun, word, source_rest(tokens, word_at + 1, tok.sent, word_at))
     return phrases
-
 
 
 def source_rest(tokens: Sequence[Tok], j: int, sent: int, word: int | None = None) -> list[int]:
@@ -78,7 +78,6 @@ def source_rest(tokens: Sequence[Tok], j: int, sent: int, word: int | None = Non
     return inside or rest
 
 
-
 def descends(tokens: Sequence[Tok], k: int, ancestor: int) -> bool:
     for _ in range(12):
         if k == ancestor:
@@ -90,7 +89,6 @@ def descends(tokens: Sequence[Tok], k: int, ancestor: int) -> bool:
     return False
 
 
-
 def attribution_tokens(tokens: Sequence[Tok], phrases) -> set[int]:
     """Tokens of the attribution phrases up to and including the break that closes them: never a subject."""
     out: set[int] = set()
@@ -100,7 +98,6 @@ def attribution_tokens(tokens: Sequence[Tok], phrases) -> set[int]:
         if last + 1 < len(tokens) and tokens[last + 1].text in CLAUSE_BREAKS:
             out.add(last + 1)
     return out
-
 
 
 def attribution_word(tokens: Sequence[Tok], lex, i: int) -> str | None:

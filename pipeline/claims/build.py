@@ -24,11 +24,8 @@ from pipeline.claims.relation_choice import relation_candidates
 from pipeline.claims.source import source_of
 from pipeline.claims.subject import antecedent, entity_for, subject_tokens, syntactic_subject
 from pipeline.claims.time import time_of
-from pipeline.claims.words import SCALE_LEMMAS
+from pipeline.claims.words import word_set
 from pipeline.records import Amount, Claim, ClaimAmount, Mention
-
-
-INSTITUTIONS = {"правительство", "министерство", "власть", "государство", "ведомство", "регулятор", "администрация"}
 
 
 @dataclass
@@ -134,7 +131,7 @@ def _sentence_amounts(view: ArticleView, sentence: list[int]) -> tuple[list[Amou
                    and tokens[view.token_at(a.start)].sent == tokens[sentence[0]].sent]
     amount_tokens = {i for a in in_sentence for i in view.span_tokens(a.start, a.stop)
                      if not (a.kind == "count" and tokens[i].pos in {"NOUN", "PROPN", "ADJ"}
-                             and tokens[i].lemma not in SCALE_LEMMAS)}
+                             and tokens[i].lemma not in word_set("scale_lemma"))}
     return in_sentence, amount_tokens
 
 
@@ -219,7 +216,7 @@ def _modality_with_money_and_time(view: ArticleView, sentence: list[int], predic
     impersonal = (modality == "forecast" and relation in {"spend", "invest"} and pred_tok is not None
                   and pred_tok.pos == "VERB" and not syntactic_subject(view, predicate, set(sentence), set()))
     heads = [i for i in subject if tokens[i].head not in subject]
-    institution = bool(heads) and (tokens[heads[0]].lemma in INSTITUTIONS or (
+    institution = bool(heads) and (tokens[heads[0]].lemma in word_set("institution") or (
         tokens[heads[0]].lemma in view.lex["actor_noun"] and tokens[heads[0]].pos == "NOUN"))
     modality = planned_money(modality, relation, future, forecast_words, mention, impersonal, institution)
     return modality_in_time(modality, time_start, time_end, time_source, view.published_at, forecast_words)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from pipeline.claims.article import ArticleView
-from pipeline.claims.words import CLAUSE_BREAKS, ENTITY_TYPES, SCALE_LEMMAS
+from pipeline.claims.words import CLAUSE_BREAKS, ENTITY_TYPES, word_set
 from pipeline.config import MODELS_DIR
 from pipeline.records import Amount
 
@@ -65,7 +65,7 @@ def subject_candidates(view: ArticleView, sentence: list[int], clause: int, pred
     top = next((i for i in span if tokens[i].head not in span), span[0] if span else None)
     rule_head = min(rule_tokens, key=lambda i: (tokens[i].head in rule_tokens, i)) if rule_tokens else None
     counted = {i for i in span if primary.kind == "count" and tokens[i].pos in {"NOUN", "PROPN"}
-               and tokens[i].lemma not in SCALE_LEMMAS}
+               and tokens[i].lemma not in word_set("scale_lemma")}
     heads = [i for i in sentence if tokens[i].pos in CANDIDATE_POS and (i not in excluded or i in counted)
              and tokens[i].text not in CLAUSE_BREAKS]
     if rule_head is not None and rule_head not in heads:

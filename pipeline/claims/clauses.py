@@ -59,7 +59,6 @@ def clause_indices(tokens: Sequence[Tok], amounts: Sequence[Amount], lex) -> lis
     return result
 
 
-
 def verbless_amount(tokens: Sequence[Tok], segment: Sequence[int], before: Sequence[int] | None, starts: set[int]) -> bool:
     """A verbless segment with an amount inside a sentence continues the clause before it ("сократилось на
     45%, до 836 тыс., подсчитали в X", "США — плюс 79,1 %: этому способствовало …"): it is a clause of its own,
@@ -67,7 +66,6 @@ def verbless_amount(tokens: Sequence[Tok], segment: Sequence[int], before: Seque
     if before is None or tokens[before[0]].sent != tokens[segment[0]].sent:
         return False
     return any(tokens[i].start in starts for i in segment)
-
 
 
 def has_verb(tokens: Sequence[Tok], segment: Sequence[int]) -> bool:

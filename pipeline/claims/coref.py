@@ -15,13 +15,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pipeline.claims.article import ArticleView
-from pipeline.claims.words import CLAUSE_BREAKS
+from pipeline.claims.words import CLAUSE_BREAKS, word_set
 from pipeline.norm import parse_word
 
-PERSONAL = {"она", "её", "ее", "ей", "ней", "неё", "нее", "ею", "нею",
-            "он", "его", "него", "ему", "нему", "им", "ним", "нём", "нем",
-            "оно",
-            "они", "их", "них", "ими", "ними", "нах"}
 MAX_WORDS = 6  # an antecedent phrase reaches this far either side of its noun
 
 
@@ -38,7 +34,7 @@ def _agreement(word: str) -> frozenset[tuple[str, str]]:
 
 def is_pronoun(view: ArticleView, i: int) -> bool:
     tok = view.tokens[i]
-    return tok.lower in PERSONAL or tok.lemma.startswith("котор") or tok.lower.startswith("котор")
+    return tok.lower in word_set("personal_pronoun") or tok.lemma.startswith("котор") or tok.lower.startswith("котор")
 
 
 def antecedent_of(view: ArticleView, i: int) -> list[int] | None:

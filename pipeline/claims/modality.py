@@ -18,15 +18,8 @@ Negation: "не" before the predicate, or a cancelling predicate.
 from __future__ import annotations
 
 from pipeline.claims.article import ArticleView
+from pipeline.claims.words import word_set
 from pipeline.records import Mention
-
-FUTURE_PLAN_VERBS = {"вложить", "потратить", "построить", "запустить", "направить", "выделить", "инвестировать",
-                     "купить", "продать", "выпустить", "развернуть", "уволить", "ввести", "привлечь", "увеличить",
-                     "сократить", "разместить", "вывести", "открыть", "удвоить", "расширить", "нарастить"}
-FUTURE_BE = {"буду", "будешь", "будет", "будем", "будете", "будут"}  # the tagger calls "будут" present
-ESTIMATING = {"оцениваться", "оценить", "оценивать"}  # a predicate that estimates
-GOAL_NOUNS = {"цель", "задача", "план", "намерение"}
-BEATING = {"превысить", "превзойти", "опередить", "побить", "обогнать", "превышать"}  # "превысило прогнозы" is a fact
 
 
 def governing(view: ArticleView, clause: int, predicate: int | None, qualifying: bool = False) -> list[int]:
@@ -53,7 +46,7 @@ def _qualifying_noun(view: ArticleView, i: int) -> bool:
         return False
     if tok.dep == "nmod" and tok.case == "Gen":
         return True
-    if tok.lemma in GOAL_NOUNS:
+    if tok.lemma in word_set("goal_noun"):
         children = view.children.get(i, [])
         dashed = i + 1 < len(view.tokens) and view.tokens[i + 1].text in {"—", "–", ":"}
         return not dashed and not any(view.tokens[c].pos == "VERB" for c in children)
@@ -82,7 +75,7 @@ def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, s
     passive_future = predicate is not None and _passive(view, predicate)
     future = future or passive_future
     first_person = any(view.tokens[i].lower in {"мы", "я"} for i in words if view.tokens[i].dep.startswith("nsubj"))
-    if plan or (future and pred.lemma in FUTURE_PLAN_VERBS and (subject_mention is not None or passive_future
+    if plan or (future and pred.lemma in word_set("future_plan_verb") and (subject_mention is not None or passive_future
                                                                  or first_person)):
         return "plan"  # "Сбербанк вложит", "будут построены ещё три кампуса"
     if announced(view, predicate, words):
@@ -92,7 +85,7 @@ def modality_of(view: ArticleView, sentence: list[int], predicate: int | None, s
         return "estimate"  # an expectation about a period now past
     if future or modal or hint == "forecast":
         return "forecast"
-    if hint == "estimate" or (pred is not None and pred.lemma in ESTIMATING):
+    if hint == "estimate" or (pred is not None and pred.lemma in word_set("estimating_verb")):
         return "estimate"  # "оценивается в $40 млрд"
     return "fact"
 
@@ -111,7 +104,7 @@ def _cites_sources(view: ArticleView, sentence: list[int]) -> bool:
 
 def _passive(view: ArticleView, predicate: int) -> bool:
     """"будут построены": a future passive of a plan verb needs no named agent."""
-    return any(view.tokens[c].lower in FUTURE_BE for c in view.children.get(predicate, []))
+    return any(view.tokens[c].lower in word_set("future_auxiliary") for c in view.children.get(predicate, []))
 
 
 def announced(view: ArticleView, predicate: int | None, words: list[int]) -> bool:
@@ -152,7 +145,7 @@ def _beaten(view: ArticleView, words: list[int]) -> set[str]:
     beaten = set()
     for i in words:
         head = view.tokens[i].head
-        if head >= 0 and view.tokens[head].lemma in BEATING:
+        if head >= 0 and view.tokens[head].lemma in word_set("beating_verb"):
             beaten |= {view.tokens[i].lemma.lower(), view.tokens[i].lower}
     return beaten
 

@@ -21,10 +21,10 @@
 from __future__ import annotations
 
 from pipeline.claims.article import ArticleView
+from pipeline.claims.words import word_set
 from pipeline.records import Amount
 
 DIRECTIONS = {"growth", "decline"}
-DEALS = {"сделка", "покупка", "приобретение", "слияние", "поглощение"}
 SPEC_UNITS = {"GHz", "MHz", "Gbit/s", "Mbit/s", "Tbit/s", "nm", "hour", "km", "TB", "GB", "t"}
 
 
@@ -137,7 +137,7 @@ def _measured(view: ArticleView, i: int, clause_tokens: list[int]) -> str | None
     """The relation token i names; a change names the measure in its genitive ("росте стоимости" → price)."""
     lemma = view.tokens[i].lemma.lower()
     relation = view.lex["relation"].get(lemma)
-    if relation == "price" and any(view.tokens[c].dep == "nmod" and view.tokens[c].lemma in DEALS
+    if relation == "price" and any(view.tokens[c].dep == "nmod" and view.tokens[c].lemma in word_set("deal_noun")
                                    for c in view.children.get(i, [])):
         return "invest"  # "стоимость сделки", "сумма покупки": the value of a deal is an investment
     if relation == "market_share" and lemma == "приходиться" and not _na_phrase(view, clause_tokens):

@@ -20,12 +20,10 @@ from __future__ import annotations
 from pipeline.claims.article import ArticleView
 from pipeline.claims.coref import antecedent_of, is_pronoun
 from pipeline.claims.subject import syntactic_subject
-from pipeline.claims.words import CLAUSE_BREAKS, DOCUMENT_PRONOUNS, PRONOUNS, RELATIVES
+from pipeline.claims.words import CLAUSE_BREAKS, lexicon, possessives, word_set
 from pipeline.records import Mention
 
 Source = tuple[str | None, Mention | None, str]  # (text, entity, modality hint)
-VIEW_NOUNS = {"ожидание": "estimate", "прогноз": "forecast", "оценка": "estimate", "консенсус": "estimate"}
-PLACE_ADVERBS = {"там", "тут", "здесь"}
 
 
 def source_of(view: ArticleView, sentence: list[int], predicate: int | None, subject: list[int],
@@ -70,18 +68,18 @@ def _phrase_source(view: ArticleView, i: int) -> Source | None:
     pronoun, word, rest = view.attributions[i]
     start = view.tokens[i].start
     hint = view.lex["attribution"].get(word, "fact")
-    if pronoun in DOCUMENT_PRONOUNS:  # "Из него следует": the document the sentence before named
+    if pronoun in word_set("document_pronoun"):  # "Из него следует": the document the sentence before named
         referred = antecedent_of(view, rest[0])
         if referred:
             return view.phrase(referred), view.mention_in(referred, {"ORG", "PER"}, person_first=True), hint
         return None
     if pronoun:  # "По его словам": the person (or organisation) the article last named
-        return view.tokens[i + 1].text, view.latest_mention(start, PRONOUNS[pronoun]), hint
+        return view.tokens[i + 1].text, view.latest_mention(start, possessives()[pronoun]), hint
     if not rest:
         return None
     mention = view.mention_in(rest, {"ORG", "PER"}, person_first=True)
-    if mention is None and view.tokens[rest[0]].lower in PRONOUNS:
-        mention = view.latest_mention(start, PRONOUNS[view.tokens[rest[0]].lower])
+    if mention is None and view.tokens[rest[0]].lower in possessives():
+        mention = view.latest_mention(start, possessives()[view.tokens[rest[0]].lower])
     return view.phrase(rest), mention, hint
 
 
@@ -148,7 +146,8 @@ def _comparison_clause(view: ArticleView, i: int) -> bool:
 
 def _names_someone(view: ArticleView, tokens: list[int]) -> bool:
     """A speaker is a noun or a name, not "что" or "это" ("что говорит о росте" is no speech)."""
-    return any(view.tokens[k].pos in {"NOUN", "PROPN", "X"} and view.tokens[k].lemma not in RELATIVES for k in tokens)
+    return any(view.tokens[k].pos in {"NOUN", "PROPN", "X"} and view.tokens[k].lemma not in word_set("relative_pronoun")
+               for k in tokens)
 
 
 def _reports(view: ArticleView, verb: int, amount: int) -> bool:
@@ -191,7 +190,7 @@ def speaker_of(view: ArticleView, verb: int, sentence: set[int]) -> tuple[list[i
             if tokens[c].lemma in view.lex["document"]:
                 # "говорится в пояснительной записке", "уточнили в пресс-службе", "стало известно из отчёта X"
                 return words, _publisher(view, words)
-        if tokens[c].lower in PLACE_ADVERBS:
+        if tokens[c].lower in word_set("place_adverb"):
             mention = view.latest_mention(tokens[c].start, {"ORG"})
             if mention is not None:
                 return [c], mention
@@ -239,7 +238,7 @@ def viewed(view: ArticleView, subject: list[int]) -> Source | None:
     one's view)."""
     heads = [i for i in subject if view.tokens[i].head not in subject]
     for i in heads[:1]:
-        hint = VIEW_NOUNS.get(view.tokens[i].lemma)
+        hint = lexicon()["view_noun"].get(view.tokens[i].lemma)
         if hint is None:
             continue
         holders = [c for c in view.children.get(i, []) if view.tokens[c].dep == "nmod" and c > i
@@ -289,13 +288,13 @@ def reported_next(view: ArticleView, sentence: list[int]) -> Source | None:
         return None  # a sentence of figures of its own is no attribution of this one
     words = [tokens[i].lower for i in following[:4]]
     lemmas = {tokens[i].lemma for i in following}
-    if not (words[:2] == ["об", "этом"] or words[0] in BACK_POINTERS or (lemmas & BACK_NOUNS and (
-            {tokens[i].lower for i in following[:3]} & BACK_POINTERS))):
+    if not (words[:2] == ["об", "этом"] or words[0] in word_set("back_pointer") or (lemmas & word_set("back_noun") and (
+            {tokens[i].lower for i in following[:3]} & word_set("back_pointer")))):
         return None
     reference = _reference_to(view, following)
     if reference:
         return reference
-    pointers = {i for i in following if tokens[i].lemma in BACK_NOUNS}
+    pointers = {i for i in following if tokens[i].lemma in word_set("back_noun")}
     for verb in (i for i in following if tokens[i].lemma in view.lex["speech"] | view.lex["report_verb"]):
         hint = view.lex["speech"].get(tokens[verb].lemma, "fact")
         found = speaker_of(view, verb, set(view.sent_tokens[tokens[verb].sent]))
@@ -316,10 +315,6 @@ def document_of(view: ArticleView, verb: int, sentence: set[int]) -> tuple[list[
             words = [k for k in view.subtree(c, sentence) if abs(k - c) <= 8 and tokens[k].lower not in {"в", "во", "из"}]
             return words, _publisher(view, words)
     return None
-
-
-BACK_POINTERS = {"такие", "такими", "эти", "этими", "этих", "таких", "это", "этот", "эта"}
-BACK_NOUNS = {"данные", "цифра", "показатель", "информация", "сведение", "результат", "статистика", "оценка"}
 
 
 def _reference_to(view: ArticleView, sentence: list[int]) -> Source | None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pipeline.claims.article import ArticleView
 from pipeline.claims.coref import antecedent_of, is_pronoun
 from pipeline.claims.earlier import EarlierClaims
-from pipeline.claims.words import CHAIN_DEPS, CLAUSE_BREAKS, ENTITY_TYPES, SCALE_LEMMAS, SUBJECT_DEPS
+from pipeline.claims.words import CHAIN_DEPS, CLAUSE_BREAKS, ENTITY_TYPES, SUBJECT_DEPS, word_set
 from pipeline.norm import parse_word
 from pipeline.records import Amount, Mention
 
@@ -99,8 +99,8 @@ def syntactic_subject(view: ArticleView, predicate: int | None, sentence: set[in
             noun = described_noun(view, k)
             if noun is None:
                 break
-            if tokens[noun].lemma in GOAL_NOUNS and tokens[noun].head >= 0 and tokens[tokens[noun].head].pos in {
-                    "VERB", "AUX"}:
+            if (tokens[noun].lemma in word_set("goal_subject_noun") and tokens[noun].head >= 0
+                    and tokens[tokens[noun].head].pos in {"VERB", "AUX"}):
                 # "она ставит цель, заключающуюся в поставке 550 000 электромобилей": a goal is its holder's
                 k = tokens[noun].head
                 continue
@@ -248,7 +248,7 @@ def priced_thing(view: ArticleView, primary: Amount, sentence: list[int]) -> lis
     if not counts:
         return []
     return [i for i in view.span_tokens(counts[-1].start, counts[-1].stop)
-            if tokens[i].pos in {"NOUN", "PROPN"} and tokens[i].lemma not in SCALE_LEMMAS]
+            if tokens[i].pos in {"NOUN", "PROPN"} and tokens[i].lemma not in word_set("scale_lemma")]
 
 
 def reported_subject(view: ArticleView, predicate: int | None, primary: Amount, sentence: set[int],
@@ -290,7 +290,7 @@ def bracketed_owner(view: ArticleView, primary: Amount, sentence: list[int]) -> 
         j -= 1
     while owner and tokens[owner[0]].pos in {"ADP", "CCONJ"}:
         owner = owner[1:]
-    if any(tokens[i].pos == "ADV" or tokens[i].lemma in COMPARATIVES for i in owner):
+    if any(tokens[i].pos == "ADV" or tokens[i].lemma in word_set("comparative_word") for i in owner):
         return []  # "немного ниже уровня 2025 года (10–12%)": a comparison, not an owner
     heads = [i for i in owner if tokens[i].head not in owner]
     if heads and tokens[heads[0]].dep in {"obj", "iobj"} and view.mention_in(owner, set(ENTITY_TYPES)) is None:
@@ -411,7 +411,7 @@ def counted_thing(view: ArticleView, primary: Amount) -> list[int]:
         return []
     if primary.kind == "count" and primary.unit != "раз":
         nouns = [i for i in span if tokens[i].pos in {"NOUN", "PROPN"} and not tokens[i].text[:1].isdigit()
-                 and tokens[i].lemma not in SCALE_LEMMAS]
+                 and tokens[i].lemma not in word_set("scale_lemma")]
         if nouns:
             tail = []
             for j in range(span[-1] + 1, min(span[-1] + 4, len(tokens))):
@@ -432,9 +432,6 @@ def counted_thing(view: ArticleView, primary: Amount) -> list[int]:
     return []
 
 
-ANAPHORIC_MEASURES = {"показатель", "значение", "цифра", "величина"}
-
-
 def antecedent(view: ArticleView, subject: list[int], earlier: EarlierClaims
                ) -> tuple[str | None, Mention | None, list[int]] | None:
     """"этот показатель" stands for the measure of the claim before; "который" for the noun it follows."""
@@ -444,7 +441,7 @@ def antecedent(view: ArticleView, subject: list[int], earlier: EarlierClaims
         return None
     head = heads[0]
     bare = [i for i in subject if tokens[i].pos in {"NOUN", "PROPN", "X", "ADJ"}] == [head]
-    if tokens[head].lemma in ANAPHORIC_MEASURES and (bare or any(tokens[i].lemma in {"этот", "данный", "тот"}
+    if tokens[head].lemma in word_set("anaphoric_measure") and (bare or any(tokens[i].lemma in {"этот", "данный", "тот"}
                                                                  for i in subject)):
         # "этот показатель", a bare "показатель": the measure of the claim before
         return earlier.last_subject()
@@ -534,11 +531,6 @@ def _subject_tokens(view: ArticleView, clause: int, predicate: int | None, sente
     return view.span_tokens(mention.start, mention.stop), how
 
 
-PRONOUN_SUBJECTS = {"она", "они", "оно"}
-COMPARATIVES = {"ниже", "выше", "больше", "меньше", "ранее", "чем"}
-GOAL_NOUNS = {"цель", "задача", "план", "намерение", "ориентир"}
-
-
 def entity_for(view: ArticleView, indices: Sequence[int], earlier: EarlierClaims, types=ENTITY_TYPES
                ) -> Mention | None:
     """The entity a subject phrase names: a mention inside it; for a pronoun the last subject entity; for a
@@ -548,7 +540,7 @@ def entity_for(view: ArticleView, indices: Sequence[int], earlier: EarlierClaims
     if mention is None and indices:
         tokens = view.tokens
         head = min(indices, key=lambda i: (tokens[i].head in indices, i))
-        if tokens[head].lemma in PRONOUN_SUBJECTS:
+        if tokens[head].lemma in word_set("pronoun_subject"):
             mention = next((m for m in reversed(earlier.subject_entities) if m.type in {"ORG", "PRODUCT"}), None)
             mention = mention or view.latest_mention(tokens[min(indices)].start, {"ORG"})
         elif tokens[head].lemma in view.lex["actor_noun"]:

@@ -13,10 +13,8 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.claims.article import ArticleView
+from pipeline.claims.words import word_set
 from pipeline.records import Timex
-
-COMPARISON_MARKERS = {"сравнению", "сравнении", "относительно", "против", "чем", "впервые", "сравнительно"}
-BASE_PREPOSITIONS = {"с", "со"}
 
 
 def _gapped_header(view: ArticleView, clause: int) -> int | None:
@@ -88,9 +86,9 @@ def is_comparison_base(view: ArticleView, timex: Timex, anchor: int = -1) -> boo
     clause = view.clause_of[k]
     before = [i for i in range(max(0, k - 5, anchor + 1 if anchor < k else 0), k) if view.clause_of[i] == clause]
     words = {view.tokens[i].lower for i in before}
-    if words & COMPARISON_MARKERS or words & set(view.lex["comparative"]):
+    if words & word_set("comparison_marker") or words & set(view.lex["comparative"]):
         return True
-    return bool(before) and view.tokens[before[-1]].lower in BASE_PREPOSITIONS
+    return bool(before) and view.tokens[before[-1]].lower in word_set("base_preposition")
 
 
 def time_of(view: ArticleView, clause: int, anchor_token: int, predicate: int | None = None

@@ -15,14 +15,10 @@ CHANGE_KINDS = {"percent", "multiplier"}
 def is_change(amount) -> bool:
     """A change rather than a level: a percent, a multiplier, percentage points ("на 2 п. п.")."""
     return amount.kind in CHANGE_KINDS or amount.unit == "процентный пункт"
-PRONOUNS = {"его": {"PER"}, "её": {"PER", "ORG"}, "ее": {"PER", "ORG"}, "их": {"ORG", "PER"}}  # "по его словам"
 SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
 # arcs along which a predicate inherits its subject; "root" is a second root the parse repair hung on the first
 CHAIN_DEPS = {"conj", "xcomp", "advcl", "ccomp", "root"}
 ENTITY_TYPES = frozenset({"ORG", "PER", "PRODUCT", "LOC"})
-SCALE_LEMMAS = {"тысяча", "миллион", "миллиард", "триллион", "тыс", "млн", "млрд", "трлн"}  # never a counted thing
-RELATIVES = {"который", "что", "это", "кто", "чей", "такой", "тот"}  # never a speaker or a source by themselves
-DOCUMENT_PRONOUNS = {"него", "неё", "нее", "них"}  # "Из него следует", "следует из них": the document named before
 
 
 @cache
@@ -35,3 +31,15 @@ def lexicon() -> dict[str, dict[str, str]]:
         category, lemma, *value = line.split("\t")
         table[category][lemma.strip()] = value[0].strip() if value else ""
     return table
+
+
+@cache
+def word_set(category: str) -> frozenset[str]:
+    """The lemmas (or forms, where claims.tsv says so) of a category of plain words."""
+    return frozenset(lexicon()[category])
+
+
+@cache
+def possessives() -> dict[str, frozenset[str]]:
+    """A possessive pronoun ("по его словам") -> the entity types it can stand for."""
+    return {word: frozenset(types.split()) for word, types in lexicon()["possessive_pronoun"].items()}

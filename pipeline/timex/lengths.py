@@ -16,8 +16,6 @@ from pipeline.timex.calendar import month_range, period_range, shift
 from pipeline.timex.scan import Scan
 from pipeline.timex.words import DURATION_ADJECTIVE, DURATION_CODE, DURATION_FACTOR, YEAR_NUMBER
 
-VAGUE_COUNTS = ("нескольк", "пар", "много", "считанн")
-
 
 def during(scan: Scan, i: int):
     """'в течение четырёх месяцев', 'в течение полутора лет'."""
@@ -111,7 +109,7 @@ def unit_ago(scan: Scan, i: int):
 
 def vague_ago(scan: Scan, i: int):
     """'несколько лет назад', 'пару месяцев назад': a time before publication that cannot be placed."""
-    if not scan.low(i).startswith(VAGUE_COUNTS):
+    if not scan.low(i).startswith(scan.lex.prefixes("vague_count")):
         return None
     hit = amount_lexicon().match("duration_unit", scan.tokens, i + 1)
     if not hit or scan.low(hit[1]) not in {"назад", "ранее"}:

@@ -24,12 +24,11 @@ from pipeline.timex.calendar import (month_part, month_range, period_range, seas
 from pipeline.timex.references import reported_period
 from pipeline.timex.scan import Scan
 from pipeline.timex.tense import future, placed
-from pipeline.timex.words import QUARTER_WORD, YEAR_ADJECTIVE, YEAR_NUMBER, YEAR_ORDINAL, YEAR_RANGE, YEAR_WORD
+from pipeline.timex.words import YEAR_ADJECTIVE, YEAR_NUMBER, YEAR_ORDINAL, YEAR_RANGE, YEAR_WORD
 from pipeline.timex.years import bare_year_word, year_after, year_of
 
 NUMERIC_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})")
 NUMERIC_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-POINT_PREPOSITIONS = {"на", "к"}  # "на конец 2024 г.": the state at the last day, not the last quarter
 
 
 def day_words(scan: Scan, i: int):
@@ -205,9 +204,9 @@ def ordinal_period(scan: Scan, i: int):
     if not hit:
         return None
     word = hit[1] + 1 if YEAR_ADJECTIVE.fullmatch(scan.low(hit[1])) else hit[1]  # "четвёртом календарном квартале"
-    if not scan.low(word).startswith((*QUARTER_WORD, "полугод", "половин")):
+    if not scan.low(word).startswith((*scan.lex.prefixes("quarter_word"), "полугод", "половин")):
         return elided_period(scan, i, hit)
-    period = "quarter" if scan.low(word).startswith(QUARTER_WORD) else "half"  # "первой половине года"
+    period = "quarter" if scan.low(word).startswith(scan.lex.prefixes("quarter_word")) else "half"  # "первой половине года"
     if period == "half" and scan.low(word).startswith("половин") and not (
             year_of(scan, word + 1)[1] > word + 1 or bare_year_word(scan, word + 1)):
         return None  # "во второй половине дня": only a half of a year
@@ -310,7 +309,7 @@ def part_of(scan: Scan, i: int):
     if not hit:
         return None
     part, j = hit[0].value, hit[1]
-    point = scan.low(i - 1) in POINT_PREPOSITIONS and scan.low(i) in {"конец", "начало"}
+    point = scan.low(i - 1) in scan.lex.words("point_preposition") and scan.low(i) in {"конец", "начало"}
 
     def as_point(span):
         if not point or span is None:

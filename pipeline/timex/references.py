@@ -15,8 +15,6 @@ from pipeline.timex.calendar import period_range, shift, shift_range
 from pipeline.timex.scan import Scan
 from pipeline.timex.years import year_of
 
-ANAPHORIC_DETERMINERS = ("указанн", "эт", "данн")
-ANAPHORIC_NOUNS = ("период", "времен", "время", "момент")
 SUB_YEAR = {"day", "week", "month", "season", "quarter", "half"}
 PERIODS = {"month", "season", "quarter", "half", "year"}
 
@@ -102,12 +100,12 @@ def anaphora(scan: Scan, i: int):
     if not within and scan.low(i - 1) == "за":
         return None
     j = i + 1 if within else i
-    nouns = ("период",) if within else ANAPHORIC_NOUNS
+    nouns = ("период",) if within else scan.lex.prefixes("anaphoric_noun")
     if within and scan.low(j) == "период" and scan.low(j + 1) not in {"с", "до", "от"}:
         end = j + 1  # a bare "за период" in a report: the period the text named last
     elif within and scan.low(j) in {"тот", "то"} and scan.low(j + 1) == "же" and scan.low(j + 2).startswith("период"):
         end = j + 3  # "за тот же период"
-    elif not (scan.low(j).startswith(ANAPHORIC_DETERMINERS) and scan.low(j + 1).startswith(nouns)):
+    elif not (scan.low(j).startswith(scan.lex.prefixes("anaphoric_determiner")) and scan.low(j + 1).startswith(nouns)):
         return None
     elif scan.low(j).startswith("эт") and scan.low(j) not in {"этот", "этого", "этому", "этом", "это", "этим"}:
         return None

@@ -8,7 +8,7 @@ from datetime import date
 from pipeline.lexicon import Tok
 from pipeline.timex.calendar import place
 from pipeline.timex.scan import Scan
-from pipeline.timex.words import CLAUSE_BREAKS, REPORTED
+from pipeline.timex.words import CLAUSE_BREAKS
 
 
 def future(scan: Scan, i: int) -> bool:
@@ -46,7 +46,7 @@ def reported_in_past(scan: Scan, i: int) -> bool:
     """Token i is in a "что …" clause whose reporting verb, before it in the sentence, is in the past tense."""
     sent = scan.tokens[i].sent
     k = i - 1
-    while k >= 0 and scan.tokens[k].sent == sent and scan.tokens[k].lower not in REPORTED:
+    while k >= 0 and scan.tokens[k].sent == sent and scan.tokens[k].lower not in scan.lex.words("reporting_conjunction"):
         k -= 1
     if k < 0 or scan.tokens[k].sent != sent:
         return False

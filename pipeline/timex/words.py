@@ -13,5 +13,3 @@ YEAR_ADJECTIVE = re.compile(r"(?:календарн|финансов|отч[её
 DURATION_ADJECTIVE = re.compile(r"(\d+)-(летн|месячн|дневн)\w*", re.IGNORECASE)
 DURATION_CODE = {"year": "Y", "half": "M", "quarter": "M", "month": "M", "week": "W", "day": "D"}
 DURATION_FACTOR = {"half": 6, "quarter": 3}
-QUARTER_WORD = ("квартал", "четверт")  # "III четвертью 2024 года" is a quarter too (with a year only)
-REPORTED = {"что", "чтобы"}  # a clause they open takes the tense of the verb that reports it
