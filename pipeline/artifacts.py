@@ -7,12 +7,12 @@ from pathlib import Path
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from pipeline.review.pages import time_text, value_text
+
 
 def publish_report(summary: dict, rejects: list[dict], new_entities: list[dict], claims: list[dict],
                    title: str = "process_articles") -> None:
     """A markdown artifact (numbers, new entities, top new claims) and a table artifact of the run's rejects."""
-    from pipeline.review.pages import time_text, value_text  # the review package is heavy: imported when reporting
-
     lines = [f"# {title}", "", "| metric | value |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in summary.items()
               if key not in {"table_rows", "would_process", "compacted"}]

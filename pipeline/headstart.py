@@ -216,9 +216,9 @@ def flow_environment(load_models: bool = True) -> Iterator[None]:
 
         server.confirm()
         if load_models and server.started and worker_processes() == 0:
-            from pipeline.nlp import load_nlp
+            from pipeline.nlp import load_nlp_and_models
 
-            load_nlp()
+            load_nlp_and_models()
         server.wait()
         with server.settings():
             yield

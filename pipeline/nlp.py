@@ -355,3 +355,10 @@ def build_nlp(config_path: Path = NLP_CONFIG_PATH) -> Language:
 def load_nlp() -> Language:
     """The process-wide pipeline (Natasha's models load once, on first use)."""
     return build_nlp()
+
+
+def load_nlp_and_models() -> Language:
+    """The pipeline with Natasha's weights in memory too (they load lazily, on the first text): for a process that
+    loads while it waits anyway — the command line while Prefect's server starts, a worker before its first batch."""
+    natasha_models()
+    return load_nlp()

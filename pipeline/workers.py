@@ -39,10 +39,10 @@ class Extracted:
 
 def _warm() -> None:
     from pipeline.memory import limit_arenas
-    from pipeline.nlp import load_nlp
+    from pipeline.nlp import load_nlp_and_models
 
     limit_arenas()
-    load_nlp()
+    load_nlp_and_models()
 
 
 def extract_staged(batch: str, run_id: str, version: str, now: datetime, stages: Sequence[str]) -> Extracted:
