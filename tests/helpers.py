@@ -125,3 +125,11 @@ class Site:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def prefect_home(home: Path, database: Path) -> Path:
+    """A Prefect home holding a copy of a migrated database (the `prefect_database` fixture): a server started on it
+    is up in a few seconds, not after migrating an empty database. Tests of a first start keep an empty home."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(database, home / "prefect.db")
+    return home

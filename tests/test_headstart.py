@@ -10,6 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from helpers import prefect_home
 from pipeline.headstart import TemporaryServer
 
 pytestmark = pytest.mark.processes  # starts other processes
@@ -55,13 +56,13 @@ def test_a_killed_run_leaves_no_server_behind(tmp_path):
     assert not alive
 
 
-def test_a_server_whose_port_was_taken_is_launched_again_elsewhere(tmp_path, monkeypatch):
+def test_a_server_whose_port_was_taken_is_launched_again_elsewhere(tmp_path, monkeypatch, prefect_database):
     import socket
 
     from pipeline import headstart
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PREFECT_HOME", str(prefect_home(tmp_path / "home", prefect_database)))
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
     taken.listen()
@@ -101,10 +102,11 @@ sys.exit(main(["run", sys.argv[1], "--out", sys.argv[2]]))
 """
 
 
-def test_losing_prefect_after_the_run_published_is_a_warning_not_a_failure(tmp_path):
+def test_losing_prefect_after_the_run_published_is_a_warning_not_a_failure(tmp_path, prefect_database):
     from pipeline.store import snapshot
 
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    home = prefect_home(tmp_path / "home", prefect_database)
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     run = subprocess.run([sys.executable, "-c", LOSE_PREFECT_AFTER_PUBLISHING, str(ROOT / "raw"), str(tmp_path / "out")],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)

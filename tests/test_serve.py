@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.serve import api_url, start_server, stop_process, wait_healthy
-from helpers import Site
+from helpers import Site, prefect_home
 from pipeline.store import read
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,9 +69,7 @@ def wait_for_line(path: Path, needle: str, process: subprocess.Popen, timeout: f
 def test_served_deployments_run_with_ui_parameters(tmp_path, prefect_database):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    home = tmp_path / "prefect-home"
-    home.mkdir()
-    shutil.copy(prefect_database, home / "prefect.db")  # a migrated database: the server starts sooner
+    home = prefect_home(tmp_path / "prefect-home", prefect_database)
     port = free_port()
     url = api_url("127.0.0.1", port)
     site = Site()  # a local news site with a feed, for the served ingest
