@@ -62,9 +62,14 @@ def prefect_harness(prefect_database):
         shutil.copy(prefect_database, Path(folder) / "prefect-test.db")
         return folder
 
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     with contextlib.ExitStack() as running:
         with mock.patch.object(harness, "mkdtemp", database_folder):
             running.enter_context(harness.prefect_test_harness(server_startup_timeout=120))
+        # no flow-run heartbeats against a server that ends with the session (they detect crashed runs): the
+        # engine joins its heartbeat thread at every flow's end, up to a second each time
+        running.enter_context(temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
         yield
 
 
