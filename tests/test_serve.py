@@ -154,13 +154,14 @@ def test_served_deployments_run_with_ui_parameters(tmp_path, prefect_database):
     assert server.poll() is not None
 
 
-def test_the_ui_of_a_server_serve_started_points_at_its_own_port(tmp_path):
+def test_the_ui_of_a_server_serve_started_points_at_its_own_port(tmp_path, prefect_database):
     """`make serve PORT=P`: the server `serve` starts tells its UI the API is on P, not on Prefect's 4200."""
     import json
     import urllib.request
 
     port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    home = prefect_home(tmp_path / "prefect-home", prefect_database)
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     serve_log = tmp_path / "serve.log"
     with open(serve_log, "wb") as log:
