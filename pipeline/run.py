@@ -30,8 +30,8 @@ from pipeline.schema import (AMOUNTS, ARTICLE_TABLES, ARTICLES, CLAIM_AMOUNTS, C
                              STAGES, TIMEX, render_data_dictionary)
 from pipeline.inbox import SETTLED_FOLDERS, InboxFile, read_ledger, settle, write_ledger
 from pipeline.staging import read_superseded, write_batch, write_superseded
-from pipeline.store import (MonthBatcher, Planner, commit_batch, maintain, merge_rejects, only_articles, output_lock,
-                            publish, read_table, row_count, stale_amount_links, sync_entities, write_text)
+from pipeline.store import (MonthBatcher, Planner, commit_batch, create_missing, maintain, merge_rejects, only_articles,
+                            output_lock, publish, read_table, row_count, stale_amount_links, sync_entities, write_text)
 from pipeline.store import decide_landing
 from pipeline.store.legacy import prepare_store
 
@@ -343,6 +343,7 @@ def maintain_store(out_dir: str) -> Maintained:
     out = Path(out_dir)
     with output_lock(out):
         new_entities = sync_entities(out)
+        create_missing(out, (ARTICLES, *ARTICLE_TABLES, ENTITIES, REJECTS))  # every table opens, empty or not
         compacted = {t.name: maintain(out, t) for t in (ARTICLES, *ARTICLE_TABLES, ENTITIES)}
         write_text(out / "DATA_DICTIONARY.md", render_data_dictionary())
         publish(out)

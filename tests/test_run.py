@@ -79,3 +79,25 @@ def test_run_once_stores_what_the_flow_stores(tmp_path):
         assert a[name].equals(b[name]), name
     again = run_once([str(inbox)], str(tmp_path / "direct"), batch_size=2)
     assert (again.processed, again.skipped) == (0, 3)
+
+
+def test_a_clean_run_leaves_every_table_openable_rejects_included(tmp_path):
+    """Nothing rejected: the rejects table exists, empty, so `deltalake` and polars open it like any other; the
+    next run with nothing new creates nothing again."""
+    import deltalake
+    import polars
+
+    from pipeline.schema import REJECTS, TABLES
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(sorted(RAW_DIR.glob("*.txt"))[0], inputs)
+    out = tmp_path / "out"
+    run_once([str(inputs)], str(out), batch_size=5, review=False)
+    rejects = deltalake.DeltaTable(str(out / REJECTS.name))
+    assert rejects.to_pyarrow_table().num_rows == 0
+    assert polars.read_delta(str(out / REJECTS.name)).columns == REJECTS.column_names
+    versions = {name: deltalake.DeltaTable(str(out / name)).version() for name in TABLES if (out / name).exists()}
+    assert {"articles", "mentions", "amounts", "timex", "claims", "claim_amounts", "entities", "rejects"} <= set(versions)
+    run_once([str(inputs)], str(out), batch_size=5, review=False)
+    assert {name: deltalake.DeltaTable(str(out / name)).version() for name in versions} == versions

@@ -8,11 +8,11 @@ from pipeline.store.entities import sync_entities
 from pipeline.store.journal import all_or_nothing, output_lock, recover
 from pipeline.store.plan import MonthBatcher, Planner, plan_ingest, select_articles, stage_closure
 from pipeline.store.snapshot import Snapshot, dataset, publish, published_versions, read, snapshot
-from pipeline.store.tables import (SchemaError, delta_table, maintain, read_table, replace_rows, row_count, table_path,
-                                   table_version, to_arrow, write_text)
+from pipeline.store.tables import (SchemaError, create_missing, delta_table, maintain, read_table, replace_rows,
+                                   row_count, table_path, table_version, to_arrow, write_text)
 
 __all__ = ["MonthBatcher", "Planner", "SchemaError", "Snapshot", "all_or_nothing", "batch_tables", "commit_batch",
-           "dataset", "decide_landing", "delta_table", "maintain", "merge_rejects", "month_of", "only_articles", "output_lock",
+           "create_missing", "dataset", "decide_landing", "delta_table", "maintain", "merge_rejects", "month_of", "only_articles", "output_lock",
            "plan_ingest", "publish", "published_versions", "read", "read_table", "recover", "replace_partition",
            "replace_rows", "row_count", "select_articles", "snapshot", "stage_closure",
            "stale_amount_links", "sync_entities", "table_path", "table_version", "to_arrow", "write_text"]
