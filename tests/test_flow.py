@@ -139,7 +139,10 @@ def test_tables_have_declared_schemas_and_read_in_duckdb(raw_run):
         if handle is None:
             continue  # eval_metrics: written by `evaluate`
         files = handle.file_uris()
-        assert files, name
+        if not files:  # an empty table (a clean run rejects nothing): its log alone carries the declared schema
+            assert name == "rejects"
+            assert handle.to_pyarrow_table().schema.remove_metadata().equals(table.schema.remove_metadata()), name
+            continue
         for uri in files:  # the data files themselves carry the declared types (the partition is in the path)
             declared = pa.schema([f for f in table.schema if f.name != PARTITION])
             assert pq.read_schema(uri).remove_metadata().equals(declared.remove_metadata(), check_metadata=False), uri
