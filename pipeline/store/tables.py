@@ -253,10 +253,12 @@ def overwrite_table(out_dir: Path, table: Table, data: pa.Table, metadata: Mappi
 def create_missing(out_dir: Path, tables: Iterable[Table]) -> list[str]:
     """Create each table never written as an empty Delta table of its schema, so that every table of the store can
     be opened (`deltalake`, `polars.read_delta`, DuckDB `delta_scan`) even when a run had no row for it (a clean
-    run has no rejects). Tables that exist are left alone; the names created are returned."""
+    run has no rejects). Tables that exist are left alone (one look at each log folder: the check does not grow
+    with the store); the names created are returned."""
     created = []
     for table in tables:
-        if delta_table(out_dir, table) is None:
+        log = table_path(out_dir, table) / "_delta_log"
+        if not (log.is_dir() and next(log.iterdir(), None) is not None):
             write_deltalake(str(table_path(out_dir, table)), table.schema.empty_table(), mode="overwrite",
                             partition_by=[PARTITION] if PARTITION in table.column_names else None,
                             writer_properties=_writer(table), configuration=_configuration(table))
