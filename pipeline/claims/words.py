@@ -10,15 +10,15 @@ from pipeline.lexicon import LEXICON_DIR
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 KIND_PRIORITY = {"money": 0, "count": 1, "quantity": 2, "duration": 3, "percent": 4, "multiplier": 5}
 CHANGE_KINDS = {"percent", "multiplier"}
+SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
+# arcs along which a predicate inherits its subject; "root" is a second root the parse repair hung on the first
+CHAIN_DEPS = {"conj", "xcomp", "advcl", "ccomp", "root"}
+ENTITY_TYPES = frozenset({"ORG", "PER", "PRODUCT", "LOC"})
 
 
 def is_change(amount) -> bool:
     """A change rather than a level: a percent, a multiplier, percentage points ("на 2 п. п.")."""
     return amount.kind in CHANGE_KINDS or amount.unit == "процентный пункт"
-SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
-# arcs along which a predicate inherits its subject; "root" is a second root the parse repair hung on the first
-CHAIN_DEPS = {"conj", "xcomp", "advcl", "ccomp", "root"}
-ENTITY_TYPES = frozenset({"ORG", "PER", "PRODUCT", "LOC"})
 
 
 @cache
