@@ -71,6 +71,18 @@ def tokens_from_text(text: str) -> list[Tok]:
     return tokens
 
 
+def lower_at(tokens: Sequence[Tok], i: int) -> str:
+    """The lower-case text of token i; "" outside the tokens (rules look around a position without bounds checks)."""
+    return tokens[i].lower if 0 <= i < len(tokens) else ""
+
+
+def span_stop(text: str, start: int, stop: int) -> int:
+    """The end of a found span without the comma, semicolon or colon razdel glues to its last token ("2026,")."""
+    while stop > start and text[stop - 1] in ",;:":
+        stop -= 1
+    return stop
+
+
 def paragraph_breaks(text: str) -> list[int]:
     """Offsets of the blank lines that separate paragraphs (for `paragraph_index`)."""
     breaks, k = [], text.find("\n\n")

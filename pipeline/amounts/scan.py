@@ -7,7 +7,7 @@ import bisect
 from collections.abc import Sequence
 
 from pipeline.amounts.words import tidy
-from pipeline.lexicon import Tok, amount_lexicon, time_lexicon
+from pipeline.lexicon import Tok, amount_lexicon, lower_at, span_stop, time_lexicon
 from pipeline.records import FoundAmount
 
 
@@ -21,7 +21,7 @@ class Scan:
         self.found: list[FoundAmount] = []  # earlier amounts: a list, a range's end or a bracket continues them
 
     def low(self, i: int) -> str:
-        return self.tokens[i].lower if 0 <= i < len(self.tokens) else ""
+        return lower_at(self.tokens, i)
 
     def index_of(self, offset: int) -> int:
         """The index of the token starting at or covering `offset`."""
@@ -36,9 +36,8 @@ class Scan:
     def make(self, first: int, last: int, kind: str, low: float, high: float, unit: str | None,
              qualifier: str, scale: str | None) -> FoundAmount:
         """The amount over tokens [first, last)."""
-        start, stop = self.tokens[first].start, self.tokens[last - 1].stop
-        while stop > start and self.text[stop - 1] in ",;:":  # razdel glues a comma to "000,"
-            stop -= 1
+        start = self.tokens[first].start
+        stop = span_stop(self.text, start, self.tokens[last - 1].stop)
         currency = unit if kind == "money" else None
         low, high = tidy(low), tidy(high)
         return FoundAmount(start, stop, self.text[start:stop], kind, None if low != high else low, low, high,

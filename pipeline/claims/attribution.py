@@ -6,12 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.claims.words import CLAUSE_BREAKS, possessives, word_set
-from pipeline.lexicon import Tok
+from pipeline.lexicon import Tok, lower_at
 from pipeline.norm import parse_word
-
-
-def _low(tokens: Sequence[Tok], i: int) -> str:
-    return tokens[i].lower if 0 <= i < len(tokens) else ""
 
 
 def attribution_phrases(tokens: Sequence[Tok], lex) -> dict[int, tuple[str | None, str, list[int]]]:
@@ -24,22 +20,23 @@ def attribution_phrases(tokens: Sequence[Tok], lex) -> dict[int, tuple[str | Non
             if tokens[i + 1].lemma not in word_set("relative_pronoun") if i + 1 < len(tokens) else False:
                 phrases[i] = (None, "согласно", source_rest(tokens, i + 1, tok.sent))
             continue  # "согласно которой": the thing before it, not a source
-        if tok.lemma == "следовать" and _low(tokens, i + 1) == "из" and attribution_word(tokens, lex, i + 2):
+        if tok.lemma == "следовать" and lower_at(tokens, i + 1) == "из" and attribution_word(tokens, lex, i + 2):
             phrases[i] = (None, attribution_word(tokens, lex, i + 2), source_rest(tokens, i + 3, tok.sent, i + 2))
             continue
-        if (tok.lemma == "следовать" and _low(tokens, i + 1) == "из"
-                and _low(tokens, i + 2) in word_set("document_pronoun")):
-            phrases[i] = (_low(tokens, i + 2), "данные", [i + 2])  # "следует из него": the document before
+        if (tok.lemma == "следовать" and lower_at(tokens, i + 1) == "из"
+                and lower_at(tokens, i + 2) in word_set("document_pronoun")):
+            phrases[i] = (lower_at(tokens, i + 2), "данные", [i + 2])  # "следует из него": the document before
             continue
-        if tok.lower == "из" and _low(tokens, i + 1) in word_set("document_pronoun") and i + 2 < len(tokens) and (
+        if tok.lower == "из" and lower_at(tokens, i + 1) in word_set("document_pronoun") and i + 2 < len(tokens) and (
                 tokens[i + 2].lemma == "следовать"):
-            phrases[i] = (_low(tokens, i + 1), "данные", [i + 1])  # "Из него следует, что …"
+            phrases[i] = (lower_at(tokens, i + 1), "данные", [i + 1])  # "Из него следует, что …"
             continue
-        if tok.lower == "известно" and _low(tokens, i + 1) == "из" and attribution_word(tokens, lex, i + 2):
+        if tok.lower == "известно" and lower_at(tokens, i + 1) == "из" and attribution_word(tokens, lex, i + 2):
             # "стало известно из отчёта компании X"
             phrases[i] = (None, attribution_word(tokens, lex, i + 2), source_rest(tokens, i + 3, tok.sent, i + 2))
             continue
-        if tok.lemma in {"опираться", "ссылаться"} and _low(tokens, i + 1) == "на" and attribution_word(tokens, lex, i + 2):
+        if (tok.lemma in {"опираться", "ссылаться"} and lower_at(tokens, i + 1) == "на"
+                and attribution_word(tokens, lex, i + 2)):
             # "если опираться на информацию TrendForce", "ссылаясь на данные ЦБ"
             phrases[i] = (None, attribution_word(tokens, lex, i + 2), source_rest(tokens, i + 3, tok.sent, i + 2))
             continue

@@ -8,7 +8,7 @@ import bisect
 from collections.abc import Sequence
 from datetime import date
 
-from pipeline.lexicon import Tok, paragraph_breaks, paragraph_index, time_lexicon
+from pipeline.lexicon import Tok, lower_at, paragraph_breaks, paragraph_index, span_stop, time_lexicon
 from pipeline.records import FoundTimex
 
 
@@ -28,15 +28,13 @@ class Scan:
         return self.tokens[i] if 0 <= i < len(self.tokens) else None
 
     def low(self, i: int) -> str:
-        tok = self.tok(i)
-        return tok.lower if tok else ""
+        return lower_at(self.tokens, i)
 
     def make(self, first: int, end: int, kind: str, span: tuple[date, date] | None, granularity: str | None,
              reason: str | None = None, duration: str | None = None):
         """The expression over tokens [first, end) and the index after it, as a pattern returns it."""
-        start, stop = self.tokens[first].start, self.tokens[end - 1].stop
-        while stop > start and self.text[stop - 1] in ",;:":  # razdel glues a comma to "2026,"
-            stop -= 1
+        start = self.tokens[first].start
+        stop = span_stop(self.text, start, self.tokens[end - 1].stop)
         if span is not None and span[0] > span[1]:
             span, reason = None, reason or "the period is empty"
         resolved = span is not None or kind == "duration"
